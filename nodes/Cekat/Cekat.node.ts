@@ -1,0 +1,74 @@
+import type { INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { agentDescription } from './resources/agent';
+import { agentAssignmentDescription } from './resources/agentAssignment';
+import { campaignDescription } from './resources/campaign';
+import { contactDescription } from './resources/contact';
+import { conversationDescription } from './resources/conversation';
+import { crmBoardDescription } from './resources/crmBoard';
+import { crmColumnDescription } from './resources/crmColumn';
+import { crmItemDescription } from './resources/crmItem';
+import { inboxDescription } from './resources/inbox';
+import { messageDescription } from './resources/message';
+import { orderDescription } from './resources/order';
+import { templateDescription } from './resources/template';
+
+export class Cekat implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Cekat',
+		name: 'cekat',
+		icon: { light: 'file:../../icons/cekat.svg', dark: 'file:../../icons/cekat.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Send WhatsApp messages and work with CRM boards, orders, conversations and contacts in Cekat',
+		defaults: { name: 'Cekat' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'cekatApi', required: true }],
+		requestDefaults: {
+			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+			json: true,
+			// Failed answers reach checkResponse, which shows Cekat's own message.
+			ignoreHttpStatusErrors: true,
+		},
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Agent', value: 'agent' },
+					{ name: 'Agent Assignment', value: 'agentAssignment' },
+					{ name: 'Campaign', value: 'campaign' },
+					{ name: 'Contact', value: 'contact' },
+					{ name: 'Conversation', value: 'conversation' },
+					{ name: 'CRM Board', value: 'crmBoard' },
+					{ name: 'CRM Column', value: 'crmColumn' },
+					{ name: 'CRM Item', value: 'crmItem' },
+					{ name: 'Inbox', value: 'inbox' },
+					{ name: 'Message', value: 'message' },
+					{ name: 'Order', value: 'order' },
+					{ name: 'Template', value: 'template' },
+				],
+				default: 'message',
+			},
+			...agentDescription,
+			...agentAssignmentDescription,
+			...campaignDescription,
+			...contactDescription,
+			...conversationDescription,
+			...crmBoardDescription,
+			...crmColumnDescription,
+			...crmItemDescription,
+			...inboxDescription,
+			...messageDescription,
+			...orderDescription,
+			...templateDescription,
+		],
+	};
+}

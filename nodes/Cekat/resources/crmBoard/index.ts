@@ -1,0 +1,26 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { idField, listOperation, operationPicker, returnAllFields, singleOperation } from '../../shared/descriptions';
+
+export const crmBoardDescription: INodeProperties[] = [
+	operationPicker('crmBoard', [
+		listOperation({
+			name: 'Get Many',
+			value: 'getAll',
+			action: 'Get many CRM boards',
+			description: 'List the CRM boards of the workspace',
+			url: '/api/crm/boards',
+			family: 'whole',
+		}),
+		singleOperation({
+			name: 'Get',
+			value: 'get',
+			action: 'Get a CRM board',
+			description: 'Get a board with its columns (crm_columns) and groups (crm_groups)',
+			method: 'GET',
+			url: '/api/crm/boards/{boardId}',
+		}),
+	], 'getAll'),
+	idField('crmBoard', ['get'], 'boardId', 'Board ID', 'ID of the CRM board, from CRM Board → Get Many'),
+	...returnAllFields('crmBoard', ['getAll']),
+];

@@ -1,0 +1,191 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import {
+	dateRangeOptions,
+	filtersCollection,
+	listOperation,
+	operationPicker,
+	returnAllFields,
+	show,
+	singleOperation,
+} from '../../shared/descriptions';
+import { requireFields } from '../../shared/hooks';
+import { buildWhatsAppMessage } from './hooks';
+
+const R = 'message';
+
+const conversationFilter: INodeProperties = {
+	displayName: 'Conversation ID',
+	name: 'conversationId',
+	type: 'string',
+	default: '',
+	description: 'Only messages of this conversation',
+	routing: { send: { type: 'query', property: 'conversation_id' } },
+};
+
+export const messageDescription: INodeProperties[] = [
+	operationPicker(R, [
+		singleOperation({
+			name: 'Send WhatsApp',
+			value: 'sendWhatsApp',
+			action: 'Send a WhatsApp message',
+			description: 'Send a free-form WhatsApp message (only within 24 hours of the customer’s last message)',
+			method: 'POST',
+			url: '/messages/whatsapp',
+			preSend: [buildWhatsAppMessage],
+		}),
+		listOperation({
+			name: 'Get Many',
+			value: 'getAll',
+			action: 'Get many messages',
+			description: 'List messages, with filters',
+			url: '/api/messages',
+			family: 'page',
+		}),
+		listOperation({
+			name: 'Get Conversation History',
+			value: 'getConversationHistory',
+			action: 'Get the messages of a conversation',
+			description: 'List all messages of one conversation, oldest first',
+			url: '/messages',
+			family: 'whole',
+			preSend: [requireFields('qs', { conversation_id: 'Conversation ID' })],
+		}),
+		singleOperation({
+			name: 'Get AI Credit Usage',
+			value: 'getAiCreditUsage',
+			action: 'Get AI credit usage',
+			description: 'Summary of messages and AI credits used in a period',
+			method: 'GET',
+			url: '/api/messages/summary/ai_credits',
+		}),
+	], 'sendWhatsApp'),
+
+	// Send WhatsApp
+	{
+		displayName: 'Send To',
+		name: 'sendTo',
+		type: 'options',
+		default: 'conversation',
+		displayOptions: show(R, ['sendWhatsApp']),
+		options: [
+			{ name: 'Conversation', value: 'conversation', description: 'Reply in an existing conversation' },
+			{ name: 'Phone Number', value: 'phone', description: 'Message the contact with this WhatsApp number' },
+		],
+	},
+	{
+		displayName: 'Conversation ID',
+		name: 'conversationId',
+		type: 'string',
+		required: true,
+		default: '',
+		displayOptions: show(R, ['sendWhatsApp'], { sendTo: ['conversation'] }),
+		description: 'ID of the conversation, from Conversation → Get Many',
+	},
+	{
+		displayName: 'Phone Number',
+		name: 'receiver',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: '6281234567890',
+		displayOptions: show(R, ['sendWhatsApp'], { sendTo: ['phone'] }),
+		description: 'WhatsApp number with country code; +62 812-3456-7890 and 0812… are accepted',
+	},
+	{
+		displayName: 'Message Type',
+		name: 'messageType',
+		type: 'options',
+		default: 'text',
+		displayOptions: show(R, ['sendWhatsApp']),
+		options: [
+			{ name: 'Audio', value: 'audio' },
+			{ name: 'Button With Link', value: 'cta_url', description: 'Text with a button that opens a URL' },
+			{ name: 'Document', value: 'document' },
+			{ name: 'Image', value: 'image' },
+			{ name: 'Location', value: 'location' },
+			{ name: 'Text', value: 'text' },
+			{ name: 'Video', value: 'video' },
+		],
+	},
+	{
+		displayName: 'Message',
+		name: 'message',
+		type: 'string',
+		typeOptions: { rows: 3 },
+		default: '',
+		displayOptions: show(R, ['sendWhatsApp']),
+		description: 'Text of the message; the caption of a media message; the text above a button',
+	},
+	{
+		displayName: 'File URL',
+		name: 'fileUrl',
+		type: 'string',
+		default: '',
+		placeholder: 'https://example.com/invoice.pdf',
+		displayOptions: show(R, ['sendWhatsApp'], { messageType: ['image', 'video', 'document', 'audio'] }),
+		description: 'Public URL of the file; WhatsApp downloads it from there',
+	},
+	{
+		displayName: 'Location',
+		name: 'location',
+		type: 'collection',
+		placeholder: 'Add Location Field',
+		default: { latitude: '', longitude: '' },
+		displayOptions: show(R, ['sendWhatsApp'], { messageType: ['location'] }),
+		options: [
+			{ displayName: 'Address', name: 'address', type: 'string', default: '' },
+			{ displayName: 'Latitude', name: 'latitude', type: 'string', default: '', placeholder: '-6.2088' },
+			{ displayName: 'Longitude', name: 'longitude', type: 'string', default: '', placeholder: '106.8456' },
+			{ displayName: 'Name', name: 'name', type: 'string', default: '', description: 'Name of the place' },
+		],
+	},
+	{
+		displayName: 'Button Text',
+		name: 'buttonText',
+		type: 'string',
+		default: '',
+		placeholder: 'Pay now',
+		displayOptions: show(R, ['sendWhatsApp'], { messageType: ['cta_url'] }),
+	},
+	{
+		displayName: 'Button URL',
+		name: 'buttonUrl',
+		type: 'string',
+		default: '',
+		placeholder: 'https://example.com/pay/123',
+		displayOptions: show(R, ['sendWhatsApp'], { messageType: ['cta_url'] }),
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: show(R, ['sendWhatsApp']),
+		options: [
+			{ displayName: 'Footer', name: 'footer', type: 'string', default: '', description: 'Small text under the message' },
+			{ displayName: 'Header Media URL', name: 'headerFileUrl', type: 'string', default: '', description: 'Image or document shown above the message' },
+			{ displayName: 'Header Text', name: 'headerText', type: 'string', default: '', description: 'Bold text above the message' },
+		],
+	},
+
+	// Get Many
+	...returnAllFields(R, ['getAll', 'getConversationHistory']),
+	filtersCollection(R, ['getAll'], [conversationFilter, ...dateRangeOptions()]),
+
+	// Get Conversation History
+	{
+		displayName: 'Conversation ID',
+		name: 'historyConversationId',
+		type: 'string',
+		required: true,
+		default: '',
+		displayOptions: show(R, ['getConversationHistory']),
+		description: 'ID of the conversation, from Conversation → Get Many',
+		routing: { send: { type: 'query', property: 'conversation_id' } },
+	},
+
+	// Get AI Credit Usage
+	filtersCollection(R, ['getAiCreditUsage'], [conversationFilter, ...dateRangeOptions()]),
+];

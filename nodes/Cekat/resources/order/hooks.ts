@@ -1,0 +1,61 @@
+import type { IDataObject, IExecuteSingleFunctions, IHttpRequestOptions } from 'n8n-workflow';
+
+import { fieldError } from '../../shared/hooks';
+import { normalizePhone } from '../../shared/phone';
+
+function wholeNumber(ctx: IExecuteSingleFunctions, label: string, value: unknown, min: number): number {
+	const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+	if (typeof number !== 'number' || !Number.isInteger(number) || number < min) {
+		throw fieldError(ctx, label, `must be a whole number of at least ${min}, got ${JSON.stringify(value)}`);
+	}
+	return number;
+}
+
+/** preSend of Order Create: product lines, the buyer, and amounts checked before any request. */
+export async function buildOrder(
+	this: IExecuteSingleFunctions,
+	requestOptions: IHttpRequestOptions,
+): Promise<IHttpRequestOptions> {
+	const body = (requestOptions.body ?? {}) as IDataObject;
+	const lines = this.getNodeParameter('products.product', []) as IDataObject[];
+	if (lines.length === 0) throw fieldError(this, 'Products', 'add at least one product');
+	body.orders_products = lines.map((line, index) => {
+		const label = `Products #${index + 1}`;
+		const name = String(line.productName ?? '').trim();
+		if (!name) throw fieldError(this, `${label} Product Name`, 'is required');
+		const product: IDataObject = {
+			product_name: name,
+			quantity: wholeNumber(this, `${label} Quantity`, line.quantity, 1),
+			price: wholeNumber(this, `${label} Price`, line.price, 0),
+		};
+		const productId = String(line.productId ?? '').trim();
+		if (productId) product.product_id = productId;
+		return product;
+	});
+
+	const buyer = this.getNodeParameter('buyer', 'phone') as string;
+	const buyerFields: Record<string, [string, string]> = {
+		contact: ['contactId', 'contact_id'],
+		conversation: ['conversationId', 'conversation_id'],
+		phone: ['phoneNumber', 'phone_number'],
+	};
+	const [parameter, key] = buyerFields[buyer];
+	const labels: Record<string, string> = { contactId: 'Contact ID', conversationId: 'Conversation ID', phoneNumber: 'Phone Number' };
+	const value = String(this.getNodeParameter(parameter, '') ?? '').trim();
+	if (!value) throw fieldError(this, labels[parameter], 'is required to identify the buyer');
+	if (buyer === 'phone') {
+		const phone = normalizePhone(value);
+		if (!phone) {
+			throw fieldError(this, 'Phone Number', `"${value}" is not a phone number`, 'Use the number with its country code, e.g. 6281234567890 or +62 812-3456-7890.');
+		}
+		body[key] = phone;
+	} else {
+		body[key] = value;
+	}
+
+	for (const [field, label] of [['shipping_fee', 'Shipping Fee'], ['discount', 'Discount'], ['vat', 'VAT']] as const) {
+		if (body[field] !== undefined && body[field] !== '') body[field] = wholeNumber(this, label, body[field], 0);
+	}
+	requestOptions.body = body;
+	return requestOptions;
+}

@@ -1,0 +1,205 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { ORDER_STATUSES, PAYMENT_METHODS, PAYMENT_STATUSES } from '../../shared/constants';
+import {
+	dateRangeOptions,
+	filtersCollection,
+	idField,
+	listOperation,
+	operationPicker,
+	returnAllFields,
+	show,
+	singleOperation,
+} from '../../shared/descriptions';
+import { requireSomeBody } from '../../shared/hooks';
+import { buildOrder } from './hooks';
+
+const R = 'order';
+
+const titleCase = (value: string) => value.charAt(0).toUpperCase() + value.slice(1);
+const orderStatusOptions = ORDER_STATUSES.map((value) => ({ name: titleCase(value), value }));
+const paymentStatusOptions = PAYMENT_STATUSES.map((value) => ({ name: titleCase(value), value }));
+
+export const orderDescription: INodeProperties[] = [
+	operationPicker(R, [
+		singleOperation({
+			name: 'Create',
+			value: 'create',
+			action: 'Create an order',
+			description: 'Create an order for a contact, a conversation or a phone number',
+			method: 'POST',
+			url: '/api/orders',
+			preSend: [buildOrder],
+		}),
+		singleOperation({
+			name: 'Get',
+			value: 'get',
+			action: 'Get an order',
+			description: 'Get one order with its products and totals',
+			method: 'GET',
+			url: '/api/orders/{orderId}',
+		}),
+		listOperation({
+			name: 'Get Many',
+			value: 'getAll',
+			action: 'Get many orders',
+			description: 'List orders, with filters',
+			url: '/api/orders',
+			family: 'orders',
+		}),
+		singleOperation({
+			name: 'Update',
+			value: 'update',
+			action: 'Update an order',
+			description: 'Change the status, payment status, invoice, address or notes of an order',
+			method: 'PUT',
+			url: '/api/orders/{orderId}',
+			preSend: [requireSomeBody],
+		}),
+	], 'getAll'),
+	idField(R, ['get', 'update'], 'orderId', 'Order ID', 'ID of the order (not the order number), from Order → Get Many'),
+
+	// Create
+	{
+		displayName: 'Products',
+		name: 'products',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		placeholder: 'Add Product',
+		required: true,
+		default: { product: [{ productName: '', quantity: 1, price: 0 }] },
+		displayOptions: show(R, ['create']),
+		options: [
+			{
+				displayName: 'Product',
+				name: 'product',
+				values: [
+					{ displayName: 'Product Name', name: 'productName', type: 'string', default: '', description: 'Name shown on the order' },
+					{ displayName: 'Quantity', name: 'quantity', type: 'number', typeOptions: { minValue: 1 }, default: 1 },
+					{ displayName: 'Price', name: 'price', type: 'number', typeOptions: { minValue: 0 }, default: 0, description: 'Unit price in rupiah (whole number)' },
+					{ displayName: 'Product ID', name: 'productId', type: 'string', default: '', description: 'Optional ID of the product in your catalogue' },
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Payment Method',
+		name: 'paymentMethod',
+		type: 'options',
+		required: true,
+		default: 'manual',
+		displayOptions: show(R, ['create']),
+		options: PAYMENT_METHODS.map((value) => ({ name: value === 'xendit' ? 'Xendit' : titleCase(value), value })),
+		routing: { send: { type: 'body', property: 'payment_method' } },
+	},
+	{
+		displayName: 'Buyer',
+		name: 'buyer',
+		type: 'options',
+		default: 'phone',
+		displayOptions: show(R, ['create']),
+		options: [
+			{ name: 'By Phone Number', value: 'phone', description: 'Cekat finds or creates the contact' },
+			{ name: 'By Contact ID', value: 'contact' },
+			{ name: 'By Conversation ID', value: 'conversation' },
+		],
+		description: 'How the buyer of the order is identified',
+	},
+	{
+		displayName: 'Phone Number',
+		name: 'phoneNumber',
+		type: 'string',
+		default: '',
+		placeholder: '6281234567890',
+		displayOptions: show(R, ['create'], { buyer: ['phone'] }),
+		description: 'Buyer’s WhatsApp number with country code (0812… is read as 62812…)',
+	},
+	{
+		displayName: 'Contact ID',
+		name: 'contactId',
+		type: 'string',
+		default: '',
+		displayOptions: show(R, ['create'], { buyer: ['contact'] }),
+		description: 'ID of the buyer’s contact, from Contact → Get Many',
+	},
+	{
+		displayName: 'Conversation ID',
+		name: 'conversationId',
+		type: 'string',
+		default: '',
+		displayOptions: show(R, ['create'], { buyer: ['conversation'] }),
+		description: 'ID of the conversation with the buyer, from Conversation → Get Many',
+	},
+	{
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		displayOptions: show(R, ['create']),
+		options: [
+			{ displayName: 'Address', name: 'address', type: 'string', default: '', routing: { send: { type: 'body', property: 'address' } } },
+			{ displayName: 'Discount', name: 'discount', type: 'number', typeOptions: { minValue: 0 }, default: 0, description: 'Discount in rupiah, subtracted from the subtotal', routing: { send: { type: 'body', property: 'discount' } } },
+			{ displayName: 'Display Name', name: 'displayName', type: 'string', default: '', description: 'Name of the buyer when a new contact is created from the phone number', routing: { send: { type: 'body', property: 'display_name' } } },
+			{ displayName: 'Email', name: 'email', type: 'string', placeholder: 'name@email.com', default: '', routing: { send: { type: 'body', property: 'email' } } },
+			{ displayName: 'Notes', name: 'notes', type: 'string', default: '', routing: { send: { type: 'body', property: 'notes' } } },
+			{ displayName: 'Shipping Fee', name: 'shippingFee', type: 'number', typeOptions: { minValue: 0 }, default: 0, description: 'Shipping fee in rupiah', routing: { send: { type: 'body', property: 'shipping_fee' } } },
+			{ displayName: 'VAT', name: 'vat', type: 'number', typeOptions: { minValue: 0 }, default: 0, description: 'VAT amount in rupiah', routing: { send: { type: 'body', property: 'vat' } } },
+		],
+	},
+
+	// Update
+	{
+		displayName: 'Update Fields',
+		name: 'updateFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		displayOptions: show(R, ['update']),
+		options: [
+			{ displayName: 'Address', name: 'address', type: 'string', default: '', routing: { send: { type: 'body', property: 'address' } } },
+			{ displayName: 'Custom Invoice URL', name: 'customInvoiceUrl', type: 'string', default: '', description: 'Link to an invoice made outside Cekat', routing: { send: { type: 'body', property: 'custom_invoice_url' } } },
+			{ displayName: 'Invoice Is Sent', name: 'invoiceIsSent', type: 'boolean', default: false, description: 'Whether the invoice has been sent to the buyer', routing: { send: { type: 'body', property: 'invoice_is_sent' } } },
+			{ displayName: 'Notes', name: 'notes', type: 'string', default: '', routing: { send: { type: 'body', property: 'notes' } } },
+			{ displayName: 'Order Status', name: 'orderStatus', type: 'options', options: orderStatusOptions, default: 'processing', routing: { send: { type: 'body', property: 'order_status' } } },
+			{ displayName: 'Payment Status', name: 'paymentStatus', type: 'options', options: paymentStatusOptions, default: 'paid', routing: { send: { type: 'body', property: 'payment_status' } } },
+		],
+	},
+
+	// Get Many
+	...returnAllFields(R, ['getAll']),
+	filtersCollection(R, ['getAll'], [
+		...dateRangeOptions(),
+		{ displayName: 'Export Scope', name: 'exportScope', type: 'string', default: '', description: 'Passed to Cekat as export_scope', routing: { send: { type: 'query', property: 'export_scope' } } },
+		{ displayName: 'Inbox ID', name: 'inboxId', type: 'string', default: '', description: 'Only orders of this inbox', routing: { send: { type: 'query', property: 'inbox_id' } } },
+		{ displayName: 'Include Conversation', name: 'includeConv', type: 'boolean', default: true, description: 'Whether to include the conversation of each order', routing: { send: { type: 'query', property: 'include_conv', value: '={{ $value ? "true" : "false" }}' } } },
+		{ displayName: 'Order Status', name: 'orderStatus', type: 'multiOptions', options: orderStatusOptions, default: [], description: 'Only orders with one of these statuses', routing: { send: { type: 'query', property: 'order_status', value: '={{ $value.join(",") }}' } } },
+		{ displayName: 'Payment Status', name: 'paymentStatus', type: 'multiOptions', options: paymentStatusOptions, default: [], description: 'Only orders with one of these payment statuses', routing: { send: { type: 'query', property: 'payment_status', value: '={{ $value.join(",") }}' } } },
+		{ displayName: 'Product IDs', name: 'productIds', type: 'string', default: '', placeholder: 'id1,id2', description: 'Only orders containing one of these products (comma-separated IDs)', routing: { send: { type: 'query', property: 'product_ids' } } },
+		{ displayName: 'Search', name: 'search', type: 'string', default: '', description: 'Text to find in the order number, buyer name or phone', routing: { send: { type: 'query', property: 'search' } } },
+		{
+			displayName: 'Sort By',
+			name: 'sortField',
+			type: 'options',
+			default: 'created_at',
+			options: [
+				{ name: 'Created At', value: 'created_at' },
+				{ name: 'Grand Total', value: 'grand_total' },
+				{ name: 'Order Number', value: 'order_number' },
+				{ name: 'Updated At', value: 'updated_at' },
+			],
+			routing: { send: { type: 'query', property: 'sort_field' } },
+		},
+		{
+			displayName: 'Sort Direction',
+			name: 'sortDirection',
+			type: 'options',
+			default: 'desc',
+			options: [
+				{ name: 'Ascending', value: 'asc' },
+				{ name: 'Descending', value: 'desc' },
+			],
+			routing: { send: { type: 'query', property: 'sort_direction' } },
+		},
+	]),
+];

@@ -1,0 +1,19 @@
+/** Largest page size the Cekat API is known to accept (exporters use 100). */
+export const PAGE_SIZE = 100;
+
+export const ORDER_STATUSES = ['pending', 'processing', 'shipping', 'cancelled', 'completed'] as const;
+export const PAYMENT_STATUSES = ['pending', 'paid', 'expired', 'settled'] as const;
+export const PAYMENT_METHODS = ['manual', 'xendit', 'custom'] as const;
+
+/** Cekat filters dates in Jakarta time (WIB, UTC+7, no daylight saving). */
+export const JAKARTA_OFFSET_MINUTES = 7 * 60;
+
+/** Display names of the parameters that fill URL path segments, for error messages. */
+export const PATH_PARAMETER_NAMES: Record<string, string> = {
+	boardId: 'Board ID',
+	columnId: 'Column ID',
+	itemId: 'Item ID',
+	orderId: 'Order ID',
+	conversationId: 'Conversation ID',
+	campaignId: 'Campaign ID',
+};

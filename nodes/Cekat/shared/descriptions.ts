@@ -1,0 +1,151 @@
+import type {
+	IDataObject,
+	IDisplayOptions,
+	IExecuteSingleFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	INodeProperties,
+	INodePropertyOptions,
+	PostReceiveAction,
+} from 'n8n-workflow';
+
+import { checkResponse } from './errors';
+import { prepareRequest } from './hooks';
+import { paginate, unwrapData, type ListFamily } from './pagination';
+
+type PreSend = (this: IExecuteSingleFunctions, options: IHttpRequestOptions) => Promise<IHttpRequestOptions>;
+
+interface OperationSpec {
+	name: string;
+	value: string;
+	action: string;
+	description: string;
+	method: IHttpRequestMethods;
+	/** Path with `{parameter}` placeholders, filled (URL-encoded) by `prepareRequest`. */
+	url: string;
+	preSend?: PreSend[];
+	postReceive?: PostReceiveAction[];
+}
+
+/** An operation that answers one record (get, create, update, send). */
+export function singleOperation(spec: OperationSpec): INodePropertyOptions {
+	return {
+		name: spec.name,
+		value: spec.value,
+		action: spec.action,
+		description: spec.description,
+		routing: {
+			request: { method: spec.method, url: spec.url },
+			send: { preSend: [prepareRequest, ...(spec.preSend ?? [])] },
+			output: { postReceive: [checkResponse, ...(spec.postReceive ?? [unwrapData])] },
+		},
+	};
+}
+
+/** An operation that answers a list: one n8n item per record, Return All + Limit. */
+export function listOperation(spec: Omit<OperationSpec, 'method' | 'postReceive'> & { family: ListFamily; method?: IHttpRequestMethods }): INodePropertyOptions {
+	return {
+		name: spec.name,
+		value: spec.value,
+		action: spec.action,
+		description: spec.description,
+		routing: {
+			request: { method: spec.method ?? 'GET', url: spec.url },
+			send: { paginate: true, preSend: [prepareRequest, ...(spec.preSend ?? [])] },
+			operations: { pagination: paginate(spec.family) },
+			output: { postReceive: [checkResponse] },
+		},
+	};
+}
+
+export function show(resource: string, operations: string[], extra: IDataObject = {}): IDisplayOptions {
+	return { show: { resource: [resource], operation: operations, ...extra } } as IDisplayOptions;
+}
+
+export function operationPicker(resource: string, options: INodePropertyOptions[], defaultValue: string): INodeProperties {
+	return {
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: [resource] } },
+		options,
+		default: defaultValue,
+	};
+}
+
+/** Return All + Limit; the pagination function reads them. */
+export function returnAllFields(resource: string, operations: string[]): INodeProperties[] {
+	return [
+		{
+			displayName: 'Return All',
+			name: 'returnAll',
+			type: 'boolean',
+			displayOptions: show(resource, operations),
+			default: false,
+			description: 'Whether to return all results or only up to a given limit',
+		},
+		{
+			displayName: 'Limit',
+			name: 'limit',
+			type: 'number',
+			displayOptions: show(resource, operations, { returnAll: [false] }),
+			typeOptions: { minValue: 1 },
+			default: 50,
+			description: 'Max number of results to return',
+		},
+	];
+}
+
+/** A required text id sent in the URL path (`{name}` in the operation's url). */
+export function idField(
+	resource: string,
+	operations: string[],
+	name: string,
+	displayName: string,
+	description: string,
+): INodeProperties {
+	return {
+		displayName,
+		name,
+		type: 'string',
+		required: true,
+		default: '',
+		displayOptions: show(resource, operations),
+		description,
+	};
+}
+
+/** Start/End Date filters (YYYY-MM-DD, Jakarta time), sent in the query. */
+export function dateRangeOptions(): INodeProperties[] {
+	return [
+		{
+			displayName: 'Start Date',
+			name: 'startDate',
+			type: 'dateTime',
+			default: '',
+			description: 'Only records from this day on (Jakarta time). A date-time is turned into its Jakarta date.',
+			routing: { send: { type: 'query', property: 'start_date' } },
+		},
+		{
+			displayName: 'End Date',
+			name: 'endDate',
+			type: 'dateTime',
+			default: '',
+			description: 'Only records up to and including this day (Jakarta time)',
+			routing: { send: { type: 'query', property: 'end_date' } },
+		},
+	];
+}
+
+export function filtersCollection(resource: string, operations: string[], options: INodeProperties[]): INodeProperties {
+	return {
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		displayOptions: show(resource, operations),
+		options,
+	};
+}

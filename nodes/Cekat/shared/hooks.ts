@@ -1,0 +1,103 @@
+import type { IDataObject, IExecuteSingleFunctions, IHttpRequestOptions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { PATH_PARAMETER_NAMES } from './constants';
+import { toJakartaDate } from './dates';
+
+const DATE_FIELDS: Record<string, string> = { start_date: 'Start Date', end_date: 'End Date' };
+
+export function fieldError(
+	ctx: IExecuteSingleFunctions,
+	field: string,
+	problem: string,
+	description?: string,
+): NodeOperationError {
+	const itemIndex = ctx.getItemIndex();
+	return new NodeOperationError(ctx.getNode(), `${field}: ${problem} [item ${itemIndex}]`, {
+		itemIndex,
+		description,
+	});
+}
+
+function isEmpty(value: unknown): boolean {
+	return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+}
+
+/** Reads an id parameter (plain or resource locator), trimmed; throws naming the field when empty. */
+export function requiredId(ctx: IExecuteSingleFunctions, parameter: string, label: string): string {
+	const raw = ctx.getNodeParameter(parameter, '', { extractValue: true }) as unknown;
+	if (typeof raw === 'number') return String(raw);
+	if (typeof raw !== 'string' || raw.trim() === '') {
+		throw fieldError(ctx, label, 'is required');
+	}
+	return raw.trim();
+}
+
+/**
+ * preSend step shared by every operation. The description keeps paths readable
+ * (`/api/orders/{orderId}`); here each `{parameter}` becomes the URL-encoded value, so a user's
+ * value can never change which route is called. Then empty optional values are dropped and
+ * date filters are turned into Jakarta YYYY-MM-DD dates.
+ */
+export async function prepareRequest(
+	this: IExecuteSingleFunctions,
+	requestOptions: IHttpRequestOptions,
+): Promise<IHttpRequestOptions> {
+	requestOptions.url = requestOptions.url.replace(/\{(\w+)\}/g, (_match, parameter: string) =>
+		encodeURIComponent(requestedId(this, parameter)),
+	);
+
+	const qs = (requestOptions.qs ?? {}) as IDataObject;
+	for (const key of Object.keys(qs)) {
+		if (isEmpty(qs[key])) delete qs[key];
+	}
+	for (const [key, label] of Object.entries(DATE_FIELDS)) {
+		if (qs[key] === undefined) continue;
+		const date = toJakartaDate(qs[key]);
+		if (!date) {
+			throw fieldError(this, label, `"${String(qs[key])}" is not a date`, 'Use the format YYYY-MM-DD (Jakarta time), or a date from an earlier node.');
+		}
+		qs[key] = date;
+	}
+	if (qs.start_date && qs.end_date && String(qs.start_date) > String(qs.end_date)) {
+		throw fieldError(this, 'Start Date', `${String(qs.start_date)} is after the End Date ${String(qs.end_date)}`);
+	}
+	requestOptions.qs = qs;
+
+	const body = requestOptions.body as IDataObject | undefined;
+	if (body && typeof body === 'object' && !Array.isArray(body)) {
+		for (const key of Object.keys(body)) {
+			if (body[key] === undefined || (typeof body[key] === 'string' && (body[key] as string).trim() === '')) {
+				delete body[key];
+			}
+		}
+	}
+	return requestOptions;
+}
+
+function requestedId(ctx: IExecuteSingleFunctions, parameter: string): string {
+	return requiredId(ctx, parameter, PATH_PARAMETER_NAMES[parameter] ?? parameter);
+}
+
+/** preSend for updates: an update with nothing to change is a mistake, not a no-op request. */
+export async function requireSomeBody(
+	this: IExecuteSingleFunctions,
+	requestOptions: IHttpRequestOptions,
+): Promise<IHttpRequestOptions> {
+	const body = requestOptions.body as IDataObject | undefined;
+	if (!body || typeof body !== 'object' || Object.keys(body).length === 0) {
+		throw fieldError(this, 'Update Fields', 'add at least one field to change');
+	}
+	return requestOptions;
+}
+
+/** preSend factory: body or query fields that must not be empty, checked before any request. */
+export function requireFields(where: 'body' | 'qs', labels: Record<string, string>) {
+	return async function (this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+		const values = (requestOptions[where] ?? {}) as IDataObject;
+		for (const [key, label] of Object.entries(labels)) {
+			if (isEmpty(values[key])) throw fieldError(this, label, 'is required');
+		}
+		return requestOptions;
+	};
+}
