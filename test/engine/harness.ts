@@ -1,0 +1,262 @@
+/**
+ * Runs the built package (dist/) through n8n's real engine, as the server does:
+ * PackageDirectoryLoader loads it by the package.json `n8n` block, WorkflowExecute runs a
+ * workflow, and the routing engine makes real HTTP requests (here: to the local sandbox).
+ * The only piece written here is what n8n keeps in its CLI package: the credentials store and
+ * the `authenticate: { type: 'generic' }` step.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+// n8n-core reads these when it is first loaded.
+process.env.N8N_USER_FOLDER ??= mkdtempSync(path.join(tmpdir(), 'n8n-cekat-test-'));
+process.env.N8N_LOG_LEVEL ??= 'silent';
+process.env.N8N_DIAGNOSTICS_ENABLED ??= 'false';
+
+import { ExecutionLifecycleHooks, PackageDirectoryLoader, WorkflowExecute } from 'n8n-core';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialType,
+	ICredentialTypes,
+	IDataObject,
+	IExecuteData,
+	IHttpRequestOptions,
+	INode,
+	INodeCredentialsDetails,
+	INodeExecutionData,
+	INodeParameters,
+	INodeProperties,
+	INodeType,
+	INodeTypes,
+	IRun,
+	IRunExecutionData,
+	IVersionedNodeType,
+	IWorkflowExecuteAdditionalData,
+	WorkflowExecuteMode,
+} from 'n8n-workflow';
+import {
+	createRunExecutionData,
+	ICredentialsHelper,
+	NodeHelpers,
+	Workflow,
+} from 'n8n-workflow';
+
+export const PACKAGE_DIR = path.resolve(__dirname, '../..');
+export const NODE_TYPE = 'n8n-nodes-cekat.cekat';
+export const CREDENTIAL_TYPE = 'cekatApi';
+
+export interface LoadedPackage {
+	loader: PackageDirectoryLoader;
+	nodeTypes: INodeTypes;
+	credentialTypes: ICredentialTypes;
+	nodeType: INodeType;
+	credentialType: ICredentialType;
+}
+
+let loaded: Promise<LoadedPackage> | undefined;
+
+/** Loads dist/ once per test file, exactly as n8n loads an installed community package. */
+export function loadPackage(): Promise<LoadedPackage> {
+	loaded ??= (async () => {
+		const loader = new PackageDirectoryLoader(PACKAGE_DIR);
+		await loader.loadAll();
+		const shortName = (type: string) => type.replace(/^n8n-nodes-cekat\./, '');
+		const nodeTypes: INodeTypes = {
+			getByName: (type) => loader.getNode(shortName(type)).type,
+			getByNameAndVersion: (type, version) =>
+				NodeHelpers.getVersionedNodeType(loader.getNode(shortName(type)).type as INodeType | IVersionedNodeType, version),
+			getKnownTypes: () => loader.known.nodes,
+		};
+		const credentialTypes: ICredentialTypes = {
+			recognizes: (type) => type in loader.known.credentials,
+			getByName: (type) => loader.getCredential(type).type,
+			getSupportedNodes: (type) => loader.known.credentials[type]?.supportedNodes ?? [],
+			getParentTypes: () => [],
+		};
+		return {
+			loader,
+			nodeTypes,
+			credentialTypes,
+			nodeType: nodeTypes.getByNameAndVersion(NODE_TYPE, 1),
+			credentialType: credentialTypes.getByName(CREDENTIAL_TYPE),
+		};
+	})();
+	return loaded;
+}
+
+/** n8n's CLI keeps credentials in its database; tests keep them in memory. */
+export class TestCredentialsHelper extends ICredentialsHelper {
+	constructor(
+		private readonly types: ICredentialTypes,
+		private readonly store: Record<string, ICredentialDataDecryptedObject>,
+	) {
+		super();
+	}
+
+	getParentTypes(): string[] {
+		return [];
+	}
+
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+		requestOptions: IHttpRequestOptions,
+		workflow: Workflow,
+		node: INode,
+	): Promise<IHttpRequestOptions> {
+		const { authenticate } = this.types.getByName(typeName);
+		if (typeof authenticate === 'function') return await authenticate(credentials, requestOptions);
+		if (authenticate?.type === 'generic') {
+			// Same resolution as n8n's CLI CredentialsHelper: each key/value may be an expression over $credentials.
+			const resolve = (value: string) =>
+				String(
+					workflow.expression.getSimpleParameterValue(node, value, 'internal', { $credentials: credentials }, undefined, '') ?? '',
+				);
+			for (const [outerKey, entries] of Object.entries(authenticate.properties)) {
+				const target = ((requestOptions as unknown as IDataObject)[outerKey] ??= {}) as IDataObject;
+				for (const [key, value] of Object.entries(entries as IDataObject)) {
+					target[resolve(key)] = resolve(value as string);
+				}
+			}
+		}
+		return requestOptions;
+	}
+
+	async preAuthentication(): Promise<undefined> {
+		return undefined;
+	}
+
+	async runPreAuthentication(): Promise<undefined> {
+		return undefined;
+	}
+
+	async getCredentials(): Promise<never> {
+		throw new Error('not used by declarative nodes');
+	}
+
+	async getDecrypted(
+		_additionalData: IWorkflowExecuteAdditionalData,
+		nodeCredentials: INodeCredentialsDetails,
+		type: string,
+	): Promise<ICredentialDataDecryptedObject> {
+		const data = this.store[nodeCredentials.id ?? ''] ?? this.store[type];
+		if (!data) throw new Error(`No test credentials for ${type}`);
+		return { ...data };
+	}
+
+	async updateCredentials(): Promise<void> {}
+
+	async updateCredentialsOauthTokenData(): Promise<void> {}
+
+	getCredentialsProperties(type: string): INodeProperties[] {
+		return this.types.getByName(type).properties;
+	}
+
+	isCredentialUsableByNode(): boolean {
+		return true;
+	}
+}
+
+export interface RunOptions {
+	/** Parameters of the Cekat node. */
+	parameters: INodeParameters;
+	/** Input items (default: one empty item). */
+	items?: IDataObject[];
+	credentials: { apiKey: string; baseUrl: string };
+	/** Node settings as in the workflow JSON, e.g. { onError: 'continueRegularOutput' }. */
+	settings?: Partial<Pick<INode, 'onError' | 'retryOnFail' | 'maxTries' | 'waitBetweenTries' | 'continueOnFail'>>;
+	mode?: WorkflowExecuteMode;
+}
+
+export interface RunResult {
+	run: IRun;
+	/** Output items of the Cekat node (json only), empty when the node failed. */
+	items: INodeExecutionData[];
+	json: IDataObject[];
+	/** The error the node failed with, if it did. */
+	error?: Error & { description?: string; httpCode?: string; context?: IDataObject };
+}
+
+const URLS = {
+	restApiUrl: 'http://localhost:5678/rest',
+	instanceBaseUrl: 'http://localhost:5678',
+	formBaseUrl: 'http://localhost:5678/form',
+	formWaitingBaseUrl: 'http://localhost:5678/form-waiting',
+	formTestBaseUrl: 'http://localhost:5678/form-test',
+	webhookBaseUrl: 'http://localhost:5678/webhook',
+	webhookWaitingBaseUrl: 'http://localhost:5678/webhook-waiting',
+	webhookTestBaseUrl: 'http://localhost:5678/webhook-test',
+	mcpBaseUrl: 'http://localhost:5678/mcp',
+	mcpTestBaseUrl: 'http://localhost:5678/mcp-test',
+};
+
+/** Runs a one-node workflow (the Cekat node, fed with `items`) and returns what it output. */
+export async function runCekat(options: RunOptions): Promise<RunResult> {
+	const pkg = await loadPackage();
+	const mode = options.mode ?? 'manual';
+	const node: INode = {
+		id: 'cekat-node',
+		name: 'Cekat',
+		type: NODE_TYPE,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: options.parameters,
+		credentials: { [CREDENTIAL_TYPE]: { id: 'cred-1', name: 'Cekat sandbox' } },
+		...options.settings,
+	};
+	const workflow = new Workflow({
+		id: 'test-workflow',
+		name: 'test',
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes: pkg.nodeTypes,
+		settings: {},
+	});
+
+	const hooks = new ExecutionLifecycleHooks(mode, 'test-execution', {
+		id: 'test-workflow',
+		name: 'test',
+		active: false,
+		isArchived: false,
+		nodes: [node],
+		connections: {},
+		createdAt: new Date(),
+		updatedAt: new Date(),
+		activeVersionId: null,
+	} as never);
+
+	const credentialsHelper = new TestCredentialsHelper(pkg.credentialTypes, { 'cred-1': options.credentials });
+	const additionalData = {
+		...URLS,
+		credentialsHelper,
+		hooks,
+		currentNodeExecutionIndex: 0,
+		variables: {},
+		executionId: 'test-execution',
+		executeWorkflow: async () => {
+			throw new Error('sub-workflows are not used in these tests');
+		},
+		getRunExecutionData: async () => undefined,
+		getRuntimeCredential: async () => undefined,
+		logAiEvent: () => {},
+		startRunnerTask: async () => {
+			throw new Error('task runners are not used in these tests');
+		},
+	} as unknown as IWorkflowExecuteAdditionalData;
+
+	const input: INodeExecutionData[] = (options.items ?? [{}]).map((json) => ({ json }));
+	const executeData: IExecuteData = { node, data: { main: [input] }, source: null };
+	const runExecutionData: IRunExecutionData = createRunExecutionData({
+		executionData: { nodeExecutionStack: [executeData] },
+	});
+
+	const workflowExecute = new WorkflowExecute(additionalData, mode, runExecutionData);
+	const run = await workflowExecute.processRunExecutionData(workflow);
+
+	const taskData = run.data.resultData.runData[node.name]?.[0];
+	const items = (taskData?.data?.main?.[0] ?? []) as INodeExecutionData[];
+	const error = (taskData?.error ?? run.data.resultData.error) as RunResult['error'];
+	return { run, items, json: items.map((item) => item.json), error };
+}
