@@ -1,0 +1,242 @@
+/**
+ * Builds the Fastify app: body parsing, auth, fault injection, journaling, error mapping and all routes.
+ *
+ * Hook order per API request: onRequest (auth → 401 early) → body parsing → preValidation (faults) →
+ * schema validation → handler → onResponse (journal). Control routes (/__sandbox/*) skip auth, faults and
+ * the journal.
+ */
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { parse as parseQueryString } from 'node:querystring';
+import { registerControlRoutes, type Faults, htmlErrorPage, MALFORMED_JSON } from './controls';
+import { ApiError, errorBody, familyOf, fromSchemaErrors, type SchemaErrorLike, UNAUTHORIZED_BODY } from './errors';
+import { type Journal, type JournalEntry, REDACTED, redactDeep } from './journal';
+import { registerConversationRoutes } from './routes/conversations';
+import { registerCrmRoutes } from './routes/crm';
+import { registerDirectoryRoutes } from './routes/directory';
+import { registerMessageRoutes } from './routes/messages';
+import { registerOrderRoutes } from './routes/orders';
+import type { Store } from './store';
+import type { SandboxSizes } from './types';
+
+export interface AppContext {
+	store: Store;
+	journal: Journal;
+	faults: Faults;
+	apiKey: string;
+	now: () => number;
+	reset(opts?: { seed?: number; sizes?: Partial<SandboxSizes> }): void;
+}
+
+/** Per-request bookkeeping, kept outside the request object (no Fastify type augmentation needed). */
+interface RequestState {
+	start: number;
+	auth: JournalEntry['auth'];
+	keyMatched: boolean;
+	rawBody?: string;
+	parsedBody?: unknown;
+	bodyIsJson: boolean;
+	faultId?: string;
+	journaled: boolean;
+}
+
+const CONTROL_PREFIX = '/__sandbox';
+const isControl = (url: string) => url.startsWith(CONTROL_PREFIX);
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+function pathOf(url: string): string {
+	const i = url.indexOf('?');
+	return i < 0 ? url : url.slice(0, i);
+}
+
+export function buildApp(ctx: AppContext, opts: { logger?: boolean } = {}): FastifyInstance {
+	const states = new WeakMap<FastifyRequest, RequestState>();
+
+	const app = Fastify({
+		logger: opts.logger === true,
+		// Query values stay strings (schemas use patterns); bodies are validated strictly, never coerced or
+		// stripped, so "unknown field" and "wrong type" reach the client as 400s.
+		ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false, allErrors: false, allowUnionTypes: true } },
+		// Invalid URL encodings and the like: answer 400 in the family shape instead of Fastify's default.
+		frameworkErrors: (err, req, reply) => {
+			const path = pathOf(req.raw.url ?? '/');
+			const api = new ApiError(400, `Bad request: ${err.message}`, [{ field: 'url', message: err.message }]);
+			void (reply as FastifyReply).code(400).send(errorBody(familyOf(path), api));
+		},
+	});
+
+	// One parser for every content type: keep the raw text for the journal; parse JSON ourselves so a
+	// malformed body becomes a 400 that says so; other content types reach validation as a string.
+	app.removeAllContentTypeParsers();
+	app.addContentTypeParser('*', { parseAs: 'string' }, (req, body, done) => {
+		const text = body as string;
+		const st = states.get(req);
+		if (st) st.rawBody = text;
+		if (text === '') return done(null, undefined);
+		const ct = String(req.headers['content-type'] ?? '').toLowerCase();
+		if (ct === '' || ct.includes('json')) {
+			try {
+				const parsed: unknown = JSON.parse(text);
+				if (st) {
+					st.parsedBody = parsed;
+					st.bodyIsJson = true;
+				}
+				return done(null, parsed);
+			} catch (e) {
+				return done(new ApiError(400, `Request body is not valid JSON: ${(e as Error).message}`, [{ field: 'body', message: 'invalid JSON' }]), undefined);
+			}
+		}
+		return done(null, text);
+	});
+
+	// --- auth ----------------------------------------------------------------------------------------------
+	app.addHook('onRequest', (req, reply, done) => {
+		const url = req.raw.url ?? req.url;
+		if (isControl(url)) return done();
+		const rawKey = req.headers['api_key'];
+		const apiKeyHeader = Array.isArray(rawKey) ? rawKey[0] : rawKey;
+		const authz = req.headers.authorization;
+		const bearer = typeof authz === 'string' && /^bearer\s/i.test(authz) ? authz.slice(7).trim() : undefined;
+		const hasKey = apiKeyHeader !== undefined;
+		const hasBearer = bearer !== undefined;
+		const keyMatched = (hasKey && apiKeyHeader === ctx.apiKey) || (hasBearer && bearer === ctx.apiKey);
+		states.set(req, {
+			start: performance.now(),
+			auth: hasKey && hasBearer ? 'both' : hasKey ? 'api_key' : hasBearer ? 'bearer' : 'none',
+			keyMatched,
+			bodyIsJson: false,
+			journaled: false,
+		});
+		// Unknown routes answer 404 whatever the key (the not-found handler); known routes need the key.
+		if (!keyMatched && req.routeOptions.url !== undefined) {
+			void reply.code(401).send(UNAUTHORIZED_BODY);
+			return;
+		}
+		done();
+	});
+
+	// --- fault injection -----------------------------------------------------------------------------------
+	app.addHook('preValidation', async (req, reply) => {
+		if (ctx.faults.size === 0) return;
+		const url = req.raw.url ?? req.url;
+		if (isControl(url)) return;
+		const st = states.get(req);
+		const fault = ctx.faults.take(req.method, pathOf(url), req.routeOptions.url ?? null);
+		if (!fault || !st) return;
+		st.faultId = fault.id;
+		if (fault.delayMs) await sleep(fault.delayMs);
+		if (fault.kind === 'delay') return; // then handle normally
+		if (fault.headers) void reply.headers(fault.headers);
+		if (fault.retryAfter !== undefined) void reply.header('retry-after', String(fault.retryAfter));
+		const family = familyOf(pathOf(url));
+		switch (fault.kind) {
+			case 'drop':
+				// No answer at all: the client sees a reset/closed socket.
+				reply.hijack();
+				record(req, 0, undefined);
+				req.raw.socket?.destroy();
+				return reply;
+			case 'malformed':
+				return reply.code(fault.status ?? 200).type('application/json; charset=utf-8').send(MALFORMED_JSON);
+			case 'html': {
+				const status = fault.status ?? 502;
+				return reply.code(status).type('text/html; charset=utf-8').send(htmlErrorPage(status));
+			}
+			case 'empty':
+				return reply.code(fault.status ?? 200).send();
+			case 'status':
+			default: {
+				const status = fault.status ?? 500;
+				const body =
+					fault.body !== undefined
+						? fault.body
+						: errorBody(family, new ApiError(status, `${status === 429 ? 'Too many requests' : 'Injected fault'} (sandbox ${fault.id})`));
+				return reply.code(status).type('application/json; charset=utf-8').send(JSON.stringify(body));
+			}
+		}
+	});
+
+	// --- journal ---------------------------------------------------------------------------------------------
+	const record = (req: FastifyRequest, status: number, responseContentType: string | undefined) => {
+		const st = states.get(req);
+		if (!st || st.journaled) return;
+		st.journaled = true;
+		const key = ctx.apiKey;
+		let url = req.raw.url ?? req.url;
+		const qi = url.indexOf('?');
+		let query: Record<string, string | string[]> = qi < 0 ? {} : { ...parseQueryString(url.slice(qi + 1)) } as Record<string, string | string[]>;
+		// The key must never be stored: a client that (wrongly) puts it in the URL or body gets it redacted.
+		if (key && (url.includes(key) || url.includes(encodeURIComponent(key)))) {
+			url = url.split(key).join(REDACTED).split(encodeURIComponent(key)).join(REDACTED);
+			query = redactDeep(query, key) as Record<string, string | string[]>;
+		}
+		let body: unknown = st.rawBody === undefined || st.rawBody === '' ? undefined : st.bodyIsJson ? st.parsedBody : st.rawBody;
+		if (key && st.rawBody !== undefined && st.rawBody.includes(key)) body = redactDeep(body, key);
+		const ct = req.headers['content-type'];
+		const entry: JournalEntry = {
+			seq: ctx.journal.nextSeq(),
+			time: new Date(ctx.now()).toISOString(),
+			method: req.method,
+			path: pathOf(url),
+			url,
+			route: req.routeOptions.url ?? null,
+			query,
+			body,
+			keyMatched: st.keyMatched,
+			auth: st.auth,
+			status,
+			durationMs: Math.round((performance.now() - st.start) * 100) / 100,
+		};
+		if (ct !== undefined) entry.contentType = ct;
+		if (responseContentType !== undefined) entry.responseContentType = responseContentType;
+		if (st.faultId !== undefined) entry.faultId = st.faultId;
+		ctx.journal.push(entry);
+	};
+
+	app.addHook('onResponse', (req, reply, done) => {
+		const ct = reply.getHeader('content-type');
+		record(req, reply.statusCode, ct === undefined ? undefined : String(ct));
+		done();
+	});
+
+	// --- errors ----------------------------------------------------------------------------------------------
+	app.setErrorHandler((err: FastifyError | ApiError, req: FastifyRequest, reply: FastifyReply) => {
+		const family = familyOf(pathOf(req.raw.url ?? req.url));
+		let api: ApiError;
+		if (err instanceof ApiError) api = err;
+		else if ((err as FastifyError).validation) {
+			api = fromSchemaErrors((err as FastifyError).validation as SchemaErrorLike[], (err as FastifyError).validationContext ?? 'body');
+		} else if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
+			const code = (err as FastifyError).code;
+			const msg =
+				code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+					? 'Request body is too large'
+					: code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+						? 'Unsupported Content-Type: send application/json'
+						: err.message;
+			api = new ApiError(err.statusCode, msg, [{ field: 'body', message: msg }]);
+		} else {
+			// A bug, not bad input: keep it visible in the log and answer honestly.
+			req.log.error(err);
+			if (!opts.logger) console.error('[cekat-sandbox] unexpected error', err);
+			api = new ApiError(500, 'Internal sandbox error');
+		}
+		void reply.code(api.statusCode).send(errorBody(family, api));
+	});
+
+	app.setNotFoundHandler((req, reply) => {
+		const path = pathOf(req.raw.url ?? req.url);
+		const api = new ApiError(404, `Route ${req.method} ${path} not found`);
+		void reply.code(404).send(errorBody(familyOf(path), api));
+	});
+
+	// --- routes ----------------------------------------------------------------------------------------------
+	const deps = { store: ctx.store };
+	registerCrmRoutes(app, deps);
+	registerOrderRoutes(app, deps);
+	registerConversationRoutes(app, deps);
+	registerMessageRoutes(app, deps);
+	registerDirectoryRoutes(app, deps);
+	registerControlRoutes(app, { store: ctx.store, journal: ctx.journal, faults: ctx.faults, reset: ctx.reset });
+
+	return app;
+}

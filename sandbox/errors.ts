@@ -1,0 +1,146 @@
+/**
+ * Error shapes. The real API answers errors in two families (see CEKAT-API-NOTES.md):
+ *  - "success" family (/api/... page & cursor lists, messages, templates, conversations):
+ *      { success: false, error: { code, message, details? } }
+ *  - "message" family (/api/crm/*, /api/orders*): { message }
+ * Every 4xx message names the offending field, so a client can show something useful.
+ */
+import { STATUS_CODES } from 'node:http';
+
+export interface FieldDetail {
+	field: string;
+	message: string;
+}
+
+export class ApiError extends Error {
+	constructor(
+		readonly statusCode: number,
+		message: string,
+		readonly details: FieldDetail[] = [],
+		readonly code?: string,
+	) {
+		super(message);
+	}
+}
+
+export const badRequest = (field: string, message: string): ApiError => new ApiError(400, message, [{ field, message }]);
+export const notFound = (message: string): ApiError => new ApiError(404, message);
+
+export type Family = 'success' | 'message';
+
+export function familyOf(path: string): Family {
+	return path.startsWith('/api/crm') || path.startsWith('/api/orders') ? 'message' : 'success';
+}
+
+export const UNAUTHORIZED_BODY = Object.freeze({
+	success: false,
+	status_code: 401,
+	error: Object.freeze({ message: 'Not authenticated' }),
+});
+
+function defaultCode(status: number): string {
+	if (status === 400) return 'VALIDATION_ERROR';
+	if (status === 404) return 'NOT_FOUND';
+	if (status === 401) return 'UNAUTHORIZED';
+	if (status === 429) return 'RATE_LIMITED';
+	return (STATUS_CODES[status] ?? 'ERROR').toUpperCase().replace(/[^A-Z]+/g, '_');
+}
+
+export function errorBody(family: Family, err: ApiError): Record<string, unknown> {
+	if (family === 'message') return { message: err.message };
+	const error: Record<string, unknown> = { code: err.code ?? defaultCode(err.statusCode), message: err.message };
+	if (err.statusCode === 400) error.details = err.details.length ? err.details : [{ field: 'body', message: err.message }];
+	return { success: false, error };
+}
+
+/** The subset of an Ajv error object we read (Fastify passes Ajv's errors through). */
+export interface SchemaErrorLike {
+	instancePath?: string;
+	keyword: string;
+	params?: Record<string, unknown>;
+	message?: string;
+}
+
+/** '/orders_products/0/quantity' -> 'orders_products[0].quantity' */
+function fieldFromPointer(pointer: string): string {
+	let out = '';
+	for (const raw of pointer.split('/').slice(1)) {
+		const part = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+		out += /^\d+$/.test(part) ? `[${part}]` : out ? `.${part}` : part;
+	}
+	return out;
+}
+
+/** Query-string patterns → human messages (the schema keyword alone would say "must match pattern"). */
+export const PATTERNS = {
+	positiveInt: '^0*[1-9][0-9]*$',
+	date: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$',
+} as const;
+
+/** Well-known query parameters and their patterns (used by every list route). */
+export const QUERY_PARAM_PATTERNS: Record<string, string> = {
+	page: PATTERNS.positiveInt,
+	limit: PATTERNS.positiveInt,
+	start_date: PATTERNS.date,
+	end_date: PATTERNS.date,
+};
+
+const PATTERN_MESSAGES: Record<string, string> = {
+	[PATTERNS.positiveInt]: 'must be a positive integer',
+	[PATTERNS.date]: 'must be a date in YYYY-MM-DD format',
+};
+
+/**
+ * Maps a Fastify/Ajv validation failure to an ApiError naming the field, e.g. "body/limit must be integer"
+ * becomes "limit must be integer". schemaPatterns lets a type error on a query param (a repeated
+ * parameter arrives as an array) still say what the value should look like.
+ */
+export function fromSchemaErrors(errors: SchemaErrorLike[], context: string, schemaPatterns: Record<string, string> = QUERY_PARAM_PATTERNS): ApiError {
+	const details: FieldDetail[] = errors.map((e) => describe(e, context, schemaPatterns));
+	return new ApiError(400, details[0]?.message ?? 'Invalid request', details);
+}
+
+function describe(e: SchemaErrorLike, context: string, patterns: Record<string, string>): FieldDetail {
+	const base = fieldFromPointer(e.instancePath ?? '');
+	const join = (child: string) => (base ? `${base}.${child}` : child);
+	const p = e.params ?? {};
+	const isRoot = base === '';
+	const where = context === 'querystring' ? 'query parameter' : context === 'params' ? 'path parameter' : 'field';
+	switch (e.keyword) {
+		case 'required': {
+			const f = join(String(p.missingProperty));
+			return { field: f, message: `${f} is required` };
+		}
+		case 'additionalProperties': {
+			const f = join(String(p.additionalProperty));
+			return { field: f, message: `Unknown ${where} '${f}'` };
+		}
+		case 'type':
+			if (isRoot && context === 'body') return { field: 'body', message: 'Request body must be a JSON object' };
+			if (context === 'querystring' && patterns[base] && PATTERN_MESSAGES[patterns[base]]) {
+				return { field: base, message: `${base} ${PATTERN_MESSAGES[patterns[base]]}` };
+			}
+			return { field: base, message: `${base} must be ${String(p.type).replace(',', ' or ')}` };
+		case 'pattern': {
+			const msg = PATTERN_MESSAGES[String(p.pattern)] ?? 'has an invalid format';
+			return { field: base, message: `${base} ${msg}` };
+		}
+		case 'enum':
+			return { field: base, message: `${base} must be one of: ${(p.allowedValues as unknown[]).join(', ')}` };
+		case 'minProperties':
+			if (isRoot) return { field: 'body', message: 'Request body must not be empty: give at least one field to change' };
+			return { field: base, message: `${base} must not be empty` };
+		case 'minItems':
+			return { field: base, message: `${base} must not be empty` };
+		case 'minLength':
+			return { field: base, message: `${base} must not be empty` };
+		case 'maxLength':
+			return { field: base, message: `${base} is too long (max ${String(p.limit)} characters)` };
+		case 'minimum':
+			return { field: base, message: `${base} must be >= ${String(p.limit)}` };
+		case 'maximum':
+			return { field: base, message: `${base} must be <= ${String(p.limit)}` };
+		default:
+			return { field: base || 'body', message: `${base || 'body'} ${e.message ?? 'is invalid'}` };
+	}
+}

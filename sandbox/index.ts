@@ -1,0 +1,102 @@
+/**
+ * Cekat sandbox: a local stand-in for the Cekat Open API, for the node's tests and for manual runs.
+ *
+ *   const sb = await startSandbox({ port: 0 });
+ *   await axios.get(`${sb.url}/api/inboxes?limit=1`, { headers: { api_key: sb.apiKey } });
+ *   sb.journal(); sb.addFault({ path: '/api/orders', status: 429, retryAfter: 2 }); await sb.close();
+ */
+import type { FastifyInstance } from 'fastify';
+import type { AddressInfo } from 'node:net';
+import { buildApp } from './app';
+import { type Fault, type FaultSpec, Faults } from './controls';
+import { Journal, type JournalEntry } from './journal';
+import { Store } from './store';
+import type { SandboxSizes } from './types';
+
+export type { JournalEntry } from './journal';
+export type { Fault, FaultKind, FaultSpec } from './controls';
+export { FAULT_KINDS } from './controls';
+export { Store, Collection } from './store';
+export type { SandboxSizes } from './types';
+export * from './types';
+export { placeholderCount } from './routes/messages';
+
+export const DEFAULT_API_KEY = 'sandbox-api-key';
+export const DEFAULT_SEED = 42;
+export const DEFAULT_JOURNAL_LIMIT = 50_000;
+
+export interface SandboxOptions {
+	/** default 'sandbox-api-key' */
+	apiKey?: string;
+	/** default '127.0.0.1' */
+	host?: string;
+	/** 0 = a free port (default) */
+	port?: number;
+	/** default 42 */
+	seed?: number;
+	sizes?: Partial<SandboxSizes>;
+	/** ring-buffer size of the journal, default 50,000 */
+	journalLimit?: number;
+	logger?: boolean;
+	/** ms clock, default Date.now; drives generated timestamps, the 24-hour window and new records */
+	now?: () => number;
+}
+
+export interface Sandbox {
+	url: string;
+	port: number;
+	apiKey: string;
+	app: FastifyInstance;
+	store: Store;
+	/** Back to the seeded state (seed/sizes default to the start options); clears journal and faults. */
+	reset(opts?: { seed?: number; sizes?: Partial<SandboxSizes> }): void;
+	journal(): JournalEntry[];
+	clearJournal(): void;
+	addFault(spec: FaultSpec): { id: string };
+	faults(): Fault[];
+	clearFaults(): void;
+	close(): Promise<void>;
+}
+
+export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
+	const apiKey = opts.apiKey ?? DEFAULT_API_KEY;
+	const host = opts.host ?? '127.0.0.1';
+	const now = opts.now ?? Date.now;
+	const baseSeed = opts.seed ?? DEFAULT_SEED;
+	const baseSizes = opts.sizes ?? {};
+
+	const store = new Store(now);
+	store.load(baseSeed, baseSizes);
+	const journal = new Journal(opts.journalLimit ?? DEFAULT_JOURNAL_LIMIT);
+	const faults = new Faults();
+	const reset = (r: { seed?: number; sizes?: Partial<SandboxSizes> } = {}) => {
+		store.load(r.seed ?? baseSeed, { ...baseSizes, ...(r.sizes ?? {}) });
+		journal.clear();
+		faults.clear();
+	};
+
+	const app = buildApp({ store, journal, faults, apiKey, now, reset }, { logger: opts.logger });
+	await app.listen({ port: opts.port ?? 0, host });
+	const port = (app.server.address() as AddressInfo).port;
+	const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+	return {
+		url,
+		port,
+		apiKey,
+		app,
+		store,
+		reset,
+		journal: () => journal.entries(),
+		clearJournal: () => journal.clear(),
+		addFault: (spec) => ({ id: faults.add(spec).id }),
+		faults: () => faults.all(),
+		clearFaults: () => faults.clear(),
+		close: () => app.close(),
+	};
+}
+
+/** Functional form for callers holding only the sandbox object. */
+export function addFault(sandbox: Sandbox, spec: FaultSpec): { id: string } {
+	return sandbox.addFault(spec);
+}

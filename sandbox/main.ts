@@ -1,0 +1,65 @@
+/**
+ * CLI: `npm run sandbox` (= tsx sandbox/main.ts).
+ *   PORT (3000), HOST (127.0.0.1), CEKAT_SANDBOX_API_KEY (sandbox-api-key), CEKAT_SANDBOX_SEED (42),
+ *   CEKAT_SANDBOX_<SIZE> for any size, e.g. CEKAT_SANDBOX_ORDERS=100000, CEKAT_SANDBOX_ITEMS_PER_BOARD=500,
+ *   CEKAT_SANDBOX_JOURNAL_LIMIT (50000), CEKAT_SANDBOX_LOG=1 for request logs.
+ */
+import { DEFAULT_API_KEY, DEFAULT_SEED, startSandbox } from './index';
+import { DEFAULT_SIZES, type SandboxSizes } from './types';
+
+const envName = (key: string) => `CEKAT_SANDBOX_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+
+function intFromEnv(name: string, fallback: number): number {
+	const raw = process.env[name];
+	if (raw === undefined || raw === '') return fallback;
+	const n = Number(raw);
+	if (!Number.isInteger(n) || n < 0) {
+		console.error(`${name} must be a non-negative integer (got '${raw}')`);
+		process.exit(2);
+	}
+	return n;
+}
+
+async function main(): Promise<void> {
+	const sizes: Partial<SandboxSizes> = {};
+	for (const key of Object.keys(DEFAULT_SIZES) as Array<keyof SandboxSizes>) {
+		const name = envName(key);
+		if (process.env[name] !== undefined) sizes[key] = intFromEnv(name, DEFAULT_SIZES[key]);
+	}
+	const t0 = Date.now();
+	const sb = await startSandbox({
+		port: intFromEnv('PORT', 3000),
+		host: process.env.HOST || '127.0.0.1',
+		apiKey: process.env.CEKAT_SANDBOX_API_KEY || DEFAULT_API_KEY,
+		seed: intFromEnv('CEKAT_SANDBOX_SEED', DEFAULT_SEED),
+		sizes,
+		journalLimit: intFromEnv('CEKAT_SANDBOX_JOURNAL_LIMIT', 50_000),
+		logger: process.env.CEKAT_SANDBOX_LOG === '1',
+	});
+	const counts = sb.store.counts();
+	console.log(`Cekat sandbox listening on ${sb.url}`);
+	console.log(`API key (header api_key): ${sb.apiKey}`);
+	console.log(`Seed ${sb.store.seed}; generated in ${Date.now() - t0} ms: ${Object.entries(counts).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+	console.log(`Try: curl -H 'api_key: ${sb.apiKey}' '${sb.url}/api/inboxes?limit=1'`);
+
+	let stopping = false;
+	const stop = (signal: string) => {
+		if (stopping) return;
+		stopping = true;
+		console.log(`${signal}: stopping sandbox`);
+		sb.close().then(
+			() => process.exit(0),
+			(e: unknown) => {
+				console.error(e);
+				process.exit(1);
+			},
+		);
+	};
+	process.on('SIGINT', () => stop('SIGINT'));
+	process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((e: unknown) => {
+	console.error(e);
+	process.exit(1);
+});

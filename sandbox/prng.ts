@@ -1,0 +1,88 @@
+/** Small seeded PRNG helpers: the demo data must be identical for identical seeds, without data libraries. */
+
+/** mulberry32: 32-bit state, fast, good enough for demo data. Returns floats in [0, 1). */
+export function mulberry32(seed: number): () => number {
+	let a = seed >>> 0;
+	return () => {
+		a = (a + 0x6d2b79f5) >>> 0;
+		let t = a;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+/** FNV-1a hash: derives an independent stream per collection, so resizing one collection leaves the others alone. */
+export function hashString(s: string): number {
+	let h = 0x811c9dc5;
+	for (let i = 0; i < s.length; i++) {
+		h ^= s.charCodeAt(i);
+		h = Math.imul(h, 0x01000193);
+	}
+	return h >>> 0;
+}
+
+export class Rng {
+	private readonly next: () => number;
+
+	constructor(seed: number, stream = '') {
+		this.next = mulberry32((seed ^ hashString(stream)) >>> 0);
+	}
+
+	float(): number {
+		return this.next();
+	}
+
+	/** Integer in [min, max] (both inclusive). */
+	int(min: number, max: number): number {
+		return min + Math.floor(this.next() * (max - min + 1));
+	}
+
+	bool(pTrue = 0.5): boolean {
+		return this.next() < pTrue;
+	}
+
+	pick<T>(items: readonly T[]): T {
+		return items[Math.floor(this.next() * items.length)];
+	}
+
+	/** Picks by relative weights, e.g. weighted([['a', 3], ['b', 1]]). */
+	weighted<T>(entries: ReadonlyArray<readonly [T, number]>): T {
+		let total = 0;
+		for (const [, w] of entries) total += w;
+		let r = this.next() * total;
+		for (const [v, w] of entries) {
+			r -= w;
+			if (r < 0) return v;
+		}
+		return entries[entries.length - 1][0];
+	}
+
+	/** n distinct elements (or all of them if n >= length), order randomised. */
+	sample<T>(items: readonly T[], n: number): T[] {
+		const copy = items.slice();
+		const k = Math.min(n, copy.length);
+		for (let i = 0; i < k; i++) {
+			const j = i + Math.floor(this.next() * (copy.length - i));
+			[copy[i], copy[j]] = [copy[j], copy[i]];
+		}
+		return copy.slice(0, k);
+	}
+
+	digits(n: number): string {
+		let s = '';
+		for (let i = 0; i < n; i++) s += Math.floor(this.next() * 10);
+		return s;
+	}
+
+	/** UUID-shaped (version 4 layout) id built from the stream, so ids are reproducible. */
+	uuid(): string {
+		const h = (x: number) => (x >>> 0).toString(16).padStart(8, '0');
+		const a = h(this.next() * 4294967296);
+		const b = h(this.next() * 4294967296);
+		const c = h(this.next() * 4294967296);
+		const d = h(this.next() * 4294967296);
+		const variant = ((parseInt(c[0], 16) & 0x3) | 0x8).toString(16);
+		return `${a}-${b.slice(0, 4)}-4${b.slice(5, 8)}-${variant}${c.slice(1, 4)}-${c.slice(4)}${d}`;
+	}
+}
