@@ -155,8 +155,8 @@ describe('conversations (cursor)', () => {
 		let cursor: { cursor_id: string; cursor_ts: string } | null = null;
 		for (let i = 0; i < 10_000; i++) {
 			const c: { cursor_id: string; cursor_ts: string } | null = cursor;
-			const q = c ? `&cursor_id=${encodeURIComponent(c.cursor_id)}&cursor_ts=${encodeURIComponent(c.cursor_ts)}` : '';
-			const res = await env.api.get(`/api/conversations?limit=${limit}${q}${extra}`);
+			const q: string = c ? `&cursor_id=${encodeURIComponent(c.cursor_id)}&cursor_ts=${encodeURIComponent(c.cursor_ts)}` : '';
+			const res: { status: number; data: any } = await env.api.get(`/api/conversations?limit=${limit}${q}${extra}`);
 			expect(res.status).toBe(200);
 			out.push(...res.data.data);
 			cursor = res.data.metadata.next_cursor;
