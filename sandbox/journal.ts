@@ -76,7 +76,10 @@ export function redactDeep(value: unknown, secret: string): unknown {
 	if (Array.isArray(value)) return value.map((v) => redactDeep(v, secret));
 	if (value && typeof value === 'object') {
 		const out: Record<string, unknown> = {};
-		for (const [k, v] of Object.entries(value)) out[k.includes(secret) ? k.split(secret).join(REDACTED) : k] = redactDeep(v, secret);
+		for (const [k, v] of Object.entries(value)) {
+			// defineProperty: a JSON key "__proto__" must stay a plain property, not change the prototype.
+			Object.defineProperty(out, k.includes(secret) ? k.split(secret).join(REDACTED) : k, { value: redactDeep(v, secret), enumerable: true, writable: true, configurable: true });
+		}
 		return out;
 	}
 	return value;
