@@ -107,7 +107,8 @@ export function paginate(family: ListFamily) {
 			const records = recordsOf(this, body, family);
 			if (records.length === 0) break;
 
-			const signature = JSON.stringify([records[0]?.id, records[records.length - 1]?.id, records.length]);
+			// Whole first and last records: rows without an id (current assignments) must still differ.
+			const signature = JSON.stringify([records[0], records[records.length - 1], records.length]);
 			if (seenPages.has(signature)) break;
 			seenPages.add(signature);
 

@@ -1,0 +1,58 @@
+import axios, { type AxiosInstance } from 'axios';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
+
+import { startSandbox, type JournalEntry, type Sandbox } from '../../sandbox';
+import { runCekat, type RunOptions, type RunResult } from './harness';
+
+/** Distinctive, so a leak into outputs or errors is easy to find. */
+export const API_KEY = 'ck_test_9Yq4Zr7Lm2Xb8Kd3';
+
+export interface Env {
+	sandbox: Sandbox;
+	/** Direct calls to the sandbox API, for fixtures (never used to check the node's own requests). */
+	api: AxiosInstance;
+	run(parameters: INodeParameters, options?: Omit<RunOptions, 'parameters' | 'credentials'> & { apiKey?: string }): Promise<RunResult>;
+	/** Requests the sandbox received since the last clear, in order. */
+	requests(): JournalEntry[];
+}
+
+/** One sandbox per test file, a clean journal per test. */
+export function useEnv(): Env {
+	const env = {} as Env;
+	beforeAll(async () => {
+		env.sandbox = await startSandbox({ port: 0, apiKey: API_KEY });
+		env.api = axios.create({ baseURL: env.sandbox.url, headers: { api_key: API_KEY }, validateStatus: () => true });
+		env.run = (parameters, options = {}) =>
+			runCekat({
+				parameters,
+				...options,
+				credentials: { apiKey: options.apiKey ?? API_KEY, baseUrl: env.sandbox.url },
+			});
+		env.requests = () => env.sandbox.journal();
+	});
+	beforeEach(() => env.sandbox.clearJournal());
+	afterAll(async () => {
+		await env.sandbox?.close();
+	});
+	return env;
+}
+
+/** The one request the node made, checked for method, path and the api_key header. */
+export function onlyRequest(env: Env, method: string, path: string): JournalEntry {
+	const entries = env.requests();
+	expect(entries.map((e) => `${e.method} ${e.path}`)).toEqual([`${method} ${path}`]);
+	const [entry] = entries;
+	expect(entry.auth).toBe('api_key');
+	expect(entry.keyMatched).toBe(true);
+	return entry;
+}
+
+export function expectNoKeyLeak(value: unknown) {
+	expect(JSON.stringify(value ?? null)).not.toContain(API_KEY);
+}
+
+export async function apiData<T = IDataObject>(env: Env, url: string, params?: IDataObject): Promise<T> {
+	const res = await env.api.get(url, { params });
+	if (res.status !== 200) throw new Error(`fixture ${url}: ${res.status} ${JSON.stringify(res.data)}`);
+	return res.data.data as T;
+}
