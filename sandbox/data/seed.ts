@@ -58,7 +58,9 @@ const HOUR = 3_600_000;
 const DAY = 86_400_000;
 const JAKARTA_OFFSET = 7 * HOUR;
 
-export const iso = (ms: number): string => new Date(ms).toISOString();
+// Module constant rather than a global lookup per call (slow inside jest's vm context, see prng.ts).
+const DateCtor = Date;
+export const iso = (ms: number): string => new DateCtor(ms).toISOString();
 /** Calendar date (YYYY-MM-DD) in Jakarta time. */
 export const jakartaDate = (ms: number): string => new Date(ms + JAKARTA_OFFSET).toISOString().slice(0, 10);
 

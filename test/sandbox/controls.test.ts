@@ -178,6 +178,17 @@ describe('journal', () => {
 });
 
 describe('reset, state, data', () => {
+	it('state only moves when data changes', async () => {
+		const a = (await env.anon.get('/__sandbox/state')).data;
+		await env.api.get('/api/orders');
+		await env.api.put('/api/orders/nope', { notes: 'x' });
+		expect((await env.anon.get('/__sandbox/state')).data).toEqual(a);
+		await env.api.put(`/api/orders/${env.sb.store.orders.all()[0].id}`, { notes: 'x' });
+		const b = (await env.anon.get('/__sandbox/state')).data;
+		expect(b.revision).toBe(a.revision + 1);
+		expect(b.counts).toEqual(a.counts);
+	});
+
 	it('reset restores the seeded state and clears journal and faults', async () => {
 		const before = (await env.anon.get('/__sandbox/state')).data;
 		expect(before.counts.orders).toBe(1200);
@@ -187,13 +198,13 @@ describe('reset, state, data', () => {
 		expect(mid.counts.orders).toBe(1201);
 		expect(mid.counts.contacts).toBe(401);
 		expect(mid.revision).toBeGreaterThan(before.revision);
-		expect(mid.faults).toBe(1);
+		expect((await env.anon.get('/__sandbox/faults')).data.faults).toHaveLength(1);
 		const r = await env.anon.post('/__sandbox/reset');
 		expect(r.status).toBe(200);
 		const after = (await env.anon.get('/__sandbox/state')).data;
-		expect(after.counts).toEqual(before.counts);
-		expect(after.journal_entries).toBe(0);
-		expect(after.faults).toBe(0);
+		expect(after).toEqual({ ...before, generated_at: expect.any(String) });
+		expect((await env.anon.get('/__sandbox/journal')).data.entries).toEqual([]);
+		expect((await env.anon.get('/__sandbox/faults')).data.faults).toEqual([]);
 		expect((await env.api.get('/api/agents')).status).toBe(200);
 	});
 
