@@ -72,6 +72,7 @@ export function pageEnvelope<T>(items: readonly T[], paging: Paging): { success:
 
 const HOUR = 3_600_000;
 const JAKARTA_OFFSET = 7 * HOUR;
+const MAX_ISO_MS = Date.UTC(10000, 0, 1);
 
 /** Start of a Jakarta (UTC+7) calendar day in epoch ms; throws 400 naming the field if the date is invalid. */
 export function jakartaDayStart(value: string, field: string): number {
@@ -98,7 +99,12 @@ export function readDateRange(q: Query, startField = 'start_date', endField = 'e
 	const s = q[startField];
 	const e = q[endField];
 	if (s !== undefined) range.from = new Date(jakartaDayStart(s, startField)).toISOString();
-	if (e !== undefined) range.to = new Date(jakartaDayStart(e, endField) + 24 * HOUR).toISOString();
+	if (e !== undefined) {
+		const to = jakartaDayStart(e, endField) + 24 * HOUR;
+		// Past year 9999 the ISO form gains a sign ('+010000-…') and would sort before every real date:
+		// treat such an end date as "no upper bound".
+		if (to < MAX_ISO_MS) range.to = new Date(to).toISOString();
+	}
 	return range;
 }
 

@@ -94,6 +94,13 @@ describe('page family', () => {
 		expect(ids.sort()).toEqual(want);
 	});
 
+	it('an end_date far in the future is no upper bound', async () => {
+		const res = await env.api.get('/api/contacts?end_date=9999-12-31&limit=1');
+		expect(res.data.metadata.pagination.total_items).toBe(400);
+		const early = await env.api.get('/api/contacts?end_date=2000-01-01&limit=1');
+		expect(early.data.metadata.pagination.total_items).toBe(0);
+	});
+
 	it('messages filter by conversation_id', async () => {
 		const conv = env.sb.store.conversations.all()[10];
 		const res = await env.api.get(`/api/messages?conversation_id=${conv.id}&limit=100`);
