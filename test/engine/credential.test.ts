@@ -18,7 +18,7 @@ async function testCredential(baseUrl: string, apiKey: string) {
 	const resolvedBase = workflow.expression.getSimpleParameterValue(node, request.baseURL!, 'internal', { $credentials: credentials }, undefined, '');
 	const helper = new TestCredentialsHelper(pkg.credentialTypes, {});
 	const options = (await helper.authenticate(credentials, 'cekatApi', { url: request.url!, qs: request.qs, headers: {} } as IHttpRequestOptions, workflow, node)) as IHttpRequestOptions;
-	return axios.get(`${String(resolvedBase)}${options.url}`, { params: options.qs, headers: options.headers, validateStatus: () => true });
+	return axios.get(`${String(resolvedBase)}${options.url}`, { params: options.qs, headers: options.headers as Record<string, string>, validateStatus: () => true });
 }
 
 describe('Cekat API credential', () => {

@@ -11,7 +11,7 @@ export interface Env {
 	sandbox: Sandbox;
 	/** Direct calls to the sandbox API, for fixtures (never used to check the node's own requests). */
 	api: AxiosInstance;
-	run(parameters: INodeParameters, options?: Omit<RunOptions, 'parameters' | 'credentials'> & { apiKey?: string }): Promise<RunResult>;
+	run(parameters: IDataObject, options?: Omit<RunOptions, 'parameters' | 'credentials'> & { apiKey?: string }): Promise<RunResult>;
 	/** Requests the sandbox received since the last clear, in order. */
 	requests(): JournalEntry[];
 }
@@ -24,7 +24,8 @@ export function useEnv(): Env {
 		env.api = axios.create({ baseURL: env.sandbox.url, headers: { api_key: API_KEY }, validateStatus: () => true });
 		env.run = (parameters, options = {}) =>
 			runCekat({
-				parameters,
+				// Tests write parameters as plain data, the way workflow JSON holds them.
+				parameters: parameters as INodeParameters,
 				...options,
 				credentials: { apiKey: options.apiKey ?? API_KEY, baseUrl: env.sandbox.url },
 			});

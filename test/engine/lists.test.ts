@@ -1,5 +1,3 @@
-import type { IDataObject } from 'n8n-workflow';
-
 import { onlyRequest, useEnv } from './env';
 
 describe('Read-only lists and conversations through the engine', () => {
@@ -77,7 +75,7 @@ describe('Read-only lists and conversations through the engine', () => {
 
 	it('Conversation → Update sends only the set fields and the change is stored', async () => {
 		const conversation = env.sandbox.store.conversations.all()[3];
-		const aiAgent = (env.sandbox.store.aiAgents[0] as IDataObject).id as string;
+		const aiAgent = env.sandbox.store.aiAgents[0].id;
 		const result = await env.run({ resource: 'conversation', operation: 'update', conversationId: conversation.id, updateFields: { assignedAiAgent: aiAgent, keepAssignedAiAgentOnResolve: true } });
 		expect(result.error).toBeUndefined();
 		expect(onlyRequest(env, 'PUT', `/api/conversations/${conversation.id}`).body).toEqual({ assigned_ai_agent: aiAgent, keep_assigned_ai_agent_on_resolve: true });

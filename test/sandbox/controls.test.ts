@@ -258,13 +258,11 @@ describe('determinism and sizes', () => {
 		env.sb.reset();
 	});
 
-	it('100,000 orders generate in a couple of seconds', () => {
-		const t = Date.now();
+	// Generation speed is measured by bench/, not asserted here.
+	it('sizes can be raised to 100,000 orders', () => {
 		env.sb.reset({ sizes: { orders: 100_000 } });
-		const ms = Date.now() - t;
 		expect(env.sb.store.orders.size).toBe(100_000);
 		expect(env.sb.store.orders.all()[99_999].order_number).toBe('ORD-100000');
-		expect(ms).toBeLessThan(5000);
 		env.sb.reset();
 	});
 });
