@@ -149,3 +149,27 @@ export function filtersCollection(resource: string, operations: string[], option
 		options,
 	};
 }
+
+/** A resource whose only operation is Get Many on a page-family list (agents, contacts, inboxes…). */
+export function listOnlyResource(spec: {
+	resource: string;
+	action: string;
+	description: string;
+	url: string;
+	dateFilters: boolean;
+}): INodeProperties[] {
+	return [
+		operationPicker(spec.resource, [
+			listOperation({
+				name: 'Get Many',
+				value: 'getAll',
+				action: spec.action,
+				description: spec.description,
+				url: spec.url,
+				family: 'page',
+			}),
+		], 'getAll'),
+		...returnAllFields(spec.resource, ['getAll']),
+		...(spec.dateFilters ? [filtersCollection(spec.resource, ['getAll'], dateRangeOptions())] : []),
+	];
+}

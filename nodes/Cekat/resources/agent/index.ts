@@ -1,24 +1,11 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import {
-	dateRangeOptions,
-	filtersCollection,
-	listOperation,
-	operationPicker,
-	returnAllFields,
-} from '../../shared/descriptions';
+import { listOnlyResource } from '../../shared/descriptions';
 
-export const agentDescription: INodeProperties[] = [
-	operationPicker('agent', [
-		listOperation({
-			name: 'Get Many',
-			value: 'getAll',
-			action: 'Get many agents',
-			description: 'List the human agents of the workspace',
-			url: '/api/agents',
-			family: 'page',
-		}),
-	], 'getAll'),
-	...returnAllFields('agent', ['getAll']),
-	filtersCollection('agent', ['getAll'], dateRangeOptions()),
-];
+export const agentDescription: INodeProperties[] = listOnlyResource({
+	resource: 'agent',
+	action: 'Get many agents',
+	description: 'List the human agents of the workspace',
+	url: '/api/agents',
+	dateFilters: true,
+});
