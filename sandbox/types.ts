@@ -1,5 +1,5 @@
 /**
- * Entity shapes served by the sandbox. They follow /work/shared/api/CEKAT-API-NOTES.md ("observed" shapes);
+ * Entity shapes served by the sandbox. They follow what is known of the real service ("observed" shapes in CEKAT-API-NOTES.md);
  * fields the notes do not name are kept few and plausible.
  */
 
