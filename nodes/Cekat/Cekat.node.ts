@@ -1,6 +1,7 @@
 import type { INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { getColumnNames, getColumns, listSearch } from './methods';
 import { agentDescription } from './resources/agent';
 import { agentAssignmentDescription } from './resources/agentAssignment';
 import { campaignDescription } from './resources/campaign';
@@ -70,5 +71,11 @@ export class Cekat implements INodeType {
 			...orderDescription,
 			...templateDescription,
 		],
+	};
+
+	methods = {
+		listSearch,
+		loadOptions: { getColumnNames },
+		resourceMapping: { getColumns },
 	};
 }

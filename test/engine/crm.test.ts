@@ -63,26 +63,28 @@ describe('CRM boards, columns and items through the engine', () => {
 		expect(limited.json.map((i) => i.id)).toEqual(all.slice(0, 7).map((i) => i.id));
 	});
 
-	it('CRM Item → Create sends values keyed by column name; the item can be read back', async () => {
+	it('CRM Item → Create sends mapped values keyed by column name; the item can be read back', async () => {
+		const schema = (await env.method<{ fields: IDataObject[] }>('resourceMapping', 'getColumns', { resource: 'crmItem', operation: 'create', boardId: board.id })).fields;
 		const text = column('text');
 		const number = column('number');
 		const select = column('select');
 		const label = (select.settings.labels as Array<{ id: string; name: string }>).find((l) => l.id !== 'default')!;
 		const required = board.crm_columns.filter((c) => c.is_required && ![text.name, number.name, select.name].includes(c.name));
-		const requiredValues = Object.fromEntries(required.map((c) => [c.name, c.type === 'number' ? 1 : 'x']));
+		const requiredValues = Object.fromEntries(
+			required.map((c) => [c.name, c.type === 'select' ? (c.settings.labels as Array<{ id: string; name: string }>)[1].name : 'x']),
+		);
+		env.sandbox.clearJournal();
 		const result = await env.run({
 			resource: 'crmItem',
 			operation: 'create',
 			boardId: board.id,
 			itemName: 'Budi Santoso',
-			columnValues: {
-				values: [
-					{ column: text.name, value: 'Lead from n8n' },
-					{ column: number.name, value: '={{ 2500000 }}' },
-					{ column: select.name, value: label.name },
-				],
+			columns: {
+				mappingMode: 'defineBelow',
+				value: { [text.name]: 'Lead from n8n', [number.name]: '={{ 2500000 }}', [select.name]: label.name, ...requiredValues },
+				matchingColumns: [],
+				schema,
 			},
-			valuesJson: JSON.stringify(requiredValues),
 			additionalFields: { groupId: board.crm_groups[0].id },
 		});
 		expect(result.error).toBeUndefined();
@@ -118,7 +120,7 @@ describe('CRM boards, columns and items through the engine', () => {
 			boardId: board.id,
 			itemId: item.id,
 			updateFields: { itemName: 'Renamed by n8n' },
-			columnValues: { values: [{ column: text.name, value: 'updated text' }] },
+			columns: { mappingMode: 'defineBelow', value: { [text.name]: 'updated text' }, matchingColumns: [], schema: [{ id: text.name, displayName: text.name, type: 'string', required: false, defaultMatch: false, display: true }] },
 		});
 		const put = onlyRequest(env, 'PUT', `/api/crm/boards/${board.id}/items/${item.id as string}`);
 		expect(put.body).toEqual({ item_name: 'Renamed by n8n', [text.name]: 'updated text' });
@@ -166,14 +168,4 @@ describe('CRM boards, columns and items through the engine', () => {
 		expect(expected.length).toBeLessThan(items.length);
 	});
 
-	it('an unknown column is refused by Cekat and the message names it', async () => {
-		const result = await env.run({
-			resource: 'crmItem',
-			operation: 'update',
-			boardId: board.id,
-			itemId: 'x',
-			columnValues: { values: [{ column: 'No Such Column', value: '1' }] },
-		});
-		expect(result.error?.message).toMatch(/Cekat error (400|404)/);
-	});
 });

@@ -2,7 +2,14 @@ import axios, { type AxiosInstance } from 'axios';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { startSandbox, type JournalEntry, type Sandbox } from '../../sandbox';
-import { runCekat, type RunOptions, type RunResult } from './harness';
+import { callNodeMethod, runCekat, type RunOptions, type RunResult } from './harness';
+
+/** A well-formed Cekat id that exists nowhere. */
+export const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
+
+/** A resource-locator value as the editor stores it. */
+export const byId = (value: unknown) => ({ __rl: true, mode: 'id', value });
+export const fromList = (value: unknown) => ({ __rl: true, mode: 'list', value });
 
 /** Distinctive, so a leak into outputs or errors is easy to find. */
 export const API_KEY = 'ck_test_9Yq4Zr7Lm2Xb8Kd3';
@@ -12,6 +19,8 @@ export interface Env {
 	/** Direct calls to the sandbox API, for fixtures (never used to check the node's own requests). */
 	api: AxiosInstance;
 	run(parameters: IDataObject, options?: Omit<RunOptions, 'parameters' | 'credentials'> & { apiKey?: string }): Promise<RunResult>;
+	/** Calls an editor method of the node (picker search, column loading) through n8n-core. */
+	method<T = unknown>(kind: 'listSearch' | 'loadOptions' | 'resourceMapping', name: string, parameters: IDataObject, args?: unknown[], apiKey?: string): Promise<T>;
 	/** Requests the sandbox received since the last clear, in order. */
 	requests(): JournalEntry[];
 }
@@ -29,6 +38,8 @@ export function useEnv(): Env {
 				...options,
 				credentials: { apiKey: options.apiKey ?? API_KEY, baseUrl: env.sandbox.url },
 			});
+		env.method = (kind, name, parameters, args = [], apiKey = API_KEY) =>
+			callNodeMethod(kind, name, parameters as INodeParameters, { apiKey, baseUrl: env.sandbox.url }, args);
 		env.requests = () => env.sandbox.journal();
 	});
 	beforeEach(() => env.sandbox.clearJournal());

@@ -14,7 +14,7 @@ process.env.N8N_USER_FOLDER ??= mkdtempSync(path.join(tmpdir(), 'n8n-cekat-test-
 process.env.N8N_LOG_LEVEL ??= 'silent';
 process.env.N8N_DIAGNOSTICS_ENABLED ??= 'false';
 
-import { ExecutionLifecycleHooks, PackageDirectoryLoader, WorkflowExecute } from 'n8n-core';
+import { ExecutionLifecycleHooks, LoadOptionsContext, PackageDirectoryLoader, WorkflowExecute } from 'n8n-core';
 import type {
 	ICredentialDataDecryptedObject,
 	ICredentialType,
@@ -191,20 +191,70 @@ const URLS = {
 	mcpTestBaseUrl: 'http://localhost:5678/mcp-test',
 };
 
-/** Runs a one-node workflow (the Cekat node, fed with `items`) and returns what it output. */
-export async function runCekat(options: RunOptions): Promise<RunResult> {
-	const pkg = await loadPackage();
-	const mode = options.mode ?? 'manual';
-	const node: INode = {
+function makeAdditionalData(
+	pkg: LoadedPackage,
+	credentials: { apiKey: string; baseUrl: string },
+	hooks?: ExecutionLifecycleHooks,
+	currentNodeParameters?: INodeParameters,
+): IWorkflowExecuteAdditionalData {
+	return {
+		...URLS,
+		credentialsHelper: new TestCredentialsHelper(pkg.credentialTypes, { 'cred-1': credentials }),
+		hooks,
+		currentNodeParameters,
+		currentNodeExecutionIndex: 0,
+		variables: {},
+		executionId: 'test-execution',
+		executeWorkflow: async () => {
+			throw new Error('sub-workflows are not used in these tests');
+		},
+		getRunExecutionData: async () => undefined,
+		getRuntimeCredential: async () => undefined,
+		logAiEvent: () => {},
+		startRunnerTask: async () => {
+			throw new Error('task runners are not used in these tests');
+		},
+	} as unknown as IWorkflowExecuteAdditionalData;
+}
+
+function cekatNode(parameters: INodeParameters, settings: RunOptions['settings'] = {}): INode {
+	return {
 		id: 'cekat-node',
 		name: 'Cekat',
 		type: NODE_TYPE,
 		typeVersion: 1,
 		position: [0, 0],
-		parameters: options.parameters,
+		parameters,
 		credentials: { [CREDENTIAL_TYPE]: { id: 'cred-1', name: 'Cekat sandbox' } },
-		...options.settings,
+		...settings,
 	};
+}
+
+/**
+ * Calls one of the node's editor methods (a picker's listSearch, loadOptions, the column mapper)
+ * the way the n8n server does: n8n-core's LoadOptionsContext with the node's current parameters.
+ */
+export async function callNodeMethod<T = unknown>(
+	kind: 'listSearch' | 'loadOptions' | 'resourceMapping',
+	method: string,
+	parameters: INodeParameters,
+	credentials: { apiKey: string; baseUrl: string },
+	args: unknown[] = [],
+): Promise<T> {
+	const pkg = await loadPackage();
+	const node = cekatNode(parameters);
+	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: pkg.nodeTypes });
+	const context = new LoadOptionsContext(workflow, node, makeAdditionalData(pkg, credentials, undefined, parameters), 'parameters');
+	const fn = (pkg.nodeType.methods?.[kind] as Record<string, (...a: unknown[]) => Promise<T>> | undefined)?.[method];
+	if (!fn) throw new Error(`no ${kind} method ${method}`);
+	return await fn.call(context, ...args);
+}
+
+/** Runs a one-node workflow (the Cekat node, fed with `items`) and returns what it output. */
+export async function runCekat(options: RunOptions): Promise<RunResult> {
+	const pkg = await loadPackage();
+	const mode = options.mode ?? 'manual';
+	const node = cekatNode(options.parameters, options.settings);
 	const workflow = new Workflow({
 		id: 'test-workflow',
 		name: 'test',
@@ -227,24 +277,7 @@ export async function runCekat(options: RunOptions): Promise<RunResult> {
 		activeVersionId: null,
 	} as never);
 
-	const credentialsHelper = new TestCredentialsHelper(pkg.credentialTypes, { 'cred-1': options.credentials });
-	const additionalData = {
-		...URLS,
-		credentialsHelper,
-		hooks,
-		currentNodeExecutionIndex: 0,
-		variables: {},
-		executionId: 'test-execution',
-		executeWorkflow: async () => {
-			throw new Error('sub-workflows are not used in these tests');
-		},
-		getRunExecutionData: async () => undefined,
-		getRuntimeCredential: async () => undefined,
-		logAiEvent: () => {},
-		startRunnerTask: async () => {
-			throw new Error('task runners are not used in these tests');
-		},
-	} as unknown as IWorkflowExecuteAdditionalData;
+	const additionalData = makeAdditionalData(pkg, options.credentials, hooks);
 
 	const input: INodeExecutionData[] = (options.items ?? [{}]).map((json) => ({ json }));
 	const executeData: IExecuteData = { node, data: { main: [input] }, source: null };

@@ -10,10 +10,13 @@ export const JAKARTA_OFFSET_MINUTES = 7 * 60;
 
 /** Display names of the parameters that fill URL path segments, for error messages. */
 export const PATH_PARAMETER_NAMES: Record<string, string> = {
-	boardId: 'Board ID',
-	columnId: 'Column ID',
-	itemId: 'Item ID',
-	orderId: 'Order ID',
-	conversationId: 'Conversation ID',
-	campaignId: 'Campaign ID',
+	boardId: 'Board',
+	columnId: 'Column',
+	itemId: 'Item',
+	orderId: 'Order',
+	conversationId: 'Conversation',
+	campaignId: 'Campaign',
 };
+
+/** Marks the options of an agents column in the column mapper: Cekat takes those as a list of agent ids. */
+export const AGENT_OPTION = 'Agent';

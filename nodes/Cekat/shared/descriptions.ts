@@ -37,7 +37,7 @@ export function singleOperation(spec: OperationSpec): INodePropertyOptions {
 		routing: {
 			request: { method: spec.method, url: spec.url },
 			send: { preSend: [prepareRequest, ...(spec.preSend ?? [])] },
-			output: { postReceive: [checkResponse, ...(spec.postReceive ?? [unwrapData])] },
+			output: { postReceive: [checkResponse(spec.url), ...(spec.postReceive ?? [unwrapData])] },
 		},
 	};
 }
@@ -53,7 +53,7 @@ export function listOperation(spec: Omit<OperationSpec, 'method' | 'postReceive'
 			request: { method: spec.method ?? 'GET', url: spec.url },
 			send: { paginate: true, preSend: [prepareRequest, ...(spec.preSend ?? [])] },
 			operations: { pagination: paginate(spec.family) },
-			output: { postReceive: [checkResponse] },
+			output: { postReceive: [checkResponse(spec.url)] },
 		},
 	};
 }
@@ -95,25 +95,6 @@ export function returnAllFields(resource: string, operations: string[]): INodePr
 			description: 'Max number of results to return',
 		},
 	];
-}
-
-/** A required text id sent in the URL path (`{name}` in the operation's url). */
-export function idField(
-	resource: string,
-	operations: string[],
-	name: string,
-	displayName: string,
-	description: string,
-): INodeProperties {
-	return {
-		displayName,
-		name,
-		type: 'string',
-		required: true,
-		default: '',
-		displayOptions: show(resource, operations),
-		description,
-	};
 }
 
 /** Start/End Date filters (YYYY-MM-DD, Jakarta time), sent in the query. */
@@ -172,4 +153,49 @@ export function listOnlyResource(spec: {
 		...returnAllFields(spec.resource, ['getAll']),
 		...(spec.dateFilters ? [filtersCollection(spec.resource, ['getAll'], dateRangeOptions())] : []),
 	];
+}
+
+/** Cekat ids are UUIDs (the contract says so for every path id). */
+export const CEKAT_ID_REGEX = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+
+/** A picker: "From List" with search, or "By ID". */
+export function locatorField(spec: {
+	resource: string;
+	operations: string[];
+	name: string;
+	displayName: string;
+	noun: string;
+	searchListMethod: string;
+	description: string;
+	extraShow?: IDataObject;
+	/** Ids that are not Cekat UUIDs (Meta's template ids). */
+	freeFormId?: boolean;
+}): INodeProperties {
+	return {
+		displayName: spec.displayName,
+		name: spec.name,
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		required: true,
+		displayOptions: show(spec.resource, spec.operations, spec.extraShow),
+		description: spec.description,
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: `Select a ${spec.noun}...`,
+				typeOptions: { searchListMethod: spec.searchListMethod, searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: spec.freeFormId ? 'e.g. 1234567890' : 'e.g. 3f1c2a9e-51b0-4c1e-9d2a-7c0b4e8f1a22',
+				validation: spec.freeFormId
+					? []
+					: [{ type: 'regex', properties: { regex: CEKAT_ID_REGEX, errorMessage: `Not a valid ${spec.noun} ID` } }],
+			},
+		],
+	};
 }

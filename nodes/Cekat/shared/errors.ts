@@ -2,20 +2,26 @@ import type {
 	IDataObject,
 	IExecuteSingleFunctions,
 	IN8nHttpFullResponse,
+	INode,
 	INodeExecutionData,
 	JsonObject,
 } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
+import { PATH_PARAMETER_NAMES } from './constants';
+
 /** What a user can do next, by HTTP status. */
 const STATUS_HINTS: Record<string, string> = {
-	'400': 'Cekat rejected the request. Check the fields named above.',
+	'400': 'Cekat refused the request. Check the fields it named.',
 	'401': 'Check the API key and the Base URL of the Cekat credential.',
 	'403': 'The API key is valid but not allowed to do this. Check the workspace plan and the key’s permissions.',
-	'404': 'The ID does not exist in this Cekat workspace (or the Base URL points to the wrong server).',
-	'429': 'Cekat is rate limiting. Use the node’s Batching option or Retry On Fail with a wait between tries.',
-	'5xx': 'Cekat had a server error. Try again later, or enable Retry On Fail.',
+	'404': 'Check that the ID exists in this Cekat workspace (and that the Base URL points to the right server).',
+	'429': 'Cekat is rate limiting this workspace. Slow down with the node’s Batching option (Options → Batching), or turn on Retry On Fail with a wait between tries.',
+	'5xx': 'Cekat had a server error. Try again later, or turn on Retry On Fail.',
 };
+
+const WINDOW_HINT =
+	'WhatsApp allows free-form messages only within 24 hours of the customer’s last message. To reach the customer now, use Message → Send Template with an approved template.';
 
 function isObject(value: unknown): value is IDataObject {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -36,66 +42,100 @@ export function extractCekatError(body: unknown): { message?: string; fields: st
 		if (Array.isArray(error.details)) {
 			for (const detail of error.details) {
 				if (isObject(detail) && typeof detail.field === 'string') {
-					fields.push(
-						typeof detail.message === 'string' ? `${detail.field}: ${detail.message}` : detail.field,
-					);
+					fields.push(typeof detail.message === 'string' ? `${detail.field}: ${detail.message}` : detail.field);
 				}
 			}
 		}
 	} else if (typeof error === 'string') {
 		message = error;
 	}
-	if (!message && typeof body.message === 'string' && body.message !== 'success') {
-		message = body.message;
-	}
+	if (!message && typeof body.message === 'string' && body.message !== 'success') message = body.message;
 	if (!message && typeof body.detail === 'string') message = body.detail;
 	return { message, fields };
 }
 
-export function statusHint(status: number): string | undefined {
-	return STATUS_HINTS[String(status)] ?? (status >= 500 ? STATUS_HINTS['5xx'] : undefined);
+export interface ErrorContext {
+	itemIndex?: number;
+	/** Labelled ids the request used, e.g. { 'Order ID': '…' }, named in 404 hints. */
+	ids?: Record<string, string>;
+}
+
+function headerValue(headers: IDataObject | undefined, name: string): string | undefined {
+	if (!headers) return undefined;
+	const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
+	return key === undefined ? undefined : String(headers[key]);
+}
+
+/** Builds the NodeApiError for a failed Cekat answer: Cekat's message first, then what to do. */
+export function cekatApiError(
+	node: INode,
+	status: number,
+	body: unknown,
+	headers: IDataObject | undefined,
+	context: ErrorContext = {},
+): NodeApiError {
+	const { message, fields } = extractCekatError(body);
+	const hints: string[] = [];
+	if (fields.length) hints.push(`Fields: ${fields.join('; ')}`);
+	if (status === 404 && context.ids && Object.keys(context.ids).length) {
+		hints.push(`Not found: ${Object.entries(context.ids).map(([label, id]) => `${label} "${id}"`).join(', ')}.`);
+	}
+	if (status === 429) {
+		const retryAfter = headerValue(headers, 'retry-after');
+		if (retryAfter) hints.push(`Cekat asks to wait ${retryAfter} seconds before the next request.`);
+	}
+	if (status === 400 && message && /24[- ]?hour|window/i.test(message)) hints.push(WINDOW_HINT);
+	const hint = STATUS_HINTS[String(status)] ?? (status >= 500 ? STATUS_HINTS['5xx'] : undefined);
+	if (hint) hints.push(hint);
+	const response = (isObject(body) ? body : { body: typeof body === 'string' ? body.slice(0, 500) : '' }) as JsonObject;
+	return new NodeApiError(node, response, {
+		message: `Cekat error ${status}: ${message ?? (status === 429 ? 'Too many requests' : `HTTP ${status}`)}`,
+		description: hints.join('\n'),
+		httpCode: String(status),
+		itemIndex: context.itemIndex,
+	});
+}
+
+/** Throws when an answer is not a usable success: HTTP error, unreadable body, `success: false`. */
+export function assertCekatSuccess(
+	node: INode,
+	response: { statusCode: number; body: unknown; headers?: IDataObject },
+	context: ErrorContext = {},
+): void {
+	const { statusCode: status, body } = response;
+	if (status >= 400) throw cekatApiError(node, status, body, response.headers, context);
+	if (typeof body === 'string' && body.trim() !== '') {
+		throw new NodeApiError(node, { body: body.slice(0, 500) } as JsonObject, {
+			message: `Cekat answered HTTP ${status} with a body that is not valid JSON`,
+			description: 'The answer could not be read. This is usually a passing problem of the service or a proxy: try again, or turn on Retry On Fail.',
+			httpCode: String(status),
+			itemIndex: context.itemIndex,
+		});
+	}
+	if (isObject(body) && body.success === false) throw cekatApiError(node, status >= 400 ? status : 400, body, response.headers, context);
 }
 
 /**
- * postReceive step of every operation: the node asks n8n not to throw on HTTP errors, so this
- * one place turns a failed answer into a NodeApiError carrying Cekat's own message.
+ * postReceive step of every operation (the node asks n8n not to throw on HTTP errors, so this one
+ * place turns a failed answer into a NodeApiError with Cekat's own message). Built per operation so
+ * that a 404 can name the ids of the operation's path.
  */
-export async function checkResponse(
-	this: IExecuteSingleFunctions,
-	items: INodeExecutionData[],
-	response: IN8nHttpFullResponse,
-): Promise<INodeExecutionData[]> {
-	const status = response.statusCode;
-	const body = response.body;
-	const itemIndex = this.getItemIndex();
-	if (status >= 400) {
-		const { message, fields } = extractCekatError(body);
-		const what = message ?? `HTTP ${status}`;
-		const description = [fields.length ? `Fields: ${fields.join('; ')}` : undefined, statusHint(status)]
-			.filter(Boolean)
-			.join('\n');
-		throw new NodeApiError(this.getNode(), (isObject(body) ? body : { body: String(body ?? '') }) as JsonObject, {
-			message: `Cekat error ${status}: ${what}`,
-			description,
-			httpCode: String(status),
-			itemIndex,
-		});
-	}
-	if (typeof body === 'string' && body.trim() !== '') {
-		throw new NodeApiError(this.getNode(), { body: body.slice(0, 500) } as JsonObject, {
-			message: `Cekat answered HTTP ${status} with a body that is not valid JSON`,
-			description: 'The response could not be read. This is usually a temporary problem of the service or a proxy: try again, or enable Retry On Fail.',
-			httpCode: String(status),
-			itemIndex,
-		});
-	}
-	if (isObject(body) && body.success === false) {
-		const { message } = extractCekatError(body);
-		throw new NodeApiError(this.getNode(), body as JsonObject, {
-			message: `Cekat error: ${message ?? 'the request did not succeed'}`,
-			httpCode: String(status),
-			itemIndex,
-		});
-	}
-	return items;
+export function checkResponse(url: string) {
+	const pathParameters = [...url.matchAll(/\{(\w+)\}/g)].map((match) => match[1]);
+	return async function (
+		this: IExecuteSingleFunctions,
+		items: INodeExecutionData[],
+		response: IN8nHttpFullResponse,
+	): Promise<INodeExecutionData[]> {
+		const itemIndex = this.getItemIndex();
+		const ids: Record<string, string> = {};
+		if (response.statusCode === 404) {
+			for (const parameter of pathParameters) {
+				const value = this.getNodeParameter(parameter, '', { extractValue: true });
+				ids[PATH_PARAMETER_NAMES[parameter] ?? parameter] = String(value);
+			}
+		}
+		assertCekatSuccess(this.getNode(), response as { statusCode: number; body: unknown; headers?: IDataObject }, { itemIndex, ids });
+		return items;
+	};
 }

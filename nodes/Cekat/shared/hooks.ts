@@ -23,14 +23,27 @@ function isEmpty(value: unknown): boolean {
 	return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
 }
 
-/** Reads an id parameter (plain or resource locator), trimmed; throws naming the field when empty. */
-export function requiredId(ctx: IExecuteSingleFunctions, parameter: string, label: string): string {
-	const raw = ctx.getNodeParameter(parameter, '', { extractValue: true }) as unknown;
-	if (typeof raw === 'number') return String(raw);
-	if (typeof raw !== 'string' || raw.trim() === '') {
-		throw fieldError(ctx, label, 'is required');
+const CEKAT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Checks a Cekat id (a UUID) given by a user or an earlier node; throws naming the field. */
+export function checkCekatId(ctx: IExecuteSingleFunctions, label: string, raw: unknown): string {
+	if (typeof raw !== 'string' && typeof raw !== 'number') throw fieldError(ctx, label, 'is required');
+	const id = String(raw).trim();
+	if (id === '') throw fieldError(ctx, label, 'is required');
+	if (!CEKAT_ID.test(id)) {
+		throw fieldError(
+			ctx,
+			label,
+			`"${id.length > 60 ? `${id.slice(0, 60)}…` : id}" is not a Cekat ID`,
+			'Cekat IDs are UUIDs such as 3f1c2a9e-51b0-4c1e-9d2a-7c0b4e8f1a22. Pick the record from the list, or map the "id" field of an earlier Cekat node (an order number like ORD-000123 is not its ID).',
+		);
 	}
-	return raw.trim();
+	return id;
+}
+
+/** Reads an id parameter (plain or resource locator) and checks it. */
+export function requiredId(ctx: IExecuteSingleFunctions, parameter: string, label: string): string {
+	return checkCekatId(ctx, label, ctx.getNodeParameter(parameter, '', { extractValue: true }));
 }
 
 /**
@@ -98,6 +111,16 @@ export function requireFields(where: 'body' | 'qs', labels: Record<string, strin
 		for (const [key, label] of Object.entries(labels)) {
 			if (isEmpty(values[key])) throw fieldError(this, label, 'is required');
 		}
+		return requestOptions;
+	};
+}
+
+/** preSend factory: a Cekat id sent in the query (e.g. the conversation of the legacy history route). */
+export function requireQueryId(key: string, label: string) {
+	return async function (this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+		const qs = (requestOptions.qs ?? {}) as IDataObject;
+		qs[key] = checkCekatId(this, label, qs[key]);
+		requestOptions.qs = qs;
 		return requestOptions;
 	};
 }

@@ -3,8 +3,8 @@ import type { INodeProperties } from 'n8n-workflow';
 import {
 	dateRangeOptions,
 	filtersCollection,
-	idField,
 	listOperation,
+	locatorField,
 	operationPicker,
 	returnAllFields,
 } from '../../shared/descriptions';
@@ -28,7 +28,7 @@ export const campaignDescription: INodeProperties[] = [
 			family: 'page',
 		}),
 	], 'getAll'),
-	idField('campaign', ['getMessages'], 'campaignId', 'Campaign ID', 'ID of the campaign, from Campaign → Get Many'),
+	locatorField({ resource: 'campaign', operations: ['getMessages'], name: 'campaignId', displayName: 'Campaign', noun: 'campaign', searchListMethod: 'searchCampaigns', description: 'The broadcast campaign' }),
 	...returnAllFields('campaign', ['getAll', 'getMessages']),
 	filtersCollection('campaign', ['getAll', 'getMessages'], dateRangeOptions()),
 ];

@@ -3,8 +3,8 @@ import type { INodeProperties } from 'n8n-workflow';
 import {
 	dateRangeOptions,
 	filtersCollection,
-	idField,
 	listOperation,
+	locatorField,
 	operationPicker,
 	returnAllFields,
 	show,
@@ -40,7 +40,7 @@ export const conversationDescription: INodeProperties[] = [
 			family: 'page',
 		}),
 	], 'getAll'),
-	idField('conversation', ['update'], 'conversationId', 'Conversation ID', 'ID of the conversation, from Conversation → Get Many'),
+	locatorField({ resource: 'conversation', operations: ['update'], name: 'conversationId', displayName: 'Conversation', noun: 'conversation', searchListMethod: 'searchConversations', description: 'The conversation (search by contact name or phone)' }),
 	{
 		displayName: 'Update Fields',
 		name: 'updateFields',

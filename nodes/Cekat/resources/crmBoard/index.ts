@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { idField, listOperation, operationPicker, returnAllFields, singleOperation } from '../../shared/descriptions';
+import { listOperation, locatorField, operationPicker, returnAllFields, singleOperation } from '../../shared/descriptions';
 
 export const crmBoardDescription: INodeProperties[] = [
 	operationPicker('crmBoard', [
@@ -21,6 +21,6 @@ export const crmBoardDescription: INodeProperties[] = [
 			url: '/api/crm/boards/{boardId}',
 		}),
 	], 'getAll'),
-	idField('crmBoard', ['get'], 'boardId', 'Board ID', 'ID of the CRM board, from CRM Board → Get Many'),
+	locatorField({ resource: 'crmBoard', operations: ['get'], name: 'boardId', displayName: 'Board', noun: 'board', searchListMethod: 'searchBoards', description: 'The CRM board' }),
 	...returnAllFields('crmBoard', ['getAll']),
 ];

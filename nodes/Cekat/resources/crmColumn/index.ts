@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { idField, operationPicker, show, singleOperation } from '../../shared/descriptions';
+import { locatorField, operationPicker, show, singleOperation } from '../../shared/descriptions';
 import { requireFields } from '../../shared/hooks';
 
 export const crmColumnDescription: INodeProperties[] = [
@@ -23,8 +23,8 @@ export const crmColumnDescription: INodeProperties[] = [
 			preSend: [requireFields('body', { name: 'Column Name' })],
 		}),
 	], 'get'),
-	idField('crmColumn', ['get', 'getByName'], 'boardId', 'Board ID', 'ID of the CRM board, from CRM Board → Get Many'),
-	idField('crmColumn', ['get'], 'columnId', 'Column ID', 'ID of the column, from the crm_columns of CRM Board → Get'),
+	locatorField({ resource: 'crmColumn', operations: ['get', 'getByName'], name: 'boardId', displayName: 'Board', noun: 'board', searchListMethod: 'searchBoards', description: 'The CRM board' }),
+	locatorField({ resource: 'crmColumn', operations: ['get'], name: 'columnId', displayName: 'Column', noun: 'column', searchListMethod: 'searchColumns', description: 'A column of the chosen board' }),
 	{
 		displayName: 'Column Name',
 		name: 'columnName',

@@ -1,6 +1,14 @@
-import type { IDataObject, IExecuteSingleFunctions, IHttpRequestOptions } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteSingleFunctions,
+	IHttpRequestOptions,
+	ResourceMapperField,
+	ResourceMapperValue,
+} from 'n8n-workflow';
 import { jsonParse } from 'n8n-workflow';
 
+import { AGENT_OPTION } from '../../shared/constants';
+import { toJakartaDate } from '../../shared/dates';
 import { fieldError } from '../../shared/hooks';
 
 const RESERVED = new Set(['item_name', 'group_id']);
@@ -17,27 +25,72 @@ function parseValue(value: unknown): unknown {
 	return value;
 }
 
+function coerce(ctx: IExecuteSingleFunctions, column: string, raw: unknown, field: ResourceMapperField | undefined): unknown {
+	const label = `Column "${column}"`;
+	const options = field?.options ?? [];
+	if (field?.type === 'number') {
+		const number = typeof raw === 'number' ? raw : Number(String(raw).trim().replace(/,/g, ''));
+		if (!Number.isFinite(number)) throw fieldError(ctx, label, `${JSON.stringify(raw)} is not a number`);
+		return number;
+	}
+	if (field?.type === 'dateTime') {
+		const date = toJakartaDate(raw);
+		if (!date) throw fieldError(ctx, label, `${JSON.stringify(raw)} is not a date`, 'Use YYYY-MM-DD, or a date from an earlier node.');
+		return date;
+	}
+	if (field?.type === 'options' && options.length && options.every((o) => o.description === AGENT_OPTION)) {
+		// Cekat takes an agents column as a list of agent ids; a name is accepted too.
+		const wanted = Array.isArray(raw) ? raw : String(raw).split(',');
+		return wanted.map((entry) => {
+			const text = String(entry).trim();
+			const option = options.find((o) => o.value === text || o.name.toLowerCase() === text.toLowerCase());
+			if (!option) throw fieldError(ctx, label, `"${text}" is not an agent of this workspace`);
+			return option.value;
+		});
+	}
+	if (field?.type === 'options' && options.length) {
+		const text = String(raw).trim();
+		const option = options.find((o) => String(o.value).toLowerCase() === text.toLowerCase());
+		if (!option) {
+			throw fieldError(ctx, label, `"${text}" is not one of its labels`, `Allowed: ${options.map((o) => o.name).join(', ')}`);
+		}
+		return option.value;
+	}
+	if (field?.type === 'string' && (typeof raw === 'number' || typeof raw === 'boolean')) return String(raw);
+	return parseValue(raw);
+}
+
 /**
  * preSend of CRM item Create and Update: Cekat takes column values keyed by the column's name,
- * beside item_name and group_id. Values come from the Column Values pairs and/or a JSON object.
+ * beside item_name and group_id. Values come from the column mapper (typed by the board's column
+ * types) and/or a JSON object for dynamic column sets.
  */
 export async function buildItemValues(
 	this: IExecuteSingleFunctions,
 	requestOptions: IHttpRequestOptions,
 ): Promise<IHttpRequestOptions> {
 	const body = (requestOptions.body ?? {}) as IDataObject;
-	const pairs = this.getNodeParameter('columnValues.values', []) as Array<{ column?: string; value?: unknown }>;
 	const seen = new Set<string>();
-	pairs.forEach((pair, index) => {
-		const column = typeof pair.column === 'string' ? pair.column.trim() : '';
-		if (!column) throw fieldError(this, `Column Values #${index + 1}`, 'the column name is empty');
-		if (RESERVED.has(column)) {
-			throw fieldError(this, `Column Values #${index + 1}`, `"${column}" is not a column; use the Item Name or Group ID field`);
+	const mapper = this.getNodeParameter('columns', null) as ResourceMapperValue | null;
+	const schema = mapper?.schema ?? [];
+	if (mapper) {
+		let values: IDataObject = {};
+		if (mapper.mappingMode === 'autoMapInputData') {
+			// Map each input field whose name is a column of the board.
+			const input = this.getInputData().json;
+			for (const field of schema) {
+				if (field.display !== false && !field.removed && input[field.id] !== undefined) values[field.id] = input[field.id];
+			}
+		} else {
+			values = (mapper.value ?? {}) as IDataObject;
 		}
-		if (seen.has(column)) throw fieldError(this, `Column Values #${index + 1}`, `the column "${column}" is set twice`);
-		seen.add(column);
-		body[column] = parseValue(pair.value) as IDataObject[string];
-	});
+		for (const [column, raw] of Object.entries(values)) {
+			if (raw === undefined || raw === null || raw === '') continue;
+			if (RESERVED.has(column)) throw fieldError(this, `Column "${column}"`, 'is not a column; use the Item Name or Group ID field');
+			body[column] = coerce(this, column, raw, schema.find((field) => field.id === column)) as IDataObject[string];
+			seen.add(column);
+		}
+	}
 
 	const rawJson = this.getNodeParameter('valuesJson', '') as unknown;
 	if (rawJson !== '' && rawJson !== undefined && rawJson !== null) {
@@ -54,10 +107,15 @@ export async function buildItemValues(
 		}
 		for (const [column, value] of Object.entries(values as IDataObject)) {
 			if (RESERVED.has(column)) throw fieldError(this, 'Column Values (JSON)', `"${column}" is not a column; use the Item Name or Group ID field`);
-			if (seen.has(column)) throw fieldError(this, 'Column Values (JSON)', `the column "${column}" is also set in Column Values`);
+			if (seen.has(column)) throw fieldError(this, 'Column Values (JSON)', `the column "${column}" is also set in Columns`);
 			seen.add(column);
 			body[column] = value;
 		}
+	}
+
+	if (this.getNodeParameter('operation', '') === 'create') {
+		const missing = schema.filter((field) => field.required && !seen.has(field.id)).map((field) => field.id);
+		if (missing.length) throw fieldError(this, 'Columns', `the board requires ${missing.map((m) => `"${m}"`).join(', ')}`);
 	}
 	requestOptions.body = body;
 	return requestOptions;

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { idField, listOperation, operationPicker, returnAllFields, show, singleOperation } from '../../shared/descriptions';
+import { listOperation, locatorField, operationPicker, returnAllFields, show, singleOperation } from '../../shared/descriptions';
 import { requireFields, requireSomeBody } from '../../shared/hooks';
 import { buildItemIds, buildItemValues, buildSearch } from './hooks';
 
@@ -21,37 +21,26 @@ const OPERATORS = [
 
 const columnValuesFields = (operations: string[]): INodeProperties[] => [
 	{
-		displayName: 'Column Values',
-		name: 'columnValues',
-		type: 'fixedCollection',
-		typeOptions: { multipleValues: true },
-		placeholder: 'Add Column Value',
-		default: {},
+		displayName: 'Columns',
+		name: 'columns',
+		type: 'resourceMapper',
+		noDataExpression: true,
+		default: { mappingMode: 'defineBelow', value: null },
+		required: true,
 		displayOptions: show(R, operations),
-		description: 'Values of the board’s columns, by column name',
-		options: [
-			{
-				displayName: 'Value',
-				name: 'values',
-				values: [
-					{
-						displayName: 'Column Name',
-						name: 'column',
-						type: 'string',
-						default: '',
-						placeholder: 'Stage',
-						description: 'Exact name of the column as shown on the board',
-					},
-					{
-						displayName: 'Value',
-						name: 'value',
-						type: 'string',
-						default: '',
-						description: 'Number columns take numbers, date columns YYYY-MM-DD, select columns a label name, agents columns a list of agent IDs (e.g. ["id1"])',
-					},
-				],
+		typeOptions: {
+			loadOptionsDependsOn: ['boardId.value'],
+			resourceMapper: {
+				resourceMapperMethod: 'getColumns',
+				mode: 'add',
+				fieldWords: { singular: 'column', plural: 'columns' },
+				addAllFields: false,
+				multiKeyMatch: false,
+				supportAutoMap: true,
+				noFieldsError: 'This board has no writable columns',
 			},
-		],
+		},
+		description: 'Values of the board’s columns, by column name. Choose the board first; the columns load from Cekat.',
 	},
 	{
 		displayName: 'Column Values (JSON)',
@@ -59,7 +48,7 @@ const columnValuesFields = (operations: string[]): INodeProperties[] => [
 		type: 'json',
 		default: '',
 		displayOptions: show(R, operations),
-		description: 'Optional: more values as a JSON object keyed by column name, e.g. {"Stage": "Won", "Deal Value": 1500000}. Handy with expressions for dynamic column sets.',
+		description: 'Optional, for dynamic column sets: more values as a JSON object keyed by column name, e.g. {"Stage": "Won", "Deal Value": 1500000}, typically from an expression',
 	},
 ];
 
@@ -119,8 +108,8 @@ export const crmItemDescription: INodeProperties[] = [
 			preSend: [buildItemValues, requireSomeBody],
 		}),
 	], 'getAll'),
-	idField(R, ['create', 'delete', 'get', 'getAll', 'search', 'update'], 'boardId', 'Board ID', 'ID of the CRM board, from CRM Board → Get Many'),
-	idField(R, ['get', 'update'], 'itemId', 'Item ID', 'ID of the item, from CRM Item → Get Many or Search'),
+	locatorField({ resource: R, operations: ['create', 'delete', 'get', 'getAll', 'search', 'update'], name: 'boardId', displayName: 'Board', noun: 'board', searchListMethod: 'searchBoards', description: 'The CRM board' }),
+	locatorField({ resource: R, operations: ['get', 'update'], name: 'itemId', displayName: 'Item', noun: 'item', searchListMethod: 'searchItems', description: 'An item of the chosen board (search by name)' }),
 	{
 		displayName: 'Item Name',
 		name: 'itemName',
@@ -212,12 +201,12 @@ export const crmItemDescription: INodeProperties[] = [
 				name: 'rule',
 				values: [
 					{
-						displayName: 'Column Name',
+						displayName: 'Column Name or ID',
 						name: 'column',
-						type: 'string',
+						type: 'options',
+						typeOptions: { loadOptionsMethod: 'getColumnNames', loadOptionsDependsOn: ['boardId.value'] },
 						default: '',
-						placeholder: 'Stage',
-						description: 'Name of the column to test (or item_name)',
+						description: 'Column to test. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 					},
 					{
 						displayName: 'Operator',

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteSingleFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
-import { fieldError } from '../../shared/hooks';
+import { checkCekatId, fieldError } from '../../shared/hooks';
 import { normalizePhone } from '../../shared/phone';
 
 const MEDIA_TYPES = new Set(['image', 'video', 'document', 'audio']);
@@ -33,9 +33,11 @@ export async function buildWhatsAppMessage(
 		}
 		body.receiver = receiver;
 	} else {
-		const conversationId = text(this, 'conversationId');
-		if (!conversationId) throw fieldError(this, 'Conversation ID', 'is required when sending to a conversation');
-		body.conversation_id = conversationId;
+		const conversationId = this.getNodeParameter('conversationId', '', { extractValue: true }) as unknown;
+		if (conversationId === '' || conversationId === undefined || conversationId === null) {
+			throw fieldError(this, 'Conversation', 'is required when sending to a conversation');
+		}
+		body.conversation_id = checkCekatId(this, 'Conversation', conversationId);
 	}
 
 	const type = this.getNodeParameter('messageType', 'text') as string;
@@ -84,6 +86,44 @@ export async function buildWhatsAppMessage(
 	if (headerFileUrl) body.header = { file_url: httpUrl(this, 'Header Media URL', headerFileUrl) };
 	const footer = String(options.footer ?? '').trim();
 	if (footer) body.footer = footer;
+
+	requestOptions.body = body;
+	return requestOptions;
+}
+
+/** preSend of Send Template: builds `POST /templates/send` (inbox, Meta template id, phone, variables). */
+export async function buildTemplateMessage(
+	this: IExecuteSingleFunctions,
+	requestOptions: IHttpRequestOptions,
+): Promise<IHttpRequestOptions> {
+	const body: IDataObject = {};
+	body.inbox_id = checkCekatId(this, 'Inbox', this.getNodeParameter('inboxId', '', { extractValue: true }));
+	const templateId = String(this.getNodeParameter('templateId', '', { extractValue: true }) ?? '').trim();
+	if (!templateId) throw fieldError(this, 'Template', 'is required');
+	body.wa_template_id = templateId;
+
+	const raw = text(this, 'templatePhoneNumber');
+	if (!raw) throw fieldError(this, 'Phone Number', 'is required');
+	const phone = normalizePhone(raw);
+	if (!phone) {
+		throw fieldError(this, 'Phone Number', `"${raw}" is not a phone number`, 'Use the number with its country code, e.g. 6281234567890 or +62 812-3456-7890.');
+	}
+	body.phone_number = phone;
+	const name = text(this, 'phoneName');
+	if (name) body.phone_name = name;
+
+	const variables = this.getNodeParameter('bodyVariables.variable', []) as Array<{ value?: unknown }>;
+	body.template_body_variables = variables.map((variable, index) => {
+		const value = variable.value === undefined || variable.value === null ? '' : String(variable.value);
+		if (value.trim() === '') throw fieldError(this, `Body Variables #${index + 1} ({{${index + 1}}})`, 'is empty');
+		return value;
+	});
+
+	const options = this.getNodeParameter('templateOptions', {}) as IDataObject;
+	const fileUrl = String(options.headerFileUrl ?? '').trim();
+	if (fileUrl) body.file_url = httpUrl(this, 'Header Media URL', fileUrl);
+	const otp = String(options.otpCode ?? '').trim();
+	if (otp) body.otp_code = otp;
 
 	requestOptions.body = body;
 	return requestOptions;

@@ -4,13 +4,14 @@ import {
 	dateRangeOptions,
 	filtersCollection,
 	listOperation,
+	locatorField,
 	operationPicker,
 	returnAllFields,
 	show,
 	singleOperation,
 } from '../../shared/descriptions';
-import { requireFields } from '../../shared/hooks';
-import { buildWhatsAppMessage } from './hooks';
+import { requireQueryId } from '../../shared/hooks';
+import { buildTemplateMessage, buildWhatsAppMessage } from './hooks';
 
 const R = 'message';
 
@@ -34,6 +35,15 @@ export const messageDescription: INodeProperties[] = [
 			url: '/messages/whatsapp',
 			preSend: [buildWhatsAppMessage],
 		}),
+		singleOperation({
+			name: 'Send Template',
+			value: 'sendTemplate',
+			action: 'Send a WhatsApp template',
+			description: 'Send an approved WhatsApp template: works outside the 24-hour window, also to new numbers',
+			method: 'POST',
+			url: '/templates/send',
+			preSend: [buildTemplateMessage],
+		}),
 		listOperation({
 			name: 'Get Many',
 			value: 'getAll',
@@ -49,7 +59,7 @@ export const messageDescription: INodeProperties[] = [
 			description: 'List all messages of one conversation, oldest first',
 			url: '/messages',
 			family: 'whole',
-			preSend: [requireFields('qs', { conversation_id: 'Conversation ID' })],
+			preSend: [requireQueryId('conversation_id', 'Conversation')],
 		}),
 		singleOperation({
 			name: 'Get AI Credit Usage',
@@ -73,15 +83,7 @@ export const messageDescription: INodeProperties[] = [
 			{ name: 'Phone Number', value: 'phone', description: 'Message the contact with this WhatsApp number' },
 		],
 	},
-	{
-		displayName: 'Conversation ID',
-		name: 'conversationId',
-		type: 'string',
-		required: true,
-		default: '',
-		displayOptions: show(R, ['sendWhatsApp'], { sendTo: ['conversation'] }),
-		description: 'ID of the conversation, from Conversation → Get Many',
-	},
+	locatorField({ resource: R, operations: ['sendWhatsApp'], extraShow: { sendTo: ['conversation'] }, name: 'conversationId', displayName: 'Conversation', noun: 'conversation', searchListMethod: 'searchConversations', description: 'The conversation to reply in (search by contact name or phone)' }),
 	{
 		displayName: 'Phone Number',
 		name: 'receiver',
@@ -170,19 +172,64 @@ export const messageDescription: INodeProperties[] = [
 		],
 	},
 
+	// Send Template
+	locatorField({ resource: R, operations: ['sendTemplate'], name: 'inboxId', displayName: 'Inbox', noun: 'inbox', searchListMethod: 'searchInboxes', description: 'The WhatsApp inbox (number) that sends the template' }),
+	locatorField({ resource: R, operations: ['sendTemplate'], name: 'templateId', displayName: 'Template', noun: 'template', searchListMethod: 'searchTemplates', freeFormId: true, description: 'An approved template of the chosen inbox. By ID takes Meta’s template ID (wa_template_id).' }),
+	{
+		displayName: 'Phone Number',
+		name: 'templatePhoneNumber',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: '6281234567890',
+		displayOptions: show(R, ['sendTemplate']),
+		description: 'WhatsApp number with country code; +62 812-3456-7890 and 0812… are accepted',
+	},
+	{
+		displayName: 'Contact Name',
+		name: 'phoneName',
+		type: 'string',
+		default: '',
+		displayOptions: show(R, ['sendTemplate']),
+		description: 'Name for the contact when Cekat creates it for a new number',
+	},
+	{
+		displayName: 'Body Variables',
+		name: 'bodyVariables',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true, sortable: true },
+		placeholder: 'Add Variable',
+		default: {},
+		displayOptions: show(R, ['sendTemplate']),
+		description: 'Values for the template’s {{1}}, {{2}}, … placeholders, in order. Their number must match the template.',
+		options: [
+			{
+				displayName: 'Variable',
+				name: 'variable',
+				values: [{ displayName: 'Value', name: 'value', type: 'string', default: '' }],
+			},
+		],
+	},
+	{
+		displayName: 'Options',
+		name: 'templateOptions',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: show(R, ['sendTemplate']),
+		options: [
+			{ displayName: 'Header Media URL', name: 'headerFileUrl', type: 'string', default: '', description: 'Image or document for a template with a media header' },
+			{ displayName: 'OTP Code', name: 'otpCode', type: 'string', default: '', description: 'The code for an authentication (OTP) template' },
+		],
+	},
+
 	// Get Many
 	...returnAllFields(R, ['getAll', 'getConversationHistory']),
 	filtersCollection(R, ['getAll'], [conversationFilter, ...dateRangeOptions()]),
 
 	// Get Conversation History
 	{
-		displayName: 'Conversation ID',
-		name: 'historyConversationId',
-		type: 'string',
-		required: true,
-		default: '',
-		displayOptions: show(R, ['getConversationHistory']),
-		description: 'ID of the conversation, from Conversation → Get Many',
+		...locatorField({ resource: R, operations: ['getConversationHistory'], name: 'historyConversationId', displayName: 'Conversation', noun: 'conversation', searchListMethod: 'searchConversations', description: 'The conversation whose messages to list' }),
 		routing: { send: { type: 'query', property: 'conversation_id' } },
 	},
 

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteSingleFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
-import { fieldError } from '../../shared/hooks';
+import { checkCekatId, fieldError } from '../../shared/hooks';
 import { normalizePhone } from '../../shared/phone';
 
 function wholeNumber(ctx: IExecuteSingleFunctions, label: string, value: unknown, min: number): number {
@@ -40,8 +40,9 @@ export async function buildOrder(
 		phone: ['phoneNumber', 'phone_number'],
 	};
 	const [parameter, key] = buyerFields[buyer];
-	const labels: Record<string, string> = { contactId: 'Contact ID', conversationId: 'Conversation ID', phoneNumber: 'Phone Number' };
-	const value = String(this.getNodeParameter(parameter, '') ?? '').trim();
+	const labels: Record<string, string> = { contactId: 'Contact ID', conversationId: 'Conversation', phoneNumber: 'Phone Number' };
+	const raw = this.getNodeParameter(parameter, '', { extractValue: true }) as unknown;
+	const value = String(raw ?? '').trim();
 	if (!value) throw fieldError(this, labels[parameter], 'is required to identify the buyer');
 	if (buyer === 'phone') {
 		const phone = normalizePhone(value);
@@ -50,7 +51,7 @@ export async function buildOrder(
 		}
 		body[key] = phone;
 	} else {
-		body[key] = value;
+		body[key] = checkCekatId(this, labels[parameter], value);
 	}
 
 	for (const [field, label] of [['shipping_fee', 'Shipping Fee'], ['discount', 'Discount'], ['vat', 'VAT']] as const) {

@@ -4,8 +4,8 @@ import { ORDER_STATUSES, PAYMENT_METHODS, PAYMENT_STATUSES } from '../../shared/
 import {
 	dateRangeOptions,
 	filtersCollection,
-	idField,
 	listOperation,
+	locatorField,
 	operationPicker,
 	returnAllFields,
 	show,
@@ -57,7 +57,7 @@ export const orderDescription: INodeProperties[] = [
 			preSend: [requireSomeBody],
 		}),
 	], 'getAll'),
-	idField(R, ['get', 'update'], 'orderId', 'Order ID', 'ID of the order (not the order number), from Order → Get Many'),
+	locatorField({ resource: R, operations: ['get', 'update'], name: 'orderId', displayName: 'Order', noun: 'order', searchListMethod: 'searchOrders', description: 'The order (search by order number, buyer name or phone)' }),
 
 	// Create
 	{
@@ -122,14 +122,7 @@ export const orderDescription: INodeProperties[] = [
 		displayOptions: show(R, ['create'], { buyer: ['contact'] }),
 		description: 'ID of the buyer’s contact, from Contact → Get Many',
 	},
-	{
-		displayName: 'Conversation ID',
-		name: 'conversationId',
-		type: 'string',
-		default: '',
-		displayOptions: show(R, ['create'], { buyer: ['conversation'] }),
-		description: 'ID of the conversation with the buyer, from Conversation → Get Many',
-	},
+	locatorField({ resource: R, operations: ['create'], extraShow: { buyer: ['conversation'] }, name: 'conversationId', displayName: 'Conversation', noun: 'conversation', searchListMethod: 'searchConversations', description: 'The conversation with the buyer' }),
 	{
 		displayName: 'Additional Fields',
 		name: 'additionalFields',

@@ -1,0 +1,133 @@
+import type { IDataObject, ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { cekatApiRequest } from '../shared/transport';
+
+const PAGE = 100;
+
+const matches = (filter: string | undefined, ...texts: unknown[]) => {
+	if (!filter) return true;
+	const needle = filter.toLowerCase();
+	return texts.some((text) => typeof text === 'string' && text.toLowerCase().includes(needle));
+};
+
+function boardIdOf(ctx: ILoadOptionsFunctions): string {
+	const boardId = ctx.getCurrentNodeParameter('boardId', { extractValue: true }) as string | undefined;
+	if (!boardId) throw new NodeOperationError(ctx.getNode(), 'Choose a board first');
+	return String(boardId);
+}
+
+/** Lists of the page family: one API page per scroll step, filtered by the search text. */
+async function pageSearch(
+	ctx: ILoadOptionsFunctions,
+	path: string,
+	qs: IDataObject,
+	filter: string | undefined,
+	toItem: (record: IDataObject) => INodeListSearchItems & { search: unknown[] },
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
+	const page = Number(paginationToken ?? 1);
+	const body = await cekatApiRequest.call(ctx, 'GET', path, { ...qs, page, limit: PAGE });
+	const records = (Array.isArray(body.data) ? body.data : ((body.data as IDataObject)?.orders ?? [])) as IDataObject[];
+	const results = records
+		.map(toItem)
+		.filter((item) => matches(filter, ...item.search))
+		.map(({ name, value, url, description }) => ({ name, value, url, description }));
+	const pagination = ((body.metadata as IDataObject)?.pagination ?? {}) as IDataObject;
+	const more = pagination.total_page !== undefined ? page < Number(pagination.total_page) : records.length === PAGE;
+	return { results, paginationToken: more ? String(page + 1) : undefined };
+}
+
+/** Whole lists (CRM): everything in one answer, shown 100 at a time. */
+function slice(all: INodeListSearchItems[], paginationToken?: string): INodeListSearchResult {
+	const offset = Number(paginationToken ?? 0);
+	const next = offset + PAGE;
+	return { results: all.slice(offset, next), paginationToken: next < all.length ? String(next) : undefined };
+}
+
+export async function searchBoards(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
+	const body = await cekatApiRequest.call(this, 'GET', '/api/crm/boards');
+	const boards = (body.data ?? []) as IDataObject[];
+	return slice(
+		boards.filter((b) => matches(filter, b.name, b.id)).map((b) => ({ name: String(b.name), value: String(b.id) })),
+		paginationToken,
+	);
+}
+
+export async function searchColumns(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	const boardId = boardIdOf(this);
+	const body = await cekatApiRequest.call(this, 'GET', `/api/crm/boards/${encodeURIComponent(boardId)}`);
+	const columns = (((body.data as IDataObject)?.crm_columns ?? []) as IDataObject[]).filter((c) => matches(filter, c.name, c.id));
+	return { results: columns.map((c) => ({ name: `${String(c.name)} (${String(c.type)})`, value: String(c.id) })) };
+}
+
+export async function searchItems(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
+	const boardId = encodeURIComponent(boardIdOf(this));
+	// The server searches item names; without a search text, the whole list.
+	const body = filter
+		? await cekatApiRequest.call(this, 'POST', `/api/crm/boards/${boardId}/items/search`, {}, {
+				condition: 'AND',
+				search: [{ column_name: 'item_name', operator: 'contains', value: [filter] }],
+			})
+		: await cekatApiRequest.call(this, 'GET', `/api/crm/boards/${boardId}/items`);
+	const items = (body.data ?? []) as IDataObject[];
+	return slice(items.map((i) => ({ name: String(i.item_name ?? i.id), value: String(i.id) })), paginationToken);
+}
+
+export async function searchInboxes(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
+	return await pageSearch(this, '/api/inboxes', {}, filter, (i) => ({
+		name: `${String(i.name)}${i.phone_number ? ` (${String(i.phone_number)})` : ''} · ${String(i.type)}`,
+		value: String(i.id),
+		search: [i.name, i.phone_number, i.id],
+	}), paginationToken);
+}
+
+export async function searchCampaigns(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
+	return await pageSearch(this, '/api/campaigns', {}, filter, (c) => ({
+		name: `${String(c.name)} · ${String(c.status)}`,
+		value: String(c.id),
+		search: [c.name, c.id],
+	}), paginationToken);
+}
+
+export async function searchOrders(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
+	// The orders list searches order number, buyer name and phone on the server.
+	return await pageSearch(this, '/api/orders', filter ? { search: filter } : {}, undefined, (o) => {
+		const contact = (o.contact ?? {}) as IDataObject;
+		return {
+			name: `${String(o.order_number)} · ${String(contact.contact_name ?? '')} · ${String(o.order_status)} · Rp ${Number(o.grand_total).toLocaleString('en-US')}`,
+			value: String(o.id),
+			search: [],
+		};
+	}, paginationToken);
+}
+
+export async function searchConversations(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
+	const cursor = paginationToken ? (JSON.parse(paginationToken) as IDataObject) : {};
+	const body = await cekatApiRequest.call(this, 'GET', '/api/conversations', { limit: PAGE, ...cursor });
+	const conversations = (body.data ?? []) as IDataObject[];
+	const results = conversations
+		.filter((c) => matches(filter, c.contact_name, c.contact_phone, c.inbox_name, c.id))
+		.map((c) => ({
+			name: `${String(c.contact_name)} (${String(c.contact_phone)}) · ${String(c.inbox_name)}`,
+			value: String(c.id),
+		}));
+	const next = (body.metadata as IDataObject | undefined)?.next_cursor as IDataObject | null | undefined;
+	const token = next && next.cursor_id ? JSON.stringify({ cursor_id: next.cursor_id, cursor_ts: next.cursor_ts }) : undefined;
+	return { results, paginationToken: token !== paginationToken ? token : undefined };
+}
+
+export async function searchTemplates(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	const inboxId = this.getCurrentNodeParameter('inboxId', { extractValue: true }) as string | undefined;
+	if (!inboxId) throw new NodeOperationError(this.getNode(), 'Choose an inbox first');
+	// The legacy route lists an inbox's templates with Meta's wa_template_id, which sending needs.
+	const body = await cekatApiRequest.call(this, 'GET', '/templates', { inbox_id: String(inboxId) });
+	const templates = ((body.data ?? []) as IDataObject[]).filter((t) => t.status === 'APPROVED' && matches(filter, t.name, t.wa_template_id));
+	return {
+		results: templates.map((t) => ({
+			name: `${String(t.name)} (${String(t.language)})`,
+			value: String(t.wa_template_id),
+			description: String(t.body ?? ''),
+		})),
+	};
+}

@@ -1,0 +1,29 @@
+import type { IDataObject, IHttpRequestMethods, ILoadOptionsFunctions } from 'n8n-workflow';
+
+import { assertCekatSuccess } from './errors';
+
+/**
+ * A request made outside the routing engine (pickers, column mapping). Errors carry Cekat's own
+ * message, so a failing list shows why in the editor instead of an empty or invented list.
+ */
+export async function cekatApiRequest(
+	this: ILoadOptionsFunctions,
+	method: IHttpRequestMethods,
+	path: string,
+	qs: IDataObject = {},
+	body?: IDataObject,
+): Promise<IDataObject> {
+	const credentials = await this.getCredentials<{ baseUrl: string }>('cekatApi');
+	const baseUrl = String(credentials.baseUrl ?? '').replace(/\/+$/, '');
+	const response = (await this.helpers.httpRequestWithAuthentication.call(this, 'cekatApi', {
+		method,
+		url: `${baseUrl}${path}`,
+		qs,
+		body,
+		json: true,
+		ignoreHttpStatusErrors: true,
+		returnFullResponse: true,
+	})) as { statusCode: number; body: unknown; headers: IDataObject };
+	assertCekatSuccess(this.getNode(), response);
+	return (response.body ?? {}) as IDataObject;
+}
