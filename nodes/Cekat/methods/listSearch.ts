@@ -17,6 +17,9 @@ function boardIdOf(ctx: ILoadOptionsFunctions): string {
 	return String(boardId);
 }
 
+/** With a search text, pages with no match are skipped (up to this many) so the list is not empty. */
+const MAX_PAGES_PER_SEARCH = 10;
+
 /** Lists of the page family: one API page per scroll step, filtered by the search text. */
 async function pageSearch(
 	ctx: ILoadOptionsFunctions,
@@ -26,16 +29,24 @@ async function pageSearch(
 	toItem: (record: IDataObject) => INodeListSearchItems & { search: unknown[] },
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
-	const page = Number(paginationToken ?? 1);
-	const body = await cekatApiRequest.call(ctx, 'GET', path, { ...qs, page, limit: PAGE });
-	const records = (Array.isArray(body.data) ? body.data : ((body.data as IDataObject)?.orders ?? [])) as IDataObject[];
-	const results = records
-		.map(toItem)
-		.filter((item) => matches(filter, ...item.search))
-		.map(({ name, value, url, description }) => ({ name, value, url, description }));
-	const pagination = ((body.metadata as IDataObject)?.pagination ?? {}) as IDataObject;
-	const more = pagination.total_page !== undefined ? page < Number(pagination.total_page) : records.length === PAGE;
-	return { results, paginationToken: more ? String(page + 1) : undefined };
+	let page = Number(paginationToken ?? 1);
+	const results: INodeListSearchItems[] = [];
+	for (let fetched = 0; fetched < MAX_PAGES_PER_SEARCH; fetched++) {
+		const body = await cekatApiRequest.call(ctx, 'GET', path, { ...qs, page, limit: PAGE });
+		const records = (Array.isArray(body.data) ? body.data : ((body.data as IDataObject)?.orders ?? [])) as IDataObject[];
+		results.push(
+			...records
+				.map(toItem)
+				.filter((item) => matches(filter, ...item.search))
+				.map(({ name, value, url, description }) => ({ name, value, url, description })),
+		);
+		const pagination = ((body.metadata as IDataObject)?.pagination ?? {}) as IDataObject;
+		const more = pagination.total_page !== undefined ? page < Number(pagination.total_page) : records.length === PAGE;
+		if (!more) return { results };
+		page++;
+		if (results.length > 0) break;
+	}
+	return { results, paginationToken: String(page) };
 }
 
 /** Whole lists (CRM): everything in one answer, shown 100 at a time. */
@@ -103,18 +114,26 @@ export async function searchOrders(this: ILoadOptionsFunctions, filter?: string,
 }
 
 export async function searchConversations(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
-	const cursor = paginationToken ? (JSON.parse(paginationToken) as IDataObject) : {};
-	const body = await cekatApiRequest.call(this, 'GET', '/api/conversations', { limit: PAGE, ...cursor });
-	const conversations = (body.data ?? []) as IDataObject[];
-	const results = conversations
-		.filter((c) => matches(filter, c.contact_name, c.contact_phone, c.inbox_name, c.id))
-		.map((c) => ({
-			name: `${String(c.contact_name)} (${String(c.contact_phone)}) · ${String(c.inbox_name)}`,
-			value: String(c.id),
-		}));
-	const next = (body.metadata as IDataObject | undefined)?.next_cursor as IDataObject | null | undefined;
-	const token = next && next.cursor_id ? JSON.stringify({ cursor_id: next.cursor_id, cursor_ts: next.cursor_ts }) : undefined;
-	return { results, paginationToken: token !== paginationToken ? token : undefined };
+	let cursor = paginationToken ? (JSON.parse(paginationToken) as IDataObject) : {};
+	const results: INodeListSearchItems[] = [];
+	for (let fetched = 0; fetched < MAX_PAGES_PER_SEARCH; fetched++) {
+		const body = await cekatApiRequest.call(this, 'GET', '/api/conversations', { limit: PAGE, ...cursor });
+		results.push(
+			...((body.data ?? []) as IDataObject[])
+				.filter((c) => matches(filter, c.contact_name, c.contact_phone, c.inbox_name, c.id))
+				.map((c) => ({
+					name: `${String(c.contact_name)} (${String(c.contact_phone)}) · ${String(c.inbox_name)}`,
+					value: String(c.id),
+				})),
+		);
+		const next = (body.metadata as IDataObject | undefined)?.next_cursor as IDataObject | null | undefined;
+		const nextCursor = next && next.cursor_id ? { cursor_id: next.cursor_id, cursor_ts: next.cursor_ts } : undefined;
+		// A cursor that does not move ends the list.
+		if (!nextCursor || JSON.stringify(nextCursor) === JSON.stringify(cursor)) return { results };
+		cursor = nextCursor;
+		if (results.length > 0) break;
+	}
+	return { results, paginationToken: JSON.stringify(cursor) };
 }
 
 export async function searchTemplates(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
