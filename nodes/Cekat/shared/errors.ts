@@ -32,7 +32,12 @@ export function extractCekatError(body: unknown): { message?: string; fields: st
 	const fields: string[] = [];
 	if (typeof body === 'string') {
 		const text = body.trim();
-		return { message: text && !text.startsWith('<') ? text.slice(0, 300) : undefined, fields };
+		if (text.startsWith('<')) {
+			// An HTML error page (a proxy or gateway), not Cekat's JSON: its title says what happened.
+			const title = /<title[^>]*>([^<]{1,200})<\/title>/i.exec(text)?.[1]?.trim();
+			return { message: `${title ?? 'an HTML error page'} (answered by a proxy or gateway, not by Cekat's API)`, fields };
+		}
+		return { message: text ? text.slice(0, 300) : undefined, fields };
 	}
 	if (!isObject(body)) return { fields };
 	let message: string | undefined;
@@ -104,7 +109,15 @@ export function assertCekatSuccess(
 ): void {
 	const { statusCode: status, body } = response;
 	if (status >= 400) throw cekatApiError(node, status, body, response.headers, context);
-	if (typeof body === 'string' && body.trim() !== '') {
+	if (body === undefined || body === null || (typeof body === 'string' && body.trim() === '')) {
+		throw new NodeApiError(node, { body: '' } as JsonObject, {
+			message: `Cekat answered HTTP ${status} with an empty body`,
+			description: 'Nothing came back where a record was expected. This is usually a passing problem of the service or a proxy: try again, or turn on Retry On Fail.',
+			httpCode: String(status),
+			itemIndex: context.itemIndex,
+		});
+	}
+	if (typeof body === 'string') {
 		throw new NodeApiError(node, { body: body.slice(0, 500) } as JsonObject, {
 			message: `Cekat answered HTTP ${status} with a body that is not valid JSON`,
 			description: 'The answer could not be read. This is usually a passing problem of the service or a proxy: try again, or turn on Retry On Fail.',
