@@ -192,6 +192,16 @@ export function buildApp(ctx: AppContext, opts: { logger?: boolean } = {}): Fast
 		ctx.journal.push(entry);
 	};
 
+	// A client that gives up (its timeout) is journaled at once as 499, like nginx's "client closed
+	// request"; the handler still runs to its end, as a real server's would.
+	// (The response's 'close' before it finished is the reliable sign: onRequestAbort misses requests with a body.)
+	app.addHook('onRequest', (req, reply, done) => {
+		reply.raw.on('close', () => {
+			if (!reply.raw.writableFinished) record(req, 499, undefined);
+		});
+		done();
+	});
+
 	app.addHook('onResponse', (req, reply, done) => {
 		const ct = reply.getHeader('content-type');
 		record(req, reply.statusCode, ct === undefined ? undefined : String(ct));
