@@ -19,6 +19,30 @@ export function fieldError(
 	});
 }
 
+/** A value as an error message shows it: strings quoted, other values as JSON, both cut short. */
+export function shown(value: unknown): string {
+	let text: string;
+	try {
+		text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+	} catch {
+		text = String(value);
+	}
+	if (text.length > 60) text = `${text.slice(0, 60)}…`;
+	return typeof value === 'string' ? `"${text}"` : text;
+}
+
+/** A value that must be text (numbers are taken as text), trimmed; objects and lists are refused. */
+export function asText(ctx: IExecuteSingleFunctions, label: string, value: unknown): string {
+	if (value === undefined || value === null) return '';
+	if (typeof value === 'object') throw fieldError(ctx, label, `must be text, got ${shown(value)}`);
+	return String(value).trim();
+}
+
+/** A text parameter, trimmed. Numbers are taken as text; objects and lists are refused, naming the field. */
+export function textParameter(ctx: IExecuteSingleFunctions, parameter: string, label: string): string {
+	return asText(ctx, label, ctx.getNodeParameter(parameter, '', { extractValue: true }));
+}
+
 function isEmpty(value: unknown): boolean {
 	return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
 }
@@ -27,14 +51,13 @@ const CEKAT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$
 
 /** Checks a Cekat id (a UUID) given by a user or an earlier node; throws naming the field. */
 export function checkCekatId(ctx: IExecuteSingleFunctions, label: string, raw: unknown): string {
-	if (typeof raw !== 'string' && typeof raw !== 'number') throw fieldError(ctx, label, 'is required');
-	const id = String(raw).trim();
-	if (id === '') throw fieldError(ctx, label, 'is required');
+	if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '')) throw fieldError(ctx, label, 'is required');
+	const id = typeof raw === 'string' || typeof raw === 'number' ? String(raw).trim() : '';
 	if (!CEKAT_ID.test(id)) {
 		throw fieldError(
 			ctx,
 			label,
-			`"${id.length > 60 ? `${id.slice(0, 60)}…` : id}" is not a Cekat ID`,
+			`${shown(typeof raw === 'string' ? id : raw)} is not a Cekat ID`,
 			'Cekat IDs are UUIDs such as 3f1c2a9e-51b0-4c1e-9d2a-7c0b4e8f1a22. Pick the record from the list, or map the "id" field of an earlier Cekat node (an order number like ORD-000123 is not its ID).',
 		);
 	}
@@ -68,7 +91,7 @@ export async function prepareRequest(
 		if (qs[key] === undefined) continue;
 		const date = toJakartaDate(qs[key]);
 		if (!date) {
-			throw fieldError(this, label, `"${String(qs[key])}" is not a date`, 'Use the format YYYY-MM-DD (Jakarta time), or a date from an earlier node.');
+			throw fieldError(this, label, `${shown(qs[key])} is not a date`, 'Use the format YYYY-MM-DD (Jakarta time), or a date from an earlier node.');
 		}
 		qs[key] = date;
 	}

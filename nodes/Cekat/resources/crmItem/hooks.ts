@@ -9,7 +9,7 @@ import { jsonParse } from 'n8n-workflow';
 
 import { AGENT_OPTION } from '../../shared/constants';
 import { toJakartaDate } from '../../shared/dates';
-import { fieldError } from '../../shared/hooks';
+import { asText, checkCekatId, fieldError, shown } from '../../shared/hooks';
 
 const RESERVED = new Set(['item_name', 'group_id']);
 
@@ -30,26 +30,26 @@ function coerce(ctx: IExecuteSingleFunctions, column: string, raw: unknown, fiel
 	const options = field?.options ?? [];
 	if (field?.type === 'number') {
 		const number = typeof raw === 'number' ? raw : Number(String(raw).trim().replace(/,/g, ''));
-		if (!Number.isFinite(number)) throw fieldError(ctx, label, `${JSON.stringify(raw)} is not a number`);
+		if (!Number.isFinite(number)) throw fieldError(ctx, label, `${shown(raw)} is not a number`);
 		return number;
 	}
 	if (field?.type === 'dateTime') {
 		const date = toJakartaDate(raw);
-		if (!date) throw fieldError(ctx, label, `${JSON.stringify(raw)} is not a date`, 'Use YYYY-MM-DD, or a date from an earlier node.');
+		if (!date) throw fieldError(ctx, label, `${shown(raw)} is not a date`, 'Use YYYY-MM-DD, or a date from an earlier node.');
 		return date;
 	}
 	if (field?.type === 'options' && options.length && options.every((o) => o.description === AGENT_OPTION)) {
 		// Cekat takes an agents column as a list of agent ids; a name is accepted too.
 		const wanted = Array.isArray(raw) ? raw : String(raw).split(',');
 		return wanted.map((entry) => {
-			const text = String(entry).trim();
+			const text = asText(ctx, label, entry);
 			const option = options.find((o) => o.value === text || o.name.toLowerCase() === text.toLowerCase());
 			if (!option) throw fieldError(ctx, label, `"${text}" is not an agent of this workspace`);
 			return option.value;
 		});
 	}
 	if (field?.type === 'options' && options.length) {
-		const text = String(raw).trim();
+		const text = asText(ctx, label, raw);
 		const option = options.find((o) => String(o.value).toLowerCase() === text.toLowerCase());
 		if (!option) {
 			throw fieldError(ctx, label, `"${text}" is not one of its labels`, `Allowed: ${options.map((o) => o.name).join(', ')}`);
@@ -127,11 +127,12 @@ export async function buildItemIds(
 	requestOptions: IHttpRequestOptions,
 ): Promise<IHttpRequestOptions> {
 	const raw = this.getNodeParameter('itemIds', '') as unknown;
-	const list = Array.isArray(raw) ? raw : String(raw ?? '').split(',');
-	const ids = list.map((id) => String(id ?? '').trim()).filter((id) => id !== '');
+	const list = Array.isArray(raw) ? raw : asText(this, 'Item IDs', raw).split(',');
+	const ids = list.map((id) => asText(this, 'Item IDs', id)).filter((id) => id !== '');
 	if (ids.length === 0) throw fieldError(this, 'Item IDs', 'is required');
+	ids.forEach((id) => checkCekatId(this, 'Item IDs', id));
 	const duplicate = ids.find((id, index) => ids.indexOf(id) !== index);
-	if (duplicate) throw fieldError(this, 'Item IDs', `"${duplicate}" is listed twice`);
+	if (duplicate) throw fieldError(this, 'Item IDs', `${shown(duplicate)} is listed twice`);
 	requestOptions.body = { item_ids: ids };
 	return requestOptions;
 }
@@ -147,13 +148,13 @@ export async function buildSearch(
 	const rules = this.getNodeParameter('rules.rule', []) as Array<{ column?: string; operator?: string; value?: unknown }>;
 	if (rules.length === 0) throw fieldError(this, 'Rules', 'add at least one rule');
 	const search = rules.map((rule, index) => {
-		const column = typeof rule.column === 'string' ? rule.column.trim() : '';
+		const column = asText(this, `Rules #${index + 1} Column`, rule.column);
 		if (!column) throw fieldError(this, `Rules #${index + 1}`, 'the column name is empty');
 		const operator = String(rule.operator ?? 'equals');
 		let value: unknown[] = [];
 		if (!NO_VALUE_OPERATORS.has(operator)) {
 			value = Array.isArray(rule.value) ? rule.value : [rule.value];
-			value = value.filter((v) => v !== undefined && v !== null && String(v) !== '').map((v) => String(v));
+			value = value.map((v) => asText(this, `Rules #${index + 1} Value`, v)).filter((v) => v !== '');
 			if (value.length === 0) throw fieldError(this, `Rules #${index + 1}`, `a value is required for "${operator}"`);
 		}
 		return { column_name: column, operator, value };

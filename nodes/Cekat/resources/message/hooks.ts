@@ -1,18 +1,14 @@
 import type { IDataObject, IExecuteSingleFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
-import { checkCekatId, fieldError } from '../../shared/hooks';
+import { asText, checkCekatId, fieldError, shown, textParameter } from '../../shared/hooks';
 import { normalizePhone } from '../../shared/phone';
 
 const MEDIA_TYPES = new Set(['image', 'video', 'document', 'audio']);
 
-function text(ctx: IExecuteSingleFunctions, parameter: string): string {
-	const value = ctx.getNodeParameter(parameter, '') as unknown;
-	return value === undefined || value === null ? '' : String(value).trim();
-}
 
 function httpUrl(ctx: IExecuteSingleFunctions, label: string, value: string): string {
 	if (!/^https?:\/\/\S+$/i.test(value)) {
-		throw fieldError(ctx, label, `"${value}" is not an http(s) URL`);
+		throw fieldError(ctx, label, `${shown(value)} is not an http(s) URL`);
 	}
 	return value;
 }
@@ -25,11 +21,11 @@ export async function buildWhatsAppMessage(
 	const body: IDataObject = {};
 	const sendTo = this.getNodeParameter('sendTo', 'conversation') as string;
 	if (sendTo === 'phone') {
-		const raw = text(this, 'receiver');
+		const raw = textParameter(this, 'receiver', 'Phone Number');
 		if (!raw) throw fieldError(this, 'Phone Number', 'is required when sending to a phone number');
 		const receiver = normalizePhone(raw);
 		if (!receiver) {
-			throw fieldError(this, 'Phone Number', `"${raw}" is not a phone number`, 'Use the number with its country code, e.g. 6281234567890 or +62 812-3456-7890.');
+			throw fieldError(this, 'Phone Number', `${shown(raw)} is not a phone number`, 'Use the number with its country code, e.g. 6281234567890 or +62 812-3456-7890.');
 		}
 		body.receiver = receiver;
 	} else {
@@ -41,13 +37,13 @@ export async function buildWhatsAppMessage(
 	}
 
 	const type = this.getNodeParameter('messageType', 'text') as string;
-	const message = text(this, 'message');
+	const message = textParameter(this, 'message', 'Message');
 	if (type !== 'text') body.media_type = type;
 	if (message) body.message = message;
 
 	if (type === 'text' && !message) throw fieldError(this, 'Message', 'is required for a text message');
 	if (MEDIA_TYPES.has(type)) {
-		const fileUrl = text(this, 'fileUrl');
+		const fileUrl = textParameter(this, 'fileUrl', 'File URL');
 		if (!fileUrl) throw fieldError(this, 'File URL', `is required for a ${type} message`);
 		body.file_url = httpUrl(this, 'File URL', fileUrl);
 	}
@@ -55,36 +51,40 @@ export async function buildWhatsAppMessage(
 		const location = this.getNodeParameter('location', {}) as IDataObject;
 		const latitude = Number(location.latitude);
 		const longitude = Number(location.longitude);
-		if (location.latitude === undefined || String(location.latitude).trim() === '' || !(latitude >= -90 && latitude <= 90)) {
-			throw fieldError(this, 'Latitude', `must be a number from -90 to 90, got ${JSON.stringify(location.latitude ?? '')}`);
+		const latitudeText = asText(this, 'Latitude', location.latitude);
+		const longitudeText = asText(this, 'Longitude', location.longitude);
+		if (latitudeText === '' || !(latitude >= -90 && latitude <= 90)) {
+			throw fieldError(this, 'Latitude', `must be a number from -90 to 90, got ${shown(location.latitude ?? '')}`);
 		}
-		if (location.longitude === undefined || String(location.longitude).trim() === '' || !(longitude >= -180 && longitude <= 180)) {
-			throw fieldError(this, 'Longitude', `must be a number from -180 to 180, got ${JSON.stringify(location.longitude ?? '')}`);
+		if (longitudeText === '' || !(longitude >= -180 && longitude <= 180)) {
+			throw fieldError(this, 'Longitude', `must be a number from -180 to 180, got ${shown(location.longitude ?? '')}`);
 		}
+		const name = asText(this, 'Location Name', location.name);
+		const address = asText(this, 'Location Address', location.address);
 		body.location = {
-			latitude: String(location.latitude).trim(),
-			longitude: String(location.longitude).trim(),
-			...(location.name ? { name: String(location.name) } : {}),
-			...(location.address ? { address: String(location.address) } : {}),
+			latitude: latitudeText,
+			longitude: longitudeText,
+			...(name ? { name } : {}),
+			...(address ? { address } : {}),
 		};
 	}
 	if (type === 'cta_url') {
 		if (!message) throw fieldError(this, 'Message', 'is required: it is the text above the button');
-		const displayText = text(this, 'buttonText');
+		const displayText = textParameter(this, 'buttonText', 'Button Text');
 		if (!displayText) throw fieldError(this, 'Button Text', 'is required for a button message');
 		body.action = {
 			name: 'cta_url',
-			parameters: { display_text: displayText, url: httpUrl(this, 'Button URL', text(this, 'buttonUrl')) },
+			parameters: { display_text: displayText, url: httpUrl(this, 'Button URL', textParameter(this, 'buttonUrl', 'Button URL')) },
 		};
 	}
 
 	const options = this.getNodeParameter('options', {}) as IDataObject;
-	const headerText = String(options.headerText ?? '').trim();
-	const headerFileUrl = String(options.headerFileUrl ?? '').trim();
+	const headerText = asText(this, 'Header Text', options.headerText);
+	const headerFileUrl = asText(this, 'Header Media URL', options.headerFileUrl);
 	if (headerText && headerFileUrl) throw fieldError(this, 'Header', 'use either a header text or a header media URL, not both');
 	if (headerText) body.header = { text: headerText };
 	if (headerFileUrl) body.header = { file_url: httpUrl(this, 'Header Media URL', headerFileUrl) };
-	const footer = String(options.footer ?? '').trim();
+	const footer = asText(this, 'Footer', options.footer);
 	if (footer) body.footer = footer;
 
 	requestOptions.body = body;
@@ -98,31 +98,32 @@ export async function buildTemplateMessage(
 ): Promise<IHttpRequestOptions> {
 	const body: IDataObject = {};
 	body.inbox_id = checkCekatId(this, 'Inbox', this.getNodeParameter('inboxId', '', { extractValue: true }));
-	const templateId = String(this.getNodeParameter('templateId', '', { extractValue: true }) ?? '').trim();
+	const templateId = textParameter(this, 'templateId', 'Template');
 	if (!templateId) throw fieldError(this, 'Template', 'is required');
 	body.wa_template_id = templateId;
 
-	const raw = text(this, 'templatePhoneNumber');
+	const raw = textParameter(this, 'templatePhoneNumber', 'Phone Number');
 	if (!raw) throw fieldError(this, 'Phone Number', 'is required');
 	const phone = normalizePhone(raw);
 	if (!phone) {
-		throw fieldError(this, 'Phone Number', `"${raw}" is not a phone number`, 'Use the number with its country code, e.g. 6281234567890 or +62 812-3456-7890.');
+		throw fieldError(this, 'Phone Number', `${shown(raw)} is not a phone number`, 'Use the number with its country code, e.g. 6281234567890 or +62 812-3456-7890.');
 	}
 	body.phone_number = phone;
-	const name = text(this, 'phoneName');
+	const name = textParameter(this, 'phoneName', 'Contact Name');
 	if (name) body.phone_name = name;
 
 	const variables = this.getNodeParameter('bodyVariables.variable', []) as Array<{ value?: unknown }>;
 	body.template_body_variables = variables.map((variable, index) => {
-		const value = variable.value === undefined || variable.value === null ? '' : String(variable.value);
-		if (value.trim() === '') throw fieldError(this, `Body Variables #${index + 1} ({{${index + 1}}})`, 'is empty');
+		const label = `Body Variables #${index + 1} ({{${index + 1}}})`;
+		const value = asText(this, label, variable.value);
+		if (value === '') throw fieldError(this, label, 'is empty');
 		return value;
 	});
 
 	const options = this.getNodeParameter('templateOptions', {}) as IDataObject;
-	const fileUrl = String(options.headerFileUrl ?? '').trim();
+	const fileUrl = asText(this, 'Header Media URL', options.headerFileUrl);
 	if (fileUrl) body.file_url = httpUrl(this, 'Header Media URL', fileUrl);
-	const otp = String(options.otpCode ?? '').trim();
+	const otp = asText(this, 'OTP Code', options.otpCode);
 	if (otp) body.otp_code = otp;
 
 	requestOptions.body = body;

@@ -1,12 +1,12 @@
 import type { IDataObject, IExecuteSingleFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
-import { checkCekatId, fieldError } from '../../shared/hooks';
+import { asText, checkCekatId, fieldError, shown } from '../../shared/hooks';
 import { normalizePhone } from '../../shared/phone';
 
 function wholeNumber(ctx: IExecuteSingleFunctions, label: string, value: unknown, min: number): number {
 	const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
 	if (typeof number !== 'number' || !Number.isInteger(number) || number < min) {
-		throw fieldError(ctx, label, `must be a whole number of at least ${min}, got ${JSON.stringify(value)}`);
+		throw fieldError(ctx, label, `must be a whole number of at least ${min}, got ${shown(value)}`);
 	}
 	return number;
 }
@@ -21,14 +21,14 @@ export async function buildOrder(
 	if (lines.length === 0) throw fieldError(this, 'Products', 'add at least one product');
 	body.orders_products = lines.map((line, index) => {
 		const label = `Products #${index + 1}`;
-		const name = String(line.productName ?? '').trim();
+		const name = asText(this, `${label} Product Name`, line.productName);
 		if (!name) throw fieldError(this, `${label} Product Name`, 'is required');
 		const product: IDataObject = {
 			product_name: name,
 			quantity: wholeNumber(this, `${label} Quantity`, line.quantity, 1),
 			price: wholeNumber(this, `${label} Price`, line.price, 0),
 		};
-		const productId = String(line.productId ?? '').trim();
+		const productId = asText(this, `${label} Product ID`, line.productId);
 		if (productId) product.product_id = productId;
 		return product;
 	});
@@ -42,12 +42,12 @@ export async function buildOrder(
 	const [parameter, key] = buyerFields[buyer];
 	const labels: Record<string, string> = { contactId: 'Contact ID', conversationId: 'Conversation', phoneNumber: 'Phone Number' };
 	const raw = this.getNodeParameter(parameter, '', { extractValue: true }) as unknown;
-	const value = String(raw ?? '').trim();
+	const value = asText(this, labels[parameter], raw);
 	if (!value) throw fieldError(this, labels[parameter], 'is required to identify the buyer');
 	if (buyer === 'phone') {
 		const phone = normalizePhone(value);
 		if (!phone) {
-			throw fieldError(this, 'Phone Number', `"${value}" is not a phone number`, 'Use the number with its country code, e.g. 6281234567890 or +62 812-3456-7890.');
+			throw fieldError(this, 'Phone Number', `${shown(value)} is not a phone number`, 'Use the number with its country code, e.g. 6281234567890 or +62 812-3456-7890.');
 		}
 		body[key] = phone;
 	} else {
