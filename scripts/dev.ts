@@ -1,0 +1,245 @@
+/**
+ * `npm run dev`: the Cekat node in a real n8n, with the local Cekat sandbox, in one command.
+ *
+ *  1. builds the package (skip with --no-build)
+ *  2. provides Node 24 and n8n 2.41.1 in the cache folder (first run: ~5 min, 2.9 GB; later runs reuse it)
+ *  3. starts the Cekat sandbox on port 3000 (CEKAT_SANDBOX_PORT)
+ *  4. installs the built package as a community package of that n8n (as Settings → Community Nodes does)
+ *  5. imports the "Cekat sandbox" credential and the example workflows (again only when they changed)
+ *  6. starts n8n on port 5678 (N8N_PORT), sets up a local owner account, publishes the webhook/form examples
+ *  7. prints what to open; shows the sandbox's requests as they arrive; Ctrl-C stops everything
+ *
+ * Data (n8n database, log) lives in <cache>/dev (CEKAT_DEV_FOLDER); `--reset` starts from a clean one.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { startSandbox, type Sandbox } from '../sandbox';
+import { exampleFiles, freePort, N8n, type N8nServer, portIsFree, REPO_DIR, runCommand, SANDBOX_CREDENTIAL } from './lib/n8n';
+import { cacheDir, ensureRuntime, N8N_VERSION } from './lib/runtime';
+
+/** Local-only login of the dev n8n (printed at start; the instance listens on 127.0.0.1). */
+export const DEV_OWNER = { email: 'dev@cekat.local', password: 'CekatDev2026', firstName: 'Cekat', lastName: 'Developer' };
+
+/** Examples whose trigger is a webhook or form: published so their URLs answer at once. */
+const PUBLISHED_EXAMPLES = ['CekatExample0001', 'CekatExample0003'];
+
+const t0 = Date.now();
+const args = new Set(process.argv.slice(2));
+const color = process.stdout.isTTY && !process.env.NO_COLOR;
+const bold = (s: string) => (color ? `\x1b[1m${s}\x1b[22m` : s);
+const dim = (s: string) => (color ? `\x1b[2m${s}\x1b[22m` : s);
+const green = (s: string) => (color ? `\x1b[32m${s}\x1b[39m` : s);
+const say = (s: string) => console.log(`${dim('[dev]')} ${s}`);
+
+function intEnv(name: string, fallback: number): number {
+	const raw = process.env[name];
+	if (!raw) return fallback;
+	const n = Number(raw);
+	if (!Number.isInteger(n) || n <= 0 || n > 65535) throw new Error(`${name} must be a port number (got '${raw}')`);
+	return n;
+}
+
+const hash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 16);
+
+interface DevState {
+	credential?: string;
+	examples?: Record<string, string>;
+	published?: boolean;
+}
+
+async function main(): Promise<void> {
+	if (args.has('--help') || args.has('-h')) {
+		console.log('npm run dev [-- --no-build] [-- --reset]\n  env: N8N_PORT (5678), CEKAT_SANDBOX_PORT (3000), CEKAT_N8N_CACHE, CEKAT_DEV_FOLDER, N8N_LISTEN_ADDRESS');
+		return;
+	}
+	const n8nPort = intEnv('N8N_PORT', 5678);
+	const sandboxPort = intEnv('CEKAT_SANDBOX_PORT', 3000);
+	const listenAddress = process.env.N8N_LISTEN_ADDRESS || '127.0.0.1';
+	const devFolder = path.resolve(process.env.CEKAT_DEV_FOLDER || path.join(cacheDir(), 'dev'));
+
+	for (const [port, what, env] of [[n8nPort, 'n8n', 'N8N_PORT'], [sandboxPort, 'the Cekat sandbox', 'CEKAT_SANDBOX_PORT']] as const) {
+		if (!(await portIsFree(port))) throw new Error(`Port ${port} (for ${what}) is in use. Stop what runs there, or choose another port: ${env}=<port> npm run dev`);
+	}
+
+	if (!args.has('--no-build')) {
+		say('Building the package (npm run build) …');
+		await runCommand('npm', ['run', 'build', '--silent'], { cwd: REPO_DIR });
+	}
+	if (!existsSync(path.join(REPO_DIR, 'dist', 'nodes', 'Cekat', 'Cekat.node.js'))) throw new Error('dist/ is missing: run npm run build');
+
+	const runtime = await ensureRuntime();
+
+	if (args.has('--reset')) {
+		say(`--reset: removing ${devFolder}`);
+		rmSync(devFolder, { recursive: true, force: true });
+	}
+	mkdirSync(devFolder, { recursive: true });
+	const stateFile = path.join(devFolder, 'dev-state.json');
+	let state: DevState = {};
+	try {
+		state = JSON.parse(readFileSync(stateFile, 'utf8'));
+	} catch {
+		// first run
+	}
+	// A state file without a database (folder cleared by hand) means nothing is imported.
+	if (!existsSync(path.join(devFolder, '.n8n', 'database.sqlite'))) state = {};
+
+	const sandbox = await startSandbox({ port: sandboxPort, host: '127.0.0.1' });
+	const sandboxUrl = `http://localhost:${sandbox.port}`;
+	let server: N8nServer | undefined;
+	let stopping = false;
+	const shutdown = async (code: number) => {
+		if (stopping) return;
+		stopping = true;
+		say('Stopping n8n and the sandbox …');
+		await server?.stop().catch(() => undefined);
+		await sandbox.close().catch(() => undefined);
+		process.exit(code);
+	};
+	let interrupts = 0;
+	const onSignal = () => {
+		interrupts++;
+		if (interrupts > 1) {
+			server?.child.kill('SIGKILL');
+			process.exit(130);
+		}
+		void shutdown(0);
+	};
+	process.on('SIGINT', onSignal);
+	process.on('SIGTERM', onSignal);
+
+	try {
+		const n8n = new N8n({
+			runtime,
+			userFolder: devFolder,
+			port: n8nPort,
+			brokerPort: await freePort(),
+			listenAddress,
+			logLevel: 'info',
+			env: { N8N_HOST: 'localhost', GENERIC_TIMEZONE: process.env.GENERIC_TIMEZONE || 'Asia/Jakarta' },
+		});
+
+		const { version } = await n8n.installPackage();
+		say(`Installed n8n-nodes-cekat ${version} as a community package of n8n ${N8N_VERSION}`);
+
+		const credential = { ...SANDBOX_CREDENTIAL, type: 'cekatApi', data: { apiKey: sandbox.apiKey, baseUrl: sandboxUrl } };
+		const credentialHash = hash(JSON.stringify(credential));
+		if (state.credential !== credentialHash) {
+			say(`Importing the credential "${SANDBOX_CREDENTIAL.name}" (${sandboxUrl}) …`);
+			await n8n.importCredentials([credential]);
+			state.credential = credentialHash;
+			writeFileSync(stateFile, JSON.stringify(state, null, 2));
+		}
+		const files = exampleFiles();
+		const exampleHashes = Object.fromEntries(files.map((f) => [path.basename(f), hash(readFileSync(f, 'utf8'))]));
+		const changed = files.filter((f) => state.examples?.[path.basename(f)] !== exampleHashes[path.basename(f)]);
+		if (changed.length) {
+			say(`Importing ${changed.length} example workflow(s) from examples/ …`);
+			await n8n.importWorkflows(changed);
+			state.examples = exampleHashes;
+			state.published = false;
+			writeFileSync(stateFile, JSON.stringify(state, null, 2));
+		}
+
+		say(`Starting n8n ${N8N_VERSION} on port ${n8nPort} …`);
+		const logFile = path.join(devFolder, 'n8n.log');
+		server = await n8n.start({ logFile, onLine: echoN8nLine });
+		const live = server;
+		void live.waitExit().then((code) => {
+			if (!stopping) {
+				console.error(`n8n exited unexpectedly (code ${code}); see ${logFile}`);
+				void shutdown(1);
+			}
+		});
+
+		const owner = await live.setupOwnerAndLogin(DEV_OWNER).catch((e: Error) => {
+			say(`Could not log in as ${DEV_OWNER.email} (${e.message.split('\n')[0]}); if you changed the password, use yours, or run npm run dev -- --reset`);
+			return 'failed' as const;
+		});
+		if (owner !== 'failed') {
+			if (!state.published) {
+				for (const id of PUBLISHED_EXAMPLES) await live.publishWorkflow(id);
+				state.published = true;
+				writeFileSync(stateFile, JSON.stringify(state, null, 2));
+			}
+			const test = await live.testCredential(SANDBOX_CREDENTIAL.id).catch((e: Error) => ({ status: 'Error', message: e.message }));
+			if (test.status !== 'OK') say(`Warning: the credential test of "${SANDBOX_CREDENTIAL.name}" failed: ${test.message}`);
+		}
+		sandbox.clearJournal();
+		printBanner({ n8nPort, sandbox, sandboxUrl, version, logFile, devFolder, ownerOk: owner !== 'failed' });
+		followJournal(sandbox);
+	} catch (e) {
+		await shutdown(1).catch(() => undefined);
+		throw e;
+	}
+}
+
+/** n8n's own log goes to <dev>/n8n.log; only lines about this package or real errors are echoed. */
+function echoN8nLine(line: string): void {
+	const text = line.trim();
+	if (!text) return;
+	const noise = /api\.n8n\.io|ENOTFOUND|Strapi|system task|license|Python task runner|deprecat/i;
+	if (/n8n-nodes-cekat|cekat/i.test(text) || (/^(error|Error:|Failed|Unhandled)/.test(text) && !noise.test(text))) {
+		console.log(`${dim('[n8n]')} ${text}`);
+	}
+}
+
+/** A contact whose WhatsApp window is open, so the order-confirmation example can reach them. */
+function openWindowContact(sandbox: Sandbox): { name: string; phone: string } | undefined {
+	const now = Date.now();
+	for (const contact of sandbox.store.contacts.all()) {
+		const conv = sandbox.store.latestWhatsappConversation(contact.id);
+		const last = conv && sandbox.store.lastContactMessageAt(conv.id);
+		if (last && now - Date.parse(last) < 20 * 3_600_000) return { name: contact.contact_name.split(' ')[0], phone: contact.phone_number };
+	}
+	return undefined;
+}
+
+function printBanner(o: { n8nPort: number; sandbox: Sandbox; sandboxUrl: string; version: string; logFile: string; devFolder: string; ownerOk: boolean }): void {
+	const editor = `http://localhost:${o.n8nPort}`;
+	const contact = openWindowContact(o.sandbox);
+	const localPhone = contact ? `0${contact.phone.slice(2)}` : '0812 3456 7890';
+	const order = JSON.stringify({ order_number: 'SHOP-1001', customer_name: contact?.name ?? 'Budi', phone: localPhone, total: 150000 });
+	const lines = [
+		'',
+		green(bold(`✔ n8n ${N8N_VERSION} with the Cekat node (n8n-nodes-cekat ${o.version}) is ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`)),
+		'',
+		`  ${bold('n8n editor')}     ${editor}`,
+		o.ownerOk
+			? `  ${bold('log in as')}      ${DEV_OWNER.email}  /  ${DEV_OWNER.password}   ${dim('(local dev account)')}`
+			: `  ${bold('log in as')}      your account of this dev instance`,
+		`  ${bold('Cekat sandbox')}  ${o.sandboxUrl}   ${dim(`API key ${o.sandbox.apiKey}; credential "${SANDBOX_CREDENTIAL.name}" points here`)}`,
+		'',
+		`  ${bold('Example workflows')} ${dim('(Overview page in the editor)')}`,
+		`   • Order confirmation on WhatsApp ${dim('(published)')}: send it an order:`,
+		`       curl -X POST ${editor}/webhook/cekat-order-confirmation -H 'content-type: application/json' -d '${order}'`,
+		`   • New lead → CRM item + WhatsApp template ${dim('(published)')}: fill in the form at ${editor}/form/cekat-new-lead`,
+		`   • Paid orders → CRM deals won: open it and click ${bold('Execute workflow')}`,
+		`   • AI agent with Cekat tools: add an OpenAI credential to its chat model, then use ${bold('Open chat')}`,
+		'',
+		`  Requests the sandbox receives are listed below. n8n's log: ${o.logFile}`,
+		`  Data: ${o.devFolder} ${dim('(npm run dev -- --reset starts fresh)')}`,
+		`  ${bold('Ctrl-C')} stops n8n and the sandbox.`,
+		'',
+	];
+	console.log(lines.join('\n'));
+}
+
+function followJournal(sandbox: Sandbox): void {
+	let lastSeq = 0;
+	setInterval(() => {
+		for (const entry of sandbox.journal()) {
+			if (entry.seq <= lastSeq) continue;
+			lastSeq = entry.seq;
+			const key = entry.keyMatched ? '' : entry.auth === 'none' ? ' (no API key)' : ' (wrong API key)';
+			console.log(`${dim('[sandbox]')} ${entry.method} ${entry.url} → ${entry.status}${key}`);
+		}
+	}, 300).unref();
+}
+
+main().catch((e: unknown) => {
+	console.error(`\nnpm run dev failed: ${e instanceof Error ? e.message : String(e)}`);
+	process.exit(1);
+});
