@@ -7,6 +7,7 @@ module.exports = {
 		'^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.dev.json'}],
 	},
 	testTimeout: 60000,
+	setupFilesAfterEnv: ['<rootDir>/test/setup-secrets.ts'],
 	// n8n-core is heavy to load; two workers fit the 2-core machines.
 	maxWorkers: 2,
 };

@@ -32,7 +32,7 @@ async function routedOperations(): Promise<{ operations: RoutedOperation[]; prop
 				operation: option.value as string,
 				method: String(option.routing?.request?.method),
 				url: String(option.routing?.request?.url),
-				paginated: option.routing?.send?.paginate === true,
+				paginated: (option.routing?.operations?.pagination as { name?: string } | undefined)?.name === 'paginateList',
 				action: String(option.action ?? ''),
 			});
 		}

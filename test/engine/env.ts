@@ -2,6 +2,7 @@ import axios, { type AxiosInstance } from 'axios';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { startSandbox, type JournalEntry, type Sandbox } from '../../sandbox';
+import { API_KEY } from '../key';
 import { callNodeMethod, runCekat, type RunOptions, type RunResult } from './harness';
 
 /** A well-formed Cekat id that exists nowhere. */
@@ -11,8 +12,7 @@ export const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 export const byId = (value: unknown) => ({ __rl: true, mode: 'id', value });
 export const fromList = (value: unknown) => ({ __rl: true, mode: 'list', value });
 
-/** Distinctive, so a leak into outputs or errors is easy to find. */
-export const API_KEY = 'ck_test_9Yq4Zr7Lm2Xb8Kd3';
+export { API_KEY } from '../key';
 
 export interface Env {
 	sandbox: Sandbox;

@@ -42,6 +42,8 @@ import {
 	Workflow,
 } from 'n8n-workflow';
 
+import { findSecret } from '../secrets';
+
 export const PACKAGE_DIR = path.resolve(__dirname, '../..');
 export const NODE_TYPE = 'n8n-nodes-cekat.cekat';
 export const CREDENTIAL_TYPE = 'cekatApi';
@@ -287,6 +289,11 @@ export async function runCekat(options: RunOptions): Promise<RunResult> {
 
 	const workflowExecute = new WorkflowExecute(additionalData, mode, runExecutionData);
 	const run = await workflowExecute.processRunExecutionData(workflow);
+
+	// Every run of every suite is a leak check: the key must not be reachable from the execution data,
+	// its output items or its errors (non-enumerable properties included).
+	const leak = findSecret(run, options.credentials.apiKey);
+	if (leak) throw new Error(`The API key leaked into the execution data at ${leak}`);
 
 	const taskData = run.data.resultData.runData[node.name]?.[0];
 	const items = (taskData?.data?.main?.[0] ?? []) as INodeExecutionData[];

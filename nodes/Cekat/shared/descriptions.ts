@@ -11,7 +11,7 @@ import type {
 
 import { checkResponse } from './errors';
 import { prepareRequest } from './hooks';
-import { paginate, unwrapData, type ListFamily } from './pagination';
+import { paginate, singleRequest, unwrapData, type ListFamily } from './pagination';
 
 type PreSend = (this: IExecuteSingleFunctions, options: IHttpRequestOptions) => Promise<IHttpRequestOptions>;
 
@@ -36,7 +36,9 @@ export function singleOperation(spec: OperationSpec): INodePropertyOptions {
 		description: spec.description,
 		routing: {
 			request: { method: spec.method, url: spec.url },
-			send: { preSend: [prepareRequest, ...(spec.preSend ?? [])] },
+			send: { paginate: true, preSend: [prepareRequest, ...(spec.preSend ?? [])] },
+			// Not paging: the hook is where a request can be guarded (see singleRequest).
+			operations: { pagination: singleRequest },
 			output: { postReceive: [checkResponse(spec.url), ...(spec.postReceive ?? [unwrapData])] },
 		},
 	};

@@ -152,3 +152,54 @@ export function checkResponse(url: string) {
 		return items;
 	};
 }
+
+interface TransportError {
+	code?: string;
+	message?: string;
+	config?: unknown;
+	isAxiosError?: boolean;
+}
+
+function transportCause(error: unknown): TransportError | undefined {
+	const candidates = [error, (error as { cause?: unknown })?.cause];
+	return candidates.find(
+		(c): c is TransportError => typeof c === 'object' && c !== null && ((c as TransportError).isAxiosError === true || 'config' in c),
+	);
+}
+
+/**
+ * Runs one request of the routing engine. A failure below HTTP (timeout, dropped connection,
+ * unknown host) reaches a node as an error that still holds the HTTP client's request config, API
+ * key header included; it is rebuilt here from its code alone, with what it means for the user.
+ */
+export async function guardedRequest<T>(node: INode, request: () => Promise<T>, itemIndex?: number): Promise<T> {
+	try {
+		return await request();
+	} catch (error) {
+		const cause = transportCause(error);
+		if (!cause) throw error;
+		const code = cause.code ?? '';
+		const text = `${code} ${cause.message ?? ''}`;
+		const maybeDone = 'If this was a create, update or send, Cekat may still have done it: check before retrying.';
+		let message: string;
+		let description: string;
+		if (/ECONNABORTED|ETIMEDOUT|timeout/i.test(text)) {
+			message = 'Cekat did not answer in time';
+			description = `No answer came within the node’s timeout (Options → Timeout). ${maybeDone}`;
+		} else if (/ECONNRESET|socket hang up|closed/i.test(text)) {
+			message = 'The connection to Cekat was closed before it answered';
+			description = `A network problem or a proxy ended the request. ${maybeDone}`;
+		} else if (/ECONNREFUSED/.test(text)) {
+			message = 'Cekat could not be reached: connection refused';
+			description = 'Check the Base URL of the Cekat credential (the sandbox must be running for http://localhost:3000).';
+		} else if (/ENOTFOUND|EAI_AGAIN/.test(text)) {
+			message = 'Cekat could not be reached: the Base URL’s host was not found';
+			description = 'Check the Base URL of the Cekat credential and the network of this n8n.';
+		} else {
+			message = `Cekat could not be reached${code ? ` (${code})` : ''}`;
+			description = 'Check the Base URL of the Cekat credential and the network of this n8n, then try again.';
+		}
+		// No `code` key: NodeApiError would swap the message for its generic text about that code.
+		throw new NodeApiError(node, { transportError: code || 'unknown' } as JsonObject, { message, description, itemIndex });
+	}
+}

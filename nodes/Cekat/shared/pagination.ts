@@ -9,6 +9,7 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import { PAGE_SIZE } from './constants';
+import { guardedRequest } from './errors';
 
 /**
  * Where a list answer keeps its records:
@@ -70,7 +71,7 @@ function nextPage(body: IDataObject, page: number, got: number, pageSize: number
  * server repeats a page (a server that ignores paging must not make the node loop).
  */
 export function paginate(family: ListFamily) {
-	return async function (
+	return async function paginateList(
 		this: IExecutePaginationFunctions,
 		requestData: DeclarativeRestApiSettings.ResultOptions,
 	): Promise<INodeExecutionData[]> {
@@ -80,7 +81,7 @@ export function paginate(family: ListFamily) {
 			records.map((json) => ({ json, pairedItem: { item: itemIndex } }));
 
 		if (family === 'whole') {
-			const [answer] = await this.makeRoutingRequest(requestData);
+			const [answer] = await guardedRequest(this.getNode(), async () => await this.makeRoutingRequest(requestData), itemIndex);
 			return toItems(recordsOf(this, answer?.json, family).slice(0, wanted));
 		}
 
@@ -99,10 +100,11 @@ export function paginate(family: ListFamily) {
 			const qs: IDataObject = { ...baseQs, ...pageQs, limit: pageSize };
 			// The cursor replaces the page number on the conversation list.
 			if (qs.cursor_id !== undefined) delete qs.page;
-			const [answer] = await this.makeRoutingRequest({
-				...requestData,
-				options: { ...requestData.options, qs },
-			});
+			const [answer] = await guardedRequest(
+				this.getNode(),
+				async () => await this.makeRoutingRequest({ ...requestData, options: { ...requestData.options, qs } }),
+				itemIndex,
+			);
 			const body = (answer?.json ?? {}) as IDataObject;
 			const records = recordsOf(this, body, family);
 			if (records.length === 0) break;
@@ -129,6 +131,17 @@ export function paginate(family: ListFamily) {
 		}
 		return toItems(collected);
 	};
+}
+
+/**
+ * The `pagination` hook of single-record operations: one request, through the same guard as the
+ * lists, so that transport errors are rebuilt without the client's request config.
+ */
+export async function singleRequest(
+	this: IExecutePaginationFunctions,
+	requestData: DeclarativeRestApiSettings.ResultOptions,
+): Promise<INodeExecutionData[]> {
+	return await guardedRequest(this.getNode(), async () => await this.makeRoutingRequest(requestData), this.getItemIndex());
 }
 
 /** postReceive step of single-record operations: the record without its envelope. */

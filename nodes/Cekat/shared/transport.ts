@@ -1,6 +1,6 @@
 import type { IDataObject, IHttpRequestMethods, ILoadOptionsFunctions } from 'n8n-workflow';
 
-import { assertCekatSuccess } from './errors';
+import { assertCekatSuccess, guardedRequest } from './errors';
 
 /**
  * A request made outside the routing engine (pickers, column mapping). Errors carry Cekat's own
@@ -15,15 +15,17 @@ export async function cekatApiRequest(
 ): Promise<IDataObject> {
 	const credentials = await this.getCredentials<{ baseUrl: string }>('cekatApi');
 	const baseUrl = String(credentials.baseUrl ?? '').replace(/\/+$/, '');
-	const response = (await this.helpers.httpRequestWithAuthentication.call(this, 'cekatApi', {
-		method,
-		url: `${baseUrl}${path}`,
-		qs,
-		body,
-		json: true,
-		ignoreHttpStatusErrors: true,
-		returnFullResponse: true,
-	})) as { statusCode: number; body: unknown; headers: IDataObject };
+	const response = (await guardedRequest(this.getNode(), async () =>
+		await this.helpers.httpRequestWithAuthentication.call(this, 'cekatApi', {
+			method,
+			url: `${baseUrl}${path}`,
+			qs,
+			body,
+			json: true,
+			ignoreHttpStatusErrors: true,
+			returnFullResponse: true,
+		}),
+	)) as { statusCode: number; body: unknown; headers: IDataObject };
 	assertCekatSuccess(this.getNode(), response);
 	return (response.body ?? {}) as IDataObject;
 }

@@ -1,0 +1,234 @@
+/**
+ * Workflows run headless with `n8n execute --id=… --rawOutput`, the way a cron job or CI runs them:
+ * the "paid orders → CRM" example, a tour of operations, and failures (wrong key, 24-hour window).
+ */
+import { nodeOutput } from '../../scripts/lib/n8n';
+import {
+	API_KEY,
+	byId,
+	calls,
+	cekatNode,
+	connect,
+	contactsByWindow,
+	expectAuthenticated,
+	manualTrigger,
+	prepareInstance,
+	SALES_BOARD_ID,
+	sandboxApi,
+	WRONG_KEY,
+	WRONG_KEY_CREDENTIAL,
+	type E2eInstance,
+	type WindowContact,
+} from './helpers';
+
+interface Order {
+	id: string;
+	order_number: string;
+	grand_total: number;
+	contact: { phone_number: string };
+}
+interface Item {
+	id: string;
+	item_name: string;
+	values: Record<string, unknown>;
+}
+
+describe('n8n execute (CLI)', () => {
+	let env: E2eInstance;
+	let open: WindowContact;
+	let closed: WindowContact;
+
+	beforeAll(async () => {
+		// Test data is chosen from the sandbox before the workflows are written.
+		env = await prepareInstance((sandbox) => {
+			const windows = contactsByWindow(sandbox);
+			[open] = windows.open;
+			[closed] = windows.closed;
+			return [tourWorkflow(open), failureWorkflow(closed)];
+		});
+	});
+	afterAll(async () => {
+		await env?.cleanup();
+	});
+	beforeEach(() => env.sandbox.reset());
+
+	it('example "paid orders mark CRM deals as won": orders → deal search → filter → update', async () => {
+		// What the workflow should do, from the API itself before the run.
+		const orders = (await sandboxApi<{ orders: Order[] }>(env.sandbox, 'GET', '/api/orders?payment_status=paid&sort_field=updated_at&sort_direction=desc&page=1&limit=20')).orders;
+		expect(orders).toHaveLength(20);
+		const found: Array<{ order: Order; item: Item }> = [];
+		for (const order of orders) {
+			const items = await sandboxApi<Item[]>(env.sandbox, 'POST', `/api/crm/boards/${SALES_BOARD_ID}/items/search`, {
+				condition: 'AND',
+				search: [{ column_name: 'Customer Phone', operator: 'equals', value: [order.contact.phone_number] }],
+			});
+			for (const item of items) found.push({ order, item });
+		}
+		const toUpdate = found.filter(({ item }) => item.values.Stage !== 'Won');
+		expect(toUpdate.length).toBeGreaterThan(0);
+		env.sandbox.clearJournal();
+
+		const { code, run, stdout } = await env.n8n.execute('CekatExample0002');
+		expect(code).toBe(0);
+		expect(run?.data.resultData.error).toBeUndefined();
+
+		const journal = env.sandbox.journal();
+		expectAuthenticated(journal);
+		expect(calls(journal)).toEqual([
+			'GET /api/orders',
+			...orders.map(() => `POST /api/crm/boards/${SALES_BOARD_ID}/items/search`),
+			...toUpdate.map(({ item }) => `PUT /api/crm/boards/${SALES_BOARD_ID}/items/${item.id}`),
+		]);
+		expect(journal[0].query).toEqual({ payment_status: 'paid', sort_field: 'updated_at', sort_direction: 'desc', page: '1', limit: '20' });
+		expect(journal.slice(1, 21).map((e) => e.body)).toEqual(
+			orders.map((o) => ({ condition: 'AND', search: [{ column_name: 'Customer Phone', operator: 'equals', value: [o.contact.phone_number] }] })),
+		);
+		expect(journal.slice(21).map((e) => e.body)).toEqual(
+			toUpdate.map(({ order }) => ({ Stage: 'Won', 'Deal Value': order.grand_total, Notes: `Paid order ${order.order_number}` })),
+		);
+
+		// Outputs, node by node, and the stored deals.
+		expect(nodeOutput(run!, 'Get paid orders').map((o) => o.id)).toEqual(orders.map((o) => o.id));
+		expect(nodeOutput(run!, "Find the customer's deal").map((i) => i.id)).toEqual(found.map(({ item }) => item.id));
+		expect(nodeOutput(run!, 'Not won yet').map((i) => i.id)).toEqual(toUpdate.map(({ item }) => item.id));
+		const updated = nodeOutput(run!, 'Mark deal as won');
+		expect(updated.map((i) => [i.id, (i.values as Item['values']).Stage, (i.values as Item['values'])['Deal Value']])).toEqual(
+			toUpdate.map(({ item, order }) => [item.id, 'Won', order.grand_total]),
+		);
+		for (const { item } of toUpdate) {
+			const lastOrder = toUpdate.filter((u) => u.item.id === item.id).at(-1)!.order;
+			const stored = env.sandbox.store.crmItems.get(item.id)!;
+			expect([stored.values.Stage, stored.values['Deal Value'], stored.values.Notes]).toEqual(['Won', lastOrder.grand_total, `Paid order ${lastOrder.order_number}`]);
+		}
+		expect(stdout).not.toContain(API_KEY);
+	});
+
+	it('a tour of operations: order create → update → get, reply in a chat, Return All and Limit across pages, board get', async () => {
+		const contactsTotal = env.sandbox.store.contacts.all().length;
+		const { code, run, stdout, stderr } = await env.n8n.execute('CekatE2eTour0001');
+		expect({ code, error: run?.data.resultData.error }).toEqual({ code: 0, error: undefined });
+		const journal = env.sandbox.journal();
+		expectAuthenticated(journal);
+
+		// Order: created for a phone typed the local way, then paid, then read back.
+		const created = nodeOutput(run!, 'Create order');
+		expect(created).toHaveLength(1);
+		const orderId = created[0].id as string;
+		const createReq = journal.find((e) => e.method === 'POST' && e.path === '/api/orders')!;
+		expect(createReq.body).toEqual({
+			orders_products: [
+				{ product_name: 'Kopi Gayo 250g', quantity: 2, price: 85000 },
+				{ product_name: 'Teh Melati', quantity: 1, price: 30000 },
+			],
+			payment_method: 'manual',
+			phone_number: open.phone,
+			shipping_fee: 15000,
+			notes: 'n8n e2e',
+		});
+		expect(created[0]).toEqual(expect.objectContaining({ grand_total: 2 * 85000 + 30000 + 15000, order_status: 'pending', payment_status: 'pending' }));
+		expect(journal.find((e) => e.method === 'PUT')).toEqual(expect.objectContaining({ path: `/api/orders/${orderId}`, body: { payment_status: 'paid', order_status: 'processing' } }));
+		expect(nodeOutput(run!, 'Read order')).toEqual([expect.objectContaining({ id: orderId, payment_status: 'paid', order_status: 'processing' })]);
+		expect(env.sandbox.store.orders.get(orderId)?.payment_status).toBe('paid');
+
+		// Reply in an open conversation.
+		const send = journal.find((e) => e.path === '/messages/whatsapp')!;
+		expect(send.body).toEqual({ conversation_id: open.conversationId, message: 'Pesanan Anda sudah kami proses' });
+		expect(send.status).toBe(200);
+		expect(nodeOutput(run!, 'Reply in chat')).toEqual([expect.objectContaining({ conversation_id: open.conversationId, message: 'Pesanan Anda sudah kami proses' })]);
+		expect(env.sandbox.store.messagesOf(open.conversationId).at(-1)?.message).toBe('Pesanan Anda sudah kami proses');
+
+		// Return All follows the pages; Limit stops early.
+		const contactPages = journal.filter((e) => e.path === '/api/contacts');
+		expect(contactPages.length).toBe(Math.ceil(contactsTotal / 100));
+		const contacts = nodeOutput(run!, 'All contacts');
+		expect(contacts).toHaveLength(contactsTotal);
+		expect(new Set(contacts.map((c) => c.id)).size).toBe(contactsTotal);
+		const conversations = nodeOutput(run!, 'Recent conversations');
+		expect(conversations).toHaveLength(150);
+		expect(journal.filter((e) => e.path === '/api/conversations').length).toBe(2);
+
+		const board = nodeOutput(run!, 'Sales board');
+		expect(board).toEqual([expect.objectContaining({ id: SALES_BOARD_ID, name: 'Sales Pipeline' })]);
+		expect(stdout + stderr).not.toContain(API_KEY);
+	});
+
+	it('failures: a closed 24-hour window continues (On Error → Continue); a wrong API key fails the run with Cekat’s 401', async () => {
+		const before = env.sandbox.store.messagesOf(closed.conversationId).length;
+		const { code, run, stdout, stderr } = await env.n8n.execute('CekatE2eFail0001');
+		expect(code).not.toBe(0);
+		expect(run).toBeDefined();
+
+		const journal = env.sandbox.journal();
+		const send = journal.filter((e) => e.path === '/messages/whatsapp');
+		expect(send.map((e) => [e.status, e.keyMatched, e.body])).toEqual([[400, true, { conversation_id: closed.conversationId, message: 'Halo' }]]);
+		const continued = nodeOutput(run!, 'Closed window');
+		expect(continued).toHaveLength(1);
+		expect(String(continued[0].error)).toMatch(/24-hour/);
+		expect(env.sandbox.store.messagesOf(closed.conversationId)).toHaveLength(before);
+
+		const unauthorized = journal.filter((e) => e.path === '/api/inboxes');
+		expect(unauthorized.length).toBeGreaterThanOrEqual(1);
+		for (const e of unauthorized) expect([e.status, e.auth, e.keyMatched]).toEqual([401, 'api_key', false]);
+		const error = run!.data.resultData.error!;
+		expect(error.node?.name).toBe('Wrong key');
+		expect(`${error.message} ${error.description ?? ''}`).toMatch(/401|Not authenticated/);
+		expect(stdout + stderr).not.toContain(WRONG_KEY);
+		expect(stdout + stderr).not.toContain(API_KEY);
+	});
+});
+
+function tourWorkflow(open: WindowContact) {
+	const localPhone = `0${open.phone.slice(2, 5)} ${open.phone.slice(5, 9)} ${open.phone.slice(9)}`;
+	return {
+		id: 'CekatE2eTour0001',
+		name: 'e2e: tour of operations',
+		nodes: [
+			manualTrigger,
+			cekatNode('Create order', [250, -300], {
+				resource: 'order',
+				operation: 'create',
+				products: { product: [{ productName: 'Kopi Gayo 250g', quantity: 2, price: 85000 }, { productName: 'Teh Melati', quantity: 1, price: 30000 }] },
+				paymentMethod: 'manual',
+				buyer: 'phone',
+				phoneNumber: localPhone,
+				additionalFields: { shippingFee: 15000, notes: 'n8n e2e' },
+			}),
+			cekatNode('Mark paid', [500, -300], { resource: 'order', operation: 'update', orderId: byId('={{ $json.id }}'), updateFields: { paymentStatus: 'paid', orderStatus: 'processing' } }),
+			cekatNode('Read order', [750, -300], { resource: 'order', operation: 'get', orderId: byId("={{ $('Create order').item.json.id }}") }),
+			cekatNode('Reply in chat', [250, -100], {
+				resource: 'message',
+				operation: 'sendWhatsApp',
+				sendTo: 'conversation',
+				conversationId: byId(open.conversationId),
+				messageType: 'text',
+				message: 'Pesanan Anda sudah kami proses',
+			}),
+			cekatNode('All contacts', [250, 100], { resource: 'contact', operation: 'getAll', returnAll: true }),
+			cekatNode('Recent conversations', [250, 300], { resource: 'conversation', operation: 'getAll', returnAll: false, limit: 150 }),
+			cekatNode('Sales board', [250, 500], { resource: 'crmBoard', operation: 'get', boardId: { __rl: true, mode: 'list', value: SALES_BOARD_ID, cachedResultName: 'Sales Pipeline' } }),
+		],
+		connections: connect({
+			Start: ['Create order', 'Reply in chat', 'All contacts', 'Recent conversations', 'Sales board'],
+			'Create order': ['Mark paid'],
+			'Mark paid': ['Read order'],
+		}),
+	};
+}
+
+function failureWorkflow(closed: WindowContact) {
+	return {
+		id: 'CekatE2eFail0001',
+		name: 'e2e: failures',
+		nodes: [
+			manualTrigger,
+			cekatNode(
+				'Closed window',
+				[250, 0],
+				{ resource: 'message', operation: 'sendWhatsApp', sendTo: 'conversation', conversationId: byId(closed.conversationId), messageType: 'text', message: 'Halo' },
+				{ onError: 'continueRegularOutput' },
+			),
+			cekatNode('Wrong key', [500, 0], { resource: 'inbox', operation: 'getAll', returnAll: false, limit: 1 }, {}, WRONG_KEY_CREDENTIAL),
+		],
+		connections: connect({ Start: ['Closed window'], 'Closed window': ['Wrong key'] }),
+	};
+}

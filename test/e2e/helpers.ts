@@ -1,0 +1,160 @@
+/**
+ * End-to-end helpers: a real n8n 2.41.1 (from the runtime cache, see scripts/lib/runtime.ts) with this package
+ * installed as a community package, the Cekat sandbox in this process (its journal shows what n8n sent),
+ * credentials and workflows imported with n8n's CLI.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import { startSandbox, type JournalEntry, type Sandbox } from '../../sandbox';
+import { exampleFiles, N8n, SANDBOX_CREDENTIAL, type CredentialImport } from '../../scripts/lib/n8n';
+import { findRuntime, type Runtime } from '../../scripts/lib/runtime';
+
+/** Distinctive, so a leak into n8n's output is easy to find. */
+export const API_KEY = 'ck_e2e_5Hq2Wm8Tz4Rb7Nc1';
+export const WRONG_KEY = 'ck_wrong_Jd83Kq01Zx';
+export const WRONG_KEY_CREDENTIAL = { id: 'CekatWrongKey001', name: 'Cekat wrong key' } as const;
+/** Same sandbox, but addressed as http://localhost:<port>/ (a trailing slash, as users paste it). */
+export const LOCALHOST_CREDENTIAL = { id: 'CekatLocalhost01', name: 'Cekat sandbox via localhost' } as const;
+
+export const SALES_BOARD_ID = '659734a9-dfad-4ec5-b138-96cfc05e3a08';
+
+export function requireRuntime(): Runtime {
+	const runtime = findRuntime();
+	if (!runtime) {
+		throw new Error('The n8n runtime is not installed. Run `npm run test:e2e` (it installs it first) or `npx tsx scripts/n8n-runtime.ts`.');
+	}
+	return runtime;
+}
+
+export interface E2eInstance {
+	sandbox: Sandbox;
+	n8n: N8n;
+	/** temp folder for workflow files written by the test */
+	workDir: string;
+	cleanup(): Promise<void>;
+}
+
+export interface Workflow {
+	id: string;
+	name: string;
+	nodes: Array<Record<string, unknown>>;
+	connections: Record<string, unknown>;
+	settings?: Record<string, unknown>;
+}
+
+/**
+ * A sandbox, an n8n user folder with the package installed like a user installs it, the three test credentials,
+ * the examples and the given test workflows imported. Nothing is started.
+ */
+export async function prepareInstance(workflows: Workflow[] | ((sandbox: Sandbox) => Workflow[]) = []): Promise<E2eInstance> {
+	const runtime = requireRuntime();
+	const sandbox = await startSandbox({ port: 0, apiKey: API_KEY });
+	const root = mkdtempSync(path.join(tmpdir(), 'cekat-e2e-'));
+	const userFolder = path.join(root, 'n8n');
+	const workDir = path.join(root, 'work');
+	mkdirSync(userFolder);
+	mkdirSync(workDir);
+	const n8n = await N8n.create({ runtime, userFolder, logLevel: 'info' });
+	await n8n.installPackage();
+	const credentials: CredentialImport[] = [
+		{ ...SANDBOX_CREDENTIAL, type: 'cekatApi', data: { apiKey: API_KEY, baseUrl: sandbox.url } },
+		{ ...WRONG_KEY_CREDENTIAL, type: 'cekatApi', data: { apiKey: WRONG_KEY, baseUrl: sandbox.url } },
+		{ ...LOCALHOST_CREDENTIAL, type: 'cekatApi', data: { apiKey: API_KEY, baseUrl: `http://localhost:${sandbox.port}/` } },
+	];
+	await n8n.importCredentials(credentials);
+	const files = (typeof workflows === 'function' ? workflows(sandbox) : workflows).map((wf) => {
+		const file = path.join(workDir, `${wf.id}.json`);
+		writeFileSync(file, JSON.stringify({ settings: { executionOrder: 'v1' }, active: false, ...wf }, null, 2));
+		return file;
+	});
+	await n8n.importWorkflows([...exampleFiles(), ...files]);
+	sandbox.clearJournal();
+	return {
+		sandbox,
+		n8n,
+		workDir,
+		cleanup: async () => {
+			await sandbox.close();
+			if (!process.env.CEKAT_E2E_KEEP) rmSync(root, { recursive: true, force: true });
+		},
+	};
+}
+
+/** Journal entries as "METHOD /path", for readable assertions. */
+export const calls = (entries: JournalEntry[]) => entries.map((e) => `${e.method} ${e.path}`);
+
+/** Every request carried the right key in the api_key header. */
+export function expectAuthenticated(entries: JournalEntry[]): void {
+	for (const entry of entries) {
+		expect({ call: `${entry.method} ${entry.path}`, auth: entry.auth, keyMatched: entry.keyMatched }).toEqual({
+			call: `${entry.method} ${entry.path}`,
+			auth: 'api_key',
+			keyMatched: true,
+		});
+	}
+}
+
+/** Direct calls to the sandbox API for test fixtures (never used to check what n8n sent). */
+export async function sandboxApi<T = unknown>(sandbox: Sandbox, method: string, route: string, body?: unknown): Promise<T> {
+	const res = await fetch(`${sandbox.url}${route}`, {
+		method,
+		headers: { api_key: sandbox.apiKey, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+		body: body !== undefined ? JSON.stringify(body) : undefined,
+	});
+	const json = (await res.json()) as { data?: unknown };
+	if (!res.ok) throw new Error(`fixture ${method} ${route}: ${res.status} ${JSON.stringify(json)}`);
+	return json.data as T;
+}
+
+/** Contacts whose newest WhatsApp conversation is open (customer wrote < 20 h ago) or closed (> 30 h ago). */
+export function contactsByWindow(sandbox: Sandbox): { open: WindowContact[]; closed: WindowContact[] } {
+	const now = Date.now();
+	const open: WindowContact[] = [];
+	const closed: WindowContact[] = [];
+	for (const contact of sandbox.store.contacts.all()) {
+		const conversation = sandbox.store.latestWhatsappConversation(contact.id);
+		if (!conversation) continue;
+		const last = sandbox.store.lastContactMessageAt(conversation.id);
+		const age = last ? now - Date.parse(last) : Infinity;
+		const entry = { name: contact.contact_name, phone: contact.phone_number, conversationId: conversation.id };
+		if (age < 20 * 3_600_000) open.push(entry);
+		else if (age > 30 * 3_600_000) closed.push(entry);
+	}
+	return { open, closed };
+}
+
+export interface WindowContact {
+	name: string;
+	phone: string;
+	conversationId: string;
+}
+
+/** A node of a test workflow using the given credential. */
+export function cekatNode(name: string, position: [number, number], parameters: Record<string, unknown>, extra: Record<string, unknown> = {}, credential: { id: string; name: string } = SANDBOX_CREDENTIAL) {
+	return {
+		id: `e2e-${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`,
+		name,
+		type: 'n8n-nodes-cekat.cekat',
+		typeVersion: 1,
+		position,
+		parameters,
+		credentials: { cekatApi: { ...credential } },
+		...extra,
+	};
+}
+
+export const manualTrigger = { id: 'e2e-start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
+
+/** connections: { from: [to, …] } on main output 0 (or { from: [[…], […]] } per output). */
+export function connect(map: Record<string, string[] | string[][]>): Record<string, unknown> {
+	return Object.fromEntries(
+		Object.entries(map).map(([from, targets]) => {
+			const outputs = (Array.isArray(targets[0]) ? targets : [targets]) as string[][];
+			return [from, { main: outputs.map((out) => out.map((node) => ({ node, type: 'main', index: 0 }))) }];
+		}),
+	);
+}
+
+export const byId = (value: string) => ({ __rl: true, mode: 'id', value });
