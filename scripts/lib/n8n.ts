@@ -101,8 +101,10 @@ export class N8n {
 
 	env(): NodeJS.ProcessEnv {
 		const env: NodeJS.ProcessEnv = { ...process.env };
-		// Loaders of the calling process (tsx, jest) must not leak into n8n.
+		// Settings of the calling process (tsx, jest) must not leak into n8n: under NODE_ENV=test (set by jest)
+		// n8n's CLI refuses to load nodes and exits silently.
 		delete env.NODE_OPTIONS;
+		delete env.NODE_ENV;
 		for (const key of Object.keys(env)) if (key.startsWith('npm_') || key.startsWith('JEST_')) delete env[key];
 		return {
 			...env,
