@@ -320,6 +320,13 @@ export class N8nServer {
 		return await this.exited;
 	}
 
+	/** A plain HTTP request to n8n (webhooks, forms, /types, icons), with the login cookie if there is one. */
+	async http(route: string, init: RequestInit = {}): Promise<Response> {
+		const headers = new Headers(init.headers);
+		if (this.cookie) headers.set('cookie', this.cookie);
+		return await fetch(`${this.url}${route}`, { ...init, headers });
+	}
+
 	/** A REST call to /rest/...; returns status and parsed JSON (n8n wraps answers in { data }). */
 	async rest<T = unknown>(method: string, route: string, body?: unknown): Promise<{ status: number; body: { data?: T; message?: string; code?: number } & Record<string, unknown> }> {
 		const res = await fetch(`${this.url}/rest${route}`, {
