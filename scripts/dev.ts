@@ -16,11 +16,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import path from 'node:path';
 
 import { startSandbox, type Sandbox } from '../sandbox';
-import { exampleFiles, freePort, N8n, type N8nServer, portIsFree, REPO_DIR, runCommand, SANDBOX_CREDENTIAL } from './lib/n8n';
+import { DEV_OWNER, exampleFiles, freePort, N8n, type N8nServer, portIsFree, REPO_DIR, runCommand, SANDBOX_CREDENTIAL } from './lib/n8n';
 import { cacheDir, ensureRuntime, N8N_VERSION } from './lib/runtime';
-
-/** Local-only login of the dev n8n (printed at start; the instance listens on 127.0.0.1). */
-export const DEV_OWNER = { email: 'dev@cekat.local', password: 'CekatDev2026', firstName: 'Cekat', lastName: 'Developer' };
 
 /** Examples whose trigger is a webhook or form: published so their URLs answer at once. */
 const PUBLISHED_EXAMPLES = ['CekatExample0001', 'CekatExample0003'];

@@ -17,6 +17,9 @@ export const NODE_TYPE = `${PACKAGE_NAME}.cekat`;
 export const TOOL_NODE_TYPE = `${PACKAGE_NAME}.cekatTool`;
 export const CREDENTIAL_TYPE = 'cekatApi';
 
+/** Local-only login of the `npm run dev` n8n (printed at start; that n8n listens on 127.0.0.1). */
+export const DEV_OWNER = { email: 'dev@cekat.local', password: 'CekatDev2026', firstName: 'Cekat', lastName: 'Developer' };
+
 /** The credential the examples point at (id and name). */
 export const SANDBOX_CREDENTIAL = { id: 'CekatSandbox0001', name: 'Cekat sandbox' } as const;
 
@@ -250,76 +253,11 @@ export class N8n {
 	}
 }
 
-/** A running `n8n start`, with its log and a REST client that keeps the login cookie. */
-export class N8nServer {
-	log = '';
+/** A client of a running n8n's HTTP and REST API that keeps the login cookie. */
+export class N8nClient {
 	private cookie = '';
-	private exited: Promise<number | null>;
-	private exitCode: number | null | undefined;
-	private lineBuffer = '';
 
-	constructor(
-		readonly url: string,
-		readonly child: ChildProcess,
-		logFile?: string,
-		private readonly onLine?: (line: string) => void,
-	) {
-		const file = logFile ? createWriteStream(logFile, { flags: 'a' }) : undefined;
-		const onData = (d: Buffer) => {
-			const text = d.toString();
-			this.log += text;
-			file?.write(text);
-			if (this.onLine) {
-				this.lineBuffer += text;
-				const lines = this.lineBuffer.split('\n');
-				this.lineBuffer = lines.pop() ?? '';
-				for (const line of lines) this.onLine(line);
-			}
-		};
-		child.stdout?.on('data', onData);
-		child.stderr?.on('data', onData);
-		this.exited = new Promise((resolve) =>
-			child.on('exit', (code) => {
-				this.exitCode = code;
-				file?.end();
-				resolve(code);
-			}),
-		);
-	}
-
-	get running(): boolean {
-		return this.exitCode === undefined;
-	}
-
-	async waitReady(timeoutMs: number): Promise<void> {
-		const deadline = Date.now() + timeoutMs;
-		while (Date.now() < deadline) {
-			if (!this.running) throw new Error(`n8n exited (code ${this.exitCode}) before it was ready:\n${this.log.slice(-4000)}`);
-			// "Editor is now accessible" is logged after the HTTP server and the active workflows are up.
-			if (this.log.includes('Editor is now accessible via')) {
-				const res = await fetch(`${this.url}/healthz/readiness`).catch(() => undefined);
-				if (res?.ok) return;
-			}
-			await sleep(200);
-		}
-		throw new Error(`n8n was not ready after ${timeoutMs} ms:\n${this.log.slice(-4000)}`);
-	}
-
-	/** SIGTERM, then SIGKILL after the grace period; resolves with the exit code. */
-	async stop(graceMs = 20_000): Promise<number | null> {
-		if (this.running) {
-			this.child.kill('SIGTERM');
-			const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
-			await this.exited;
-			clearTimeout(timer);
-		}
-		return this.exitCode ?? null;
-	}
-
-	async waitExit(): Promise<number | null> {
-		return await this.exited;
-	}
-
+	constructor(readonly url: string) {}
 	/** A plain HTTP request to n8n (webhooks, forms, /types, icons), with the login cookie if there is one. */
 	async http(route: string, init: RequestInit = {}): Promise<Response> {
 		const headers = new Headers(init.headers);
@@ -386,6 +324,78 @@ export class N8nServer {
 		const res = await this.rest('POST', `/workflows/${id}/activate`, { versionId: wf.body.data.versionId });
 		if (res.status !== 200) throw new Error(`publish workflow ${id}: ${res.status} ${JSON.stringify(res.body)}`);
 	}
+}
+
+/** A running `n8n start`, with its log; also a client of its API. */
+export class N8nServer extends N8nClient {
+	log = '';
+	private exited: Promise<number | null>;
+	private exitCode: number | null | undefined;
+	private lineBuffer = '';
+
+	constructor(
+		url: string,
+		readonly child: ChildProcess,
+		logFile?: string,
+		private readonly onLine?: (line: string) => void,
+	) {
+		super(url);
+		const file = logFile ? createWriteStream(logFile, { flags: 'a' }) : undefined;
+		const onData = (d: Buffer) => {
+			const text = d.toString();
+			this.log += text;
+			file?.write(text);
+			if (this.onLine) {
+				this.lineBuffer += text;
+				const lines = this.lineBuffer.split('\n');
+				this.lineBuffer = lines.pop() ?? '';
+				for (const line of lines) this.onLine(line);
+			}
+		};
+		child.stdout?.on('data', onData);
+		child.stderr?.on('data', onData);
+		this.exited = new Promise((resolve) =>
+			child.on('exit', (code) => {
+				this.exitCode = code;
+				file?.end();
+				resolve(code);
+			}),
+		);
+	}
+
+	get running(): boolean {
+		return this.exitCode === undefined;
+	}
+
+	async waitReady(timeoutMs: number): Promise<void> {
+		const deadline = Date.now() + timeoutMs;
+		while (Date.now() < deadline) {
+			if (!this.running) throw new Error(`n8n exited (code ${this.exitCode}) before it was ready:\n${this.log.slice(-4000)}`);
+			// "Editor is now accessible" is logged after the HTTP server and the active workflows are up.
+			if (this.log.includes('Editor is now accessible via')) {
+				const res = await fetch(`${this.url}/healthz/readiness`).catch(() => undefined);
+				if (res?.ok) return;
+			}
+			await sleep(200);
+		}
+		throw new Error(`n8n was not ready after ${timeoutMs} ms:\n${this.log.slice(-4000)}`);
+	}
+
+	/** SIGTERM, then SIGKILL after the grace period; resolves with the exit code. */
+	async stop(graceMs = 20_000): Promise<number | null> {
+		if (this.running) {
+			this.child.kill('SIGTERM');
+			const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
+			await this.exited;
+			clearTimeout(timer);
+		}
+		return this.exitCode ?? null;
+	}
+
+	async waitExit(): Promise<number | null> {
+		return await this.exited;
+	}
+
 }
 
 /** Extracts the run JSON that `n8n execute` prints (pretty-printed: from a line "{" to the next line "}"). */

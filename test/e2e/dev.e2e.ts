@@ -1,0 +1,120 @@
+/**
+ * `npm run dev` (scripts/dev.ts) as a newcomer runs it: it must print what to open, serve n8n with the Cekat
+ * node and the sandbox, stop everything on Ctrl-C (SIGINT), and start again quickly reusing its data.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import { DEV_OWNER, freePort, N8nClient, portIsFree, REPO_DIR, SANDBOX_CREDENTIAL } from '../../scripts/lib/n8n';
+import { requireRuntime } from './helpers';
+
+interface DevRun {
+	child: ChildProcess;
+	output: () => string;
+	exit: Promise<number | null>;
+}
+
+function startDev(env: NodeJS.ProcessEnv): DevRun {
+	const tsx = path.join(REPO_DIR, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+	const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env, NO_COLOR: '1' };
+	delete childEnv.NODE_ENV;
+	const child = spawn(process.execPath, [tsx, 'scripts/dev.ts', '--no-build'], { cwd: REPO_DIR, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+	let out = '';
+	child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+	child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+	const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+	return { child, output: () => out, exit };
+}
+
+async function waitFor(run: DevRun, pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
+	const deadline = Date.now() + timeoutMs;
+	while (Date.now() < deadline) {
+		const match = run.output().match(pattern);
+		if (match) return match;
+		if (run.child.exitCode !== null) break;
+		await new Promise((r) => setTimeout(r, 200));
+	}
+	throw new Error(`npm run dev: no ${pattern} after ${timeoutMs} ms (exit ${run.child.exitCode}):\n${run.output()}`);
+}
+
+async function stopDev(run: DevRun): Promise<number | null> {
+	run.child.kill('SIGINT');
+	const timer = setTimeout(() => run.child.kill('SIGKILL'), 30_000);
+	const code = await run.exit;
+	clearTimeout(timer);
+	return code;
+}
+
+describe('npm run dev', () => {
+	const folder = mkdtempSync(path.join(tmpdir(), 'cekat-dev-e2e-'));
+	let n8nPort: number;
+	let sandboxPort: number;
+	let env: NodeJS.ProcessEnv;
+	const runs: DevRun[] = [];
+
+	beforeAll(async () => {
+		requireRuntime();
+		n8nPort = await freePort();
+		sandboxPort = await freePort();
+		env = { CEKAT_DEV_FOLDER: folder, N8N_PORT: String(n8nPort), CEKAT_SANDBOX_PORT: String(sandboxPort) };
+	});
+	afterAll(async () => {
+		for (const run of runs) if (run.child.exitCode === null) await stopDev(run);
+		rmSync(folder, { recursive: true, force: true });
+	});
+
+	it('first start: prints the editor, login, sandbox and examples; they work; Ctrl-C stops n8n and the sandbox', async () => {
+		const run = startDev(env);
+		runs.push(run);
+		const [, seconds] = await waitFor(run, /is ready in ([\d.]+) s/, 150_000);
+		console.log(`npm run dev (first start, runtime cached): ready in ${seconds} s`);
+		const out = run.output();
+		expect(out).toContain(`http://localhost:${n8nPort}`);
+		expect(out).toContain(`${DEV_OWNER.email}  /  ${DEV_OWNER.password}`);
+		expect(out).toContain(`http://localhost:${sandboxPort}`);
+		expect(out).toMatch(/Importing 4 example workflow/);
+
+		// log in with the printed account; the examples and the credential are there, and the credential works
+		const client = new N8nClient(`http://127.0.0.1:${n8nPort}`);
+		expect(await client.setupOwnerAndLogin(DEV_OWNER)).toBe('existing');
+		const workflows = await client.rest<Array<{ id: string; name: string; active: boolean }>>('GET', '/workflows');
+		const examples = (workflows.body.data ?? []).filter((w) => w.id.startsWith('CekatExample')).sort((a, b) => a.id.localeCompare(b.id));
+		expect(examples.map((w) => [w.id, w.active])).toEqual([
+			['CekatExample0001', true],
+			['CekatExample0002', false],
+			['CekatExample0003', true],
+			['CekatExample0004', false],
+		]);
+		expect(await client.testCredential(SANDBOX_CREDENTIAL.id)).toEqual(expect.objectContaining({ status: 'OK' }));
+
+		// the printed curl command works as printed, and the sandbox request shows up in the output
+		const [, url, body] = out.match(/curl -X POST (\S+) -H 'content-type: application\/json' -d '(.+)'/)!;
+		const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+		expect(res.status).toBe(200);
+		const order = JSON.parse(body) as { order_number: string };
+		expect(((await res.json()) as { message: string }).message).toContain(order.order_number);
+		await waitFor(run, /\[sandbox\] POST \/messages\/whatsapp → 200/, 5_000);
+
+		// the form page of the published lead example
+		const form = await fetch(`http://127.0.0.1:${n8nPort}/form/cekat-new-lead`);
+		expect(form.status).toBe(200);
+
+		expect(await stopDev(run)).toBe(0);
+		expect(await portIsFree(n8nPort)).toBe(true);
+		expect(await portIsFree(sandboxPort)).toBe(true);
+	});
+
+	it('second start reuses the data: no import, the same login, ready faster', async () => {
+		const run = startDev(env);
+		runs.push(run);
+		const [, seconds] = await waitFor(run, /is ready in ([\d.]+) s/, 120_000);
+		console.log(`npm run dev (second start): ready in ${seconds} s`);
+		expect(run.output()).not.toMatch(/Importing/);
+		const client = new N8nClient(`http://127.0.0.1:${n8nPort}`);
+		expect(await client.setupOwnerAndLogin(DEV_OWNER)).toBe('existing');
+		expect(await stopDev(run)).toBe(0);
+		expect(await portIsFree(n8nPort)).toBe(true);
+	});
+});
