@@ -17,6 +17,8 @@ import { registerMessageRoutes } from './routes/messages';
 import { registerOrderRoutes } from './routes/orders';
 import type { Store } from './store';
 import type { SandboxSizes } from './types';
+import { registerBulkRoutes } from './bulk';
+import { registerWebhookControlRoutes, type WebhookEmitter } from './webhooks';
 
 export interface AppContext {
 	store: Store;
@@ -25,6 +27,8 @@ export interface AppContext {
 	apiKey: string;
 	now: () => number;
 	reset(opts?: { seed?: number; sizes?: Partial<SandboxSizes> }): void;
+	/** Webhook emission (see webhooks.ts); optional so the app also builds without it. */
+	webhooks?: WebhookEmitter;
 }
 
 /** Per-request bookkeeping, kept outside the request object (no Fastify type augmentation needed). */
@@ -240,13 +244,15 @@ export function buildApp(ctx: AppContext, opts: { logger?: boolean } = {}): Fast
 	});
 
 	// --- routes ----------------------------------------------------------------------------------------------
-	const deps = { store: ctx.store };
+	const deps = { store: ctx.store, webhooks: ctx.webhooks };
 	registerCrmRoutes(app, deps);
 	registerOrderRoutes(app, deps);
 	registerConversationRoutes(app, deps);
 	registerMessageRoutes(app, deps);
 	registerDirectoryRoutes(app, deps);
 	registerControlRoutes(app, { store: ctx.store, journal: ctx.journal, faults: ctx.faults, reset: ctx.reset });
+	if (ctx.webhooks) registerWebhookControlRoutes(app, ctx.webhooks);
+	registerBulkRoutes(app, ctx.store, ctx.webhooks);
 
 	return app;
 }

@@ -12,6 +12,7 @@ import { type Fault, type FaultSpec, Faults } from './controls';
 import { Journal, type JournalEntry } from './journal';
 import { Store } from './store';
 import type { SandboxSizes } from './types';
+import { WebhookEmitter, type WebhookTarget } from './webhooks';
 
 export type { JournalEntry } from './journal';
 export type { Fault, FaultKind, FaultSpec } from './controls';
@@ -20,6 +21,10 @@ export { Store, Collection } from './store';
 export type { SandboxSizes } from './types';
 export * from './types';
 export { placeholderCount } from './routes/messages';
+export { WEBHOOK_EVENTS, WebhookEmitter, WebhookConfigError } from './webhooks';
+export type { Delivery, EmitOptions, WebhookEvent, WebhookPayload, WebhookTarget } from './webhooks';
+export { seedMore } from './bulk';
+export type { SeedMoreRequest, SeedMoreResult } from './bulk';
 
 export const DEFAULT_API_KEY = 'sandbox-api-key';
 export const DEFAULT_SEED = 42;
@@ -40,6 +45,12 @@ export interface SandboxOptions {
 	logger?: boolean;
 	/** ms clock, default Date.now; drives generated timestamps, the 24-hour window and new records */
 	now?: () => number;
+	/** Send webhook events to this loopback URL when data changes (also `POST /__sandbox/webhooks`). */
+	webhookUrl?: string;
+	/** Sent as the `x-cekat-secret` header of every delivery. */
+	webhookSecret?: string;
+	/** Event names to send; default all. */
+	webhookEvents?: string[];
 }
 
 export interface Sandbox {
@@ -48,6 +59,8 @@ export interface Sandbox {
 	apiKey: string;
 	app: FastifyInstance;
 	store: Store;
+	/** Webhook emission: target, hand-made events, the delivery log (`webhooks.deliveries()`, `await webhooks.settle()`). */
+	webhooks: WebhookEmitter;
 	/** Back to the seeded state (seed/sizes default to the start options); clears journal and faults. */
 	reset(opts?: { seed?: number; sizes?: Partial<SandboxSizes> }): void;
 	journal(): JournalEntry[];
@@ -69,13 +82,18 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
 	store.load(baseSeed, baseSizes);
 	const journal = new Journal(opts.journalLimit ?? DEFAULT_JOURNAL_LIMIT);
 	const faults = new Faults();
+	const webhookTarget: WebhookTarget | undefined = opts.webhookUrl
+		? { url: opts.webhookUrl, ...(opts.webhookSecret ? { secret: opts.webhookSecret } : {}), ...(opts.webhookEvents ? { events: opts.webhookEvents } : {}) }
+		: undefined;
+	const webhooks = new WebhookEmitter(store, webhookTarget);
 	const reset = (r: { seed?: number; sizes?: Partial<SandboxSizes> } = {}) => {
 		store.load(r.seed ?? baseSeed, { ...baseSizes, ...(r.sizes ?? {}) });
 		journal.clear();
 		faults.clear();
+		webhooks.reset();
 	};
 
-	const app = buildApp({ store, journal, faults, apiKey, now, reset }, { logger: opts.logger });
+	const app = buildApp({ store, journal, faults, apiKey, now, reset, webhooks }, { logger: opts.logger });
 	await app.listen({ port: opts.port ?? 0, host });
 	const port = (app.server.address() as AddressInfo).port;
 	const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
@@ -86,13 +104,18 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
 		apiKey,
 		app,
 		store,
+		webhooks,
 		reset,
 		journal: () => journal.entries(),
 		clearJournal: () => journal.clear(),
 		addFault: (spec) => ({ id: faults.add(spec).id }),
 		faults: () => faults.all(),
 		clearFaults: () => faults.clear(),
-		close: () => app.close(),
+		close: async () => {
+			await app.close();
+			// deliveries in flight end within their timeout; none outlives the sandbox
+			await webhooks.settle();
+		},
 	};
 }
 

@@ -2,7 +2,8 @@
  * CLI: `npm run sandbox` (= tsx sandbox/main.ts).
  *   PORT (3000), HOST (127.0.0.1), CEKAT_SANDBOX_API_KEY (sandbox-api-key), CEKAT_SANDBOX_SEED (42),
  *   CEKAT_SANDBOX_<SIZE> for any size, e.g. CEKAT_SANDBOX_ORDERS=100000, CEKAT_SANDBOX_ITEMS_PER_BOARD=500,
- *   CEKAT_SANDBOX_JOURNAL_LIMIT (50000), CEKAT_SANDBOX_LOG=1 for request logs.
+ *   CEKAT_SANDBOX_JOURNAL_LIMIT (50000), CEKAT_SANDBOX_LOG=1 for request logs,
+ *   CEKAT_SANDBOX_WEBHOOK_URL (+ CEKAT_SANDBOX_WEBHOOK_SECRET) to send webhook events to a loopback URL.
  */
 import { DEFAULT_API_KEY, DEFAULT_SEED, startSandbox } from './index';
 import { DEFAULT_SIZES, type SandboxSizes } from './types';
@@ -35,11 +36,14 @@ async function main(): Promise<void> {
 		sizes,
 		journalLimit: intFromEnv('CEKAT_SANDBOX_JOURNAL_LIMIT', 50_000),
 		logger: process.env.CEKAT_SANDBOX_LOG === '1',
+		webhookUrl: process.env.CEKAT_SANDBOX_WEBHOOK_URL || undefined,
+		webhookSecret: process.env.CEKAT_SANDBOX_WEBHOOK_SECRET || undefined,
 	});
 	const counts = sb.store.counts();
 	console.log(`Cekat sandbox listening on ${sb.url}`);
 	console.log(`API key (header api_key): ${sb.apiKey}`);
 	console.log(`Seed ${sb.store.seed}; generated in ${Date.now() - t0} ms: ${Object.entries(counts).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+	if (sb.webhooks.target) console.log(`Webhook events go to ${sb.webhooks.target.url}`);
 	console.log(`Try: curl -H 'api_key: ${sb.apiKey}' '${sb.url}/api/inboxes?limit=1'`);
 
 	let stopping = false;

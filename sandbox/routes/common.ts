@@ -1,9 +1,12 @@
 /** Helpers shared by the route modules: query schemas, paging, Jakarta date ranges, envelopes. */
 import { badRequest, PATTERNS } from '../errors';
 import type { Store } from '../store';
+import type { WebhookEmitter } from '../webhooks';
 
 export interface RouteDeps {
 	store: Store;
+	/** Sends webhook events when data changes (nothing when no target is configured). */
+	webhooks?: WebhookEmitter;
 }
 
 export type Query = Record<string, string | undefined>;

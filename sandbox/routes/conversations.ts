@@ -32,7 +32,7 @@ function parseCursorTs(raw: string): string {
 	return d.toISOString();
 }
 
-export function registerConversationRoutes(app: FastifyInstance, { store }: RouteDeps): void {
+export function registerConversationRoutes(app: FastifyInstance, { store, webhooks }: RouteDeps): void {
 	app.get(
 		'/api/conversations',
 		{ schema: { querystring: listQuerySchema({ cursor_id: stringParam, cursor_ts: stringParam }) } },
@@ -95,7 +95,10 @@ export function registerConversationRoutes(app: FastifyInstance, { store }: Rout
 			}
 		}
 
+		const before = { stage_status: conv.stage_status, handled_by_id: conv.handled_by_id };
 		applyUpdate(store, conv, body, newHandler);
+		if (webhooks && conv.stage_status !== before.stage_status) webhooks.emit('conversation.stage_status_updated', conv, { inboxId: conv.inbox_id });
+		if (webhooks && conv.handled_by_id !== before.handled_by_id) webhooks.emit('conversation.handled_by_updated', conv, { inboxId: conv.inbox_id });
 		return { success: true, data: conv };
 	});
 }

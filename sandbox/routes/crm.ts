@@ -250,7 +250,7 @@ function matches(store: Store, item: CrmItem, r: Rule): boolean {
 	}
 }
 
-export function registerCrmRoutes(app: FastifyInstance, { store }: RouteDeps): void {
+export function registerCrmRoutes(app: FastifyInstance, { store, webhooks }: RouteDeps): void {
 	app.get('/api/crm/boards', async () => ({ message: 'success', data: store.boards.all().map((b) => boardSummary(store, b)) }));
 
 	app.get('/api/crm/boards/:id', { schema: { params: paramsSchema('id') } }, async (req) => {
@@ -312,6 +312,7 @@ export function registerCrmRoutes(app: FastifyInstance, { store }: RouteDeps): v
 		};
 		store.crmItems.add(item);
 		store.touch();
+		webhooks?.emit('crm_item.created', item);
 		return { message: 'success', data: item };
 	});
 
@@ -338,6 +339,12 @@ export function registerCrmRoutes(app: FastifyInstance, { store }: RouteDeps): v
 			item.updated_at = next;
 			store.crmItems.changed();
 			store.touch();
+			if (webhooks) {
+				webhooks.emit('crm_item.updated', item);
+				for (const [column, value] of Object.entries(ch.values)) {
+					webhooks.emit(value === null ? 'crm_value.deleted' : 'crm_value.upserted', { board_id: board.id, item_id: item.id, column_name: column, value });
+				}
+			}
 			return { message: 'success', data: item };
 		},
 	);
@@ -350,8 +357,10 @@ export function registerCrmRoutes(app: FastifyInstance, { store }: RouteDeps): v
 		// All or nothing: one unknown id rejects the whole request.
 		const unknown = ids.find((id) => store.crmItems.get(id)?.board_id !== board.id);
 		if (unknown !== undefined) throw notFound(`Item ${unknown} not found on board ${boardId}; nothing was deleted`);
+		const deleted = webhooks ? ids.map((id) => store.crmItems.get(id)) : [];
 		store.crmItems.removeIds(new Set(ids));
 		store.touch();
+		for (const item of deleted) if (item) webhooks?.emit('crm_item.deleted', item);
 		return { message: 'success', data: { deleted_ids: ids, count: ids.length } };
 	});
 

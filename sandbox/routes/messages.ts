@@ -99,7 +99,7 @@ function isNumericString(s: string | undefined): boolean {
 	return typeof s === 'string' && s.trim() !== '' && Number.isFinite(Number(s));
 }
 
-export function registerMessageRoutes(app: FastifyInstance, { store }: RouteDeps): void {
+export function registerMessageRoutes(app: FastifyInstance, { store, webhooks }: RouteDeps): void {
 	app.get('/api/messages', { schema: { querystring: listQuerySchema({ conversation_id: stringParam }) } }, async (req) => {
 		const q = req.query as Query;
 		const paging = readPaging(q);
@@ -207,6 +207,7 @@ export function registerMessageRoutes(app: FastifyInstance, { store }: RouteDeps
 			status: 'sent',
 			is_template: false,
 		});
+		webhooks?.emit('message.sent', msg, { inboxId: conv.inbox_id });
 		return { success: true, data: msg };
 	});
 
@@ -238,7 +239,10 @@ export function registerMessageRoutes(app: FastifyInstance, { store }: RouteDeps
 		for (const c of store.conversations.all()) {
 			if (c.contact_id === contact.id && c.inbox_id === inbox.id && (!conv || c.created_at > conv.created_at)) conv = c;
 		}
-		conv ??= store.addConversation(contact, inbox);
+		if (!conv) {
+			conv = store.addConversation(contact, inbox);
+			webhooks?.emit('conversation.created', conv, { inboxId: inbox.id });
+		}
 		const text = template.body.replace(/\{\{\s*(\d+)\s*\}\}/g, (m, n: string) => vars[Number(n) - 1] ?? m);
 		const msg = store.addMessage(conv, {
 			message: text,
@@ -250,6 +254,7 @@ export function registerMessageRoutes(app: FastifyInstance, { store }: RouteDeps
 			status: 'sent',
 			is_template: true,
 		});
+		webhooks?.emit('message.sent', msg, { inboxId: conv.inbox_id });
 		return { success: true, data: { message_id: msg.id, conversation_id: conv.id, contact_id: contact.id, status: 'sent', message: text } };
 	});
 }

@@ -136,7 +136,7 @@ function sortedOrders(orders: Collection<Order>, field: SortField, dir: 'asc' | 
 	});
 }
 
-export function registerOrderRoutes(app: FastifyInstance, { store }: RouteDeps): void {
+export function registerOrderRoutes(app: FastifyInstance, { store, webhooks }: RouteDeps): void {
 	app.get('/api/orders', { schema: { querystring: listSchema } }, async (req) => {
 		const q = req.query as Query;
 		const paging = readPaging(q);
@@ -262,6 +262,7 @@ export function registerOrderRoutes(app: FastifyInstance, { store }: RouteDeps):
 			updated_at: now,
 		};
 		store.addOrder(order);
+		webhooks?.emit('order.created', order, { inboxId: order.inbox_id });
 		return { message: 'success', data: order };
 	});
 
@@ -273,6 +274,7 @@ export function registerOrderRoutes(app: FastifyInstance, { store }: RouteDeps):
 		}
 		const order = store.orders.get(id);
 		if (!order) throw notFound(`Order ${id} not found`);
+		const before = { order_status: order.order_status, payment_status: order.payment_status };
 		if (body.order_status !== undefined) order.order_status = body.order_status;
 		if (body.payment_status !== undefined) order.payment_status = body.payment_status;
 		if (body.custom_invoice_url !== undefined) order.custom_invoice_url = body.custom_invoice_url;
@@ -285,6 +287,12 @@ export function registerOrderRoutes(app: FastifyInstance, { store }: RouteDeps):
 		order.updated_at = next;
 		store.orders.changed();
 		store.touch();
+		if (webhooks) {
+			const inboxId = order.inbox_id;
+			webhooks.emit('order.updated', order, { inboxId });
+			if (order.order_status !== before.order_status) webhooks.emit('order.order_status_updated', { ...order, previous_order_status: before.order_status }, { inboxId });
+			if (order.payment_status !== before.payment_status) webhooks.emit('order.payment_status_updated', { ...order, previous_payment_status: before.payment_status }, { inboxId });
+		}
 		return { message: 'success', data: order };
 	});
 }
