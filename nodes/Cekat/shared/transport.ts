@@ -1,13 +1,17 @@
-import type { IDataObject, IHttpRequestMethods, ILoadOptionsFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, ILoadOptionsFunctions, IPollFunctions } from 'n8n-workflow';
 
 import { assertCekatSuccess, guardedRequest } from './errors';
 
+/** The contexts that call Cekat outside the routing engine: editor methods and the trigger's polls. */
+export type CekatRequestContext = ILoadOptionsFunctions | IPollFunctions | IExecuteFunctions;
+
 /**
- * A request made outside the routing engine (pickers, column mapping). Errors carry Cekat's own
- * message, so a failing list shows why in the editor instead of an empty or invented list.
+ * A request made outside the routing engine (pickers, column mapping, the trigger's polls). Errors
+ * carry Cekat's own message, so a failing list shows why in the editor instead of an empty or
+ * invented list.
  */
 export async function cekatApiRequest(
-	this: ILoadOptionsFunctions,
+	this: CekatRequestContext,
 	method: IHttpRequestMethods,
 	path: string,
 	qs: IDataObject = {},
