@@ -2,6 +2,7 @@ import type { INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { getColumnNames, getColumns, listSearch } from './methods';
+import { returnAllFields } from './shared/descriptions';
 import { agentDescription } from './resources/agent';
 import { agentAssignmentDescription } from './resources/agentAssignment';
 import { campaignDescription } from './resources/campaign';
@@ -14,6 +15,21 @@ import { inboxDescription } from './resources/inbox';
 import { messageDescription } from './resources/message';
 import { orderDescription } from './resources/order';
 import { templateDescription } from './resources/template';
+
+const RESOURCES = [
+	agentDescription,
+	agentAssignmentDescription,
+	campaignDescription,
+	contactDescription,
+	conversationDescription,
+	crmBoardDescription,
+	crmColumnDescription,
+	crmItemDescription,
+	inboxDescription,
+	messageDescription,
+	orderDescription,
+	templateDescription,
+];
 
 export class Cekat implements INodeType {
 	description: INodeTypeDescription = {
@@ -29,8 +45,8 @@ export class Cekat implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'cekatApi', required: true }],
+		// The base URL comes from the credential (its authenticate step), see CekatApi.credentials.ts.
 		requestDefaults: {
-			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
 			headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
 			json: true,
 			// Failed answers reach checkResponse, which shows Cekat's own message.
@@ -58,18 +74,8 @@ export class Cekat implements INodeType {
 				],
 				default: 'message',
 			},
-			...agentDescription,
-			...agentAssignmentDescription,
-			...campaignDescription,
-			...contactDescription,
-			...conversationDescription,
-			...crmBoardDescription,
-			...crmColumnDescription,
-			...crmItemDescription,
-			...inboxDescription,
-			...messageDescription,
-			...orderDescription,
-			...templateDescription,
+			...RESOURCES.flat(),
+			...returnAllFields(RESOURCES),
 		],
 	};
 

@@ -219,7 +219,7 @@ function makeAdditionalData(
 	} as unknown as IWorkflowExecuteAdditionalData;
 }
 
-function cekatNode(parameters: INodeParameters, settings: RunOptions['settings'] = {}): INode {
+export function cekatNode(parameters: INodeParameters, settings: RunOptions['settings'] = {}): INode {
 	return {
 		id: 'cekat-node',
 		name: 'Cekat',
@@ -252,21 +252,29 @@ export async function callNodeMethod<T = unknown>(
 	return await fn.call(context, ...args);
 }
 
-/** Runs a one-node workflow (the Cekat node, fed with `items`) and returns what it output. */
-export async function runCekat(options: RunOptions): Promise<RunResult> {
-	const pkg = await loadPackage();
+/**
+ * Runs a one-node workflow through WorkflowExecute: `node` fed with `items`. Any node type works
+ * (the benchmark runs n8n's own HTTP Request node the same way).
+ */
+export async function runNode(options: {
+	nodeTypes: INodeTypes;
+	credentialTypes: ICredentialTypes;
+	node: INode;
+	items: IDataObject[];
+	credentials?: { apiKey: string; baseUrl: string };
+	mode?: WorkflowExecuteMode;
+}): Promise<IRun> {
+	const { node } = options;
 	const mode = options.mode ?? 'manual';
-	const node = cekatNode(options.parameters, options.settings);
 	const workflow = new Workflow({
 		id: 'test-workflow',
 		name: 'test',
 		nodes: [node],
 		connections: {},
 		active: false,
-		nodeTypes: pkg.nodeTypes,
+		nodeTypes: options.nodeTypes,
 		settings: {},
 	});
-
 	const hooks = new ExecutionLifecycleHooks(mode, 'test-execution', {
 		id: 'test-workflow',
 		name: 'test',
@@ -278,17 +286,31 @@ export async function runCekat(options: RunOptions): Promise<RunResult> {
 		updatedAt: new Date(),
 		activeVersionId: null,
 	} as never);
-
-	const additionalData = makeAdditionalData(pkg, options.credentials, hooks);
-
-	const input: INodeExecutionData[] = (options.items ?? [{}]).map((json) => ({ json }));
+	const additionalData = makeAdditionalData(
+		{ credentialTypes: options.credentialTypes } as LoadedPackage,
+		options.credentials ?? { apiKey: '', baseUrl: '' },
+		hooks,
+	);
+	const input: INodeExecutionData[] = options.items.map((json) => ({ json }));
 	const executeData: IExecuteData = { node, data: { main: [input] }, source: null };
 	const runExecutionData: IRunExecutionData = createRunExecutionData({
 		executionData: { nodeExecutionStack: [executeData] },
 	});
+	return await new WorkflowExecute(additionalData, mode, runExecutionData).processRunExecutionData(workflow);
+}
 
-	const workflowExecute = new WorkflowExecute(additionalData, mode, runExecutionData);
-	const run = await workflowExecute.processRunExecutionData(workflow);
+/** Runs a one-node workflow (the Cekat node, fed with `items`) and returns what it output. */
+export async function runCekat(options: RunOptions): Promise<RunResult> {
+	const pkg = await loadPackage();
+	const node = cekatNode(options.parameters, options.settings);
+	const run = await runNode({
+		nodeTypes: pkg.nodeTypes,
+		credentialTypes: pkg.credentialTypes,
+		node,
+		items: options.items ?? [{}],
+		credentials: options.credentials,
+		mode: options.mode,
+	});
 
 	// Every run of every suite is a leak check: the key must not be reachable from the execution data,
 	// its output items or its errors (non-enumerable properties included).

@@ -76,14 +76,32 @@ export function operationPicker(resource: string, options: INodePropertyOptions[
 	};
 }
 
-/** Return All + Limit; the pagination function reads them. */
-export function returnAllFields(resource: string, operations: string[]): INodeProperties[] {
+/**
+ * Return All + Limit, once for every list operation of the node (the pagination function reads them).
+ * One pair instead of one per resource: n8n's routing engine walks every top-level property for
+ * every item, so fewer properties is less work per item.
+ */
+export function returnAllFields(resourceDescriptions: INodeProperties[][]): INodeProperties[] {
+	const resources = new Set<string>();
+	const operations = new Set<string>();
+	for (const description of resourceDescriptions) {
+		for (const picker of description.filter((p) => p.name === 'operation')) {
+			for (const option of (picker.options ?? []) as INodePropertyOptions[]) {
+				const pagination = option.routing?.operations?.pagination as { name?: string } | undefined;
+				if (pagination?.name === 'paginateList') {
+					(picker.displayOptions?.show?.resource as string[]).forEach((r) => resources.add(r));
+					operations.add(option.value as string);
+				}
+			}
+		}
+	}
+	const showLists = { resource: [...resources], operation: [...operations] };
 	return [
 		{
 			displayName: 'Return All',
 			name: 'returnAll',
 			type: 'boolean',
-			displayOptions: show(resource, operations),
+			displayOptions: { show: showLists },
 			default: false,
 			description: 'Whether to return all results or only up to a given limit',
 		},
@@ -91,7 +109,7 @@ export function returnAllFields(resource: string, operations: string[]): INodePr
 			displayName: 'Limit',
 			name: 'limit',
 			type: 'number',
-			displayOptions: show(resource, operations, { returnAll: [false] }),
+			displayOptions: { show: { ...showLists, returnAll: [false] } },
 			typeOptions: { minValue: 1 },
 			default: 50,
 			description: 'Max number of results to return',
@@ -152,7 +170,6 @@ export function listOnlyResource(spec: {
 				family: 'page',
 			}),
 		], 'getAll'),
-		...returnAllFields(spec.resource, ['getAll']),
 		...(spec.dateFilters ? [filtersCollection(spec.resource, ['getAll'], dateRangeOptions())] : []),
 	];
 }

@@ -6,7 +6,6 @@ import {
 	listOperation,
 	locatorField,
 	operationPicker,
-	returnAllFields,
 } from '../../shared/descriptions';
 
 export const campaignDescription: INodeProperties[] = [
@@ -29,6 +28,5 @@ export const campaignDescription: INodeProperties[] = [
 		}),
 	], 'getAll'),
 	locatorField({ resource: 'campaign', operations: ['getMessages'], name: 'campaignId', displayName: 'Campaign', noun: 'campaign', searchListMethod: 'searchCampaigns', description: 'The broadcast campaign' }),
-	...returnAllFields('campaign', ['getAll', 'getMessages']),
 	filtersCollection('campaign', ['getAll', 'getMessages'], dateRangeOptions()),
 ];

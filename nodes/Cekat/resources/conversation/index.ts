@@ -6,7 +6,6 @@ import {
 	listOperation,
 	locatorField,
 	operationPicker,
-	returnAllFields,
 	show,
 	singleOperation,
 } from '../../shared/descriptions';
@@ -67,6 +66,5 @@ export const conversationDescription: INodeProperties[] = [
 			},
 		],
 	},
-	...returnAllFields('conversation', ['getAll', 'getAgentAssignments']),
 	filtersCollection('conversation', ['getAll', 'getAgentAssignments'], dateRangeOptions()),
 ];

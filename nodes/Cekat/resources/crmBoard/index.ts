@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { listOperation, locatorField, operationPicker, returnAllFields, singleOperation } from '../../shared/descriptions';
+import { listOperation, locatorField, operationPicker, singleOperation } from '../../shared/descriptions';
 
 export const crmBoardDescription: INodeProperties[] = [
 	operationPicker('crmBoard', [
@@ -22,5 +22,4 @@ export const crmBoardDescription: INodeProperties[] = [
 		}),
 	], 'getAll'),
 	locatorField({ resource: 'crmBoard', operations: ['get'], name: 'boardId', displayName: 'Board', noun: 'board', searchListMethod: 'searchBoards', description: 'The CRM board' }),
-	...returnAllFields('crmBoard', ['getAll']),
 ];

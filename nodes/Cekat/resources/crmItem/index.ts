@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { listOperation, locatorField, operationPicker, returnAllFields, show, singleOperation } from '../../shared/descriptions';
+import { listOperation, locatorField, operationPicker, show, singleOperation } from '../../shared/descriptions';
 import { requireFields, requireSomeBody } from '../../shared/hooks';
 import { buildItemIds, buildItemValues, buildSearch } from './hooks';
 
@@ -227,5 +227,4 @@ export const crmItemDescription: INodeProperties[] = [
 			},
 		],
 	},
-	...returnAllFields(R, ['getAll', 'search']),
 ];

@@ -6,7 +6,6 @@ import {
 	listOperation,
 	locatorField,
 	operationPicker,
-	returnAllFields,
 	show,
 	singleOperation,
 } from '../../shared/descriptions';
@@ -224,7 +223,6 @@ export const messageDescription: INodeProperties[] = [
 	},
 
 	// Get Many
-	...returnAllFields(R, ['getAll', 'getConversationHistory']),
 	filtersCollection(R, ['getAll'], [conversationFilter, ...dateRangeOptions()]),
 
 	// Get Conversation History

@@ -7,7 +7,6 @@ import {
 	listOperation,
 	locatorField,
 	operationPicker,
-	returnAllFields,
 	show,
 	singleOperation,
 } from '../../shared/descriptions';
@@ -160,7 +159,6 @@ export const orderDescription: INodeProperties[] = [
 	},
 
 	// Get Many
-	...returnAllFields(R, ['getAll']),
 	filtersCollection(R, ['getAll'], [
 		...dateRangeOptions(),
 		{ displayName: 'Export Scope', name: 'exportScope', type: 'string', default: '', description: 'Passed to Cekat as export_scope', routing: { send: { type: 'query', property: 'export_scope' } } },

@@ -1,0 +1,127 @@
+/**
+ * `npm run bench`: prints the benchmark table (medians of several runs; no pass/fail on time).
+ *
+ *   BENCH_RUNS=5 BENCH_SEND=2000 BENCH_ORDERS=100000 npm run bench
+ *
+ * 1. Send WhatsApp to N items: the Cekat node vs n8n's own HTTP Request node (from the pinned n8n,
+ *    run by the same engine) vs a plain HTTP client, all with every request in flight at once.
+ * 2. Return All over 100,000 orders: the Cekat node vs a plain paging loop; requests made.
+ * 3. The package: packed and unpacked size, file count, module load time.
+ */
+import { execSync } from 'node:child_process';
+import path from 'node:path';
+
+import { PAGE_SIZE } from '../nodes/Cekat/shared/constants';
+import { findRuntime } from '../scripts/lib/runtime';
+import { BENCH_KEY, control, measure, median, REPO, startSandboxProcess, table, type Measurement } from './lib';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const SEND = Number(process.env.BENCH_SEND ?? 2000);
+const ORDERS = Number(process.env.BENCH_ORDERS ?? 100_000);
+
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+function summarise(runs: Measurement[]) {
+	return {
+		ms: median(runs.map((r) => r.ms)),
+		peakRssMb: median(runs.map((r) => r.peakRssMb)),
+		rssGrowthMb: median(runs.map((r) => r.rssGrowthMb)),
+		last: runs[runs.length - 1],
+	};
+}
+
+async function sendBenchmark() {
+	const sandbox = await startSandboxProcess();
+	try {
+		const conversations = (await control(sandbox.url, 'GET', '/__sandbox/data/conversations')) as Array<{ id: string; inbox_id: string }>;
+		const inboxes = (await control(sandbox.url, 'GET', '/__sandbox/data/inboxes')) as Array<{ id: string; type: string }>;
+		const messages = (await control(sandbox.url, 'GET', '/__sandbox/data/messages')) as Array<{ conversation_id: string; sent_by_type: string; created_at: string }>;
+		const lastContact = new Map<string, number>();
+		for (const m of messages) if (m.sent_by_type === 'contact') lastContact.set(m.conversation_id, Math.max(lastContact.get(m.conversation_id) ?? 0, Date.parse(m.created_at)));
+		const whatsapp = new Set(inboxes.filter((i) => i.type === 'whatsapp').map((i) => i.id));
+		const open = conversations.find((c) => whatsapp.has(c.inbox_id) && Date.now() - (lastContact.get(c.id) ?? 0) < 20 * 3600_000)!;
+
+		const runtime = findRuntime();
+		const nodesBase = runtime ? path.join(runtime.n8nDir, 'node_modules', 'n8n-nodes-base') : undefined;
+		const variants: Array<[string, string]> = [['Cekat node', 'cekat'], ['HTTP Request node (n8n 2.41.1)', 'http'], ['plain HTTP client (axios)', 'plain']];
+		const results = new Map<string, ReturnType<typeof summarise>>();
+		for (const [label, variant] of variants) {
+			if (variant === 'http' && !nodesBase) {
+				process.stderr.write('HTTP Request node skipped: no n8n in the cache (run npm run dev or npm run test:e2e once)\n');
+				continue;
+			}
+			const runs: Measurement[] = [];
+			for (let i = 0; i < RUNS; i++) {
+				await control(sandbox.url, 'POST', '/__sandbox/reset');
+				const m = measure('send', [variant, sandbox.url, BENCH_KEY, String(SEND), open.id], nodesBase ? { N8N_NODES_BASE: nodesBase } : {});
+				if (m.ok !== SEND) throw new Error(`${label}: ${String(m.ok)} of ${SEND} sends succeeded (${String(m.error)})`);
+				const stored = (await control(sandbox.url, 'GET', '/__sandbox/journal')).entries.filter((e: { path: string; status: number }) => e.path === '/messages/whatsapp' && e.status === 200).length;
+				if (stored !== SEND) throw new Error(`${label}: the sandbox received ${stored} sends, expected ${SEND}`);
+				runs.push(m);
+			}
+			results.set(label, summarise(runs));
+			process.stderr.write(`  send ${label}: ${runs.map((r) => fmt(r.ms)).join(', ')} ms\n`);
+		}
+		const plain = results.get('plain HTTP client (axios)')!;
+		const httpNode = results.get('HTTP Request node (n8n 2.41.1)');
+		const rows = [...results.entries()].map(([label, r]) => [
+			label,
+			fmt(r.ms),
+			fmt(SEND / (r.ms / 1000)),
+			fmt(r.peakRssMb),
+			fmt(r.rssGrowthMb),
+			`${fmt(r.ms / plain.ms, 2)}×`,
+			httpNode ? `${fmt(r.ms / httpNode.ms, 2)}×` : 'n/a',
+		]);
+		return table(['Send WhatsApp to ' + fmt(SEND) + ' items', 'wall ms', 'msgs/s', 'peak RSS MB', 'RSS growth MB', 'vs plain', 'vs HTTP Request'], rows);
+	} finally {
+		await sandbox.stop();
+	}
+}
+
+async function returnAllBenchmark() {
+	const sandbox = await startSandboxProcess({ CEKAT_SANDBOX_ORDERS: String(ORDERS) });
+	try {
+		const rows: Array<Array<string | number>> = [];
+		for (const [label, variant] of [['Cekat node, Return All', 'cekat'], ['plain paging loop (axios)', 'plain']]) {
+			const runs: Measurement[] = [];
+			let requests = 0;
+			for (let i = 0; i < RUNS; i++) {
+				await control(sandbox.url, 'DELETE', '/__sandbox/journal');
+				const m = measure('return-all', [variant, sandbox.url, BENCH_KEY]);
+				if (m.records !== ORDERS) throw new Error(`${label}: ${String(m.records)} records, expected ${ORDERS} (${String(m.error)})`);
+				requests = (await control(sandbox.url, 'GET', '/__sandbox/journal')).entries.filter((e: { path: string }) => e.path === '/api/orders').length;
+				runs.push(m);
+			}
+			const r = summarise(runs);
+			rows.push([label, fmt(ORDERS), requests, fmt(r.ms), fmt(r.peakRssMb), fmt(r.rssGrowthMb)]);
+			process.stderr.write(`  return all ${label}: ${runs.map((x) => fmt(x.ms)).join(', ')} ms\n`);
+		}
+		const minimum = Math.ceil(ORDERS / PAGE_SIZE);
+		return `${table(['Return All over orders', 'records', 'requests', 'wall ms', 'peak RSS MB', 'RSS growth MB'], rows)}\n\nMinimum requests at ${PAGE_SIZE} per page: ceil(${fmt(ORDERS)} / ${PAGE_SIZE}) = ${fmt(minimum)}; the orders list carries no total, so a client learns that the last full page was the last one only from one more (empty) page when the count is a multiple of ${PAGE_SIZE}.`;
+	} finally {
+		await sandbox.stop();
+	}
+}
+
+function packageBenchmark() {
+	const [packed] = JSON.parse(execSync('npm pack --dry-run --json --ignore-scripts 2>/dev/null', { cwd: REPO, encoding: 'utf8' })) as Array<{ size: number; unpackedSize: number; entryCount: number }>;
+	const loads = Array.from({ length: RUNS }, () => measure('load', []).ms);
+	return table(
+		['Package', 'packed KB', 'unpacked KB', 'files', 'load node + credential ms'],
+		[['n8n-nodes-cekat', fmt(packed.size / 1024, 1), fmt(packed.unpackedSize / 1024, 1), packed.entryCount, fmt(median(loads), 1)]],
+	);
+}
+
+async function main() {
+	process.stderr.write(`benchmarks: ${RUNS} runs each, medians; node ${process.version}, ${require('node:os').cpus().length} cores\n`);
+	const send = await sendBenchmark();
+	const returnAll = await returnAllBenchmark();
+	const pkg = packageBenchmark();
+	process.stdout.write(`\n${send}\n\n${returnAll}\n\n${pkg}\n`);
+}
+
+main().catch((error) => {
+	process.stderr.write(`${String(error?.stack ?? error)}\n`);
+	process.exit(1);
+});

@@ -1,0 +1,41 @@
+/**
+ * Reads every order: through the Cekat node's Return All (n8n-core's WorkflowExecute), or through a
+ * plain paging loop with the same page size. Args: <variant> <sandbox url> <api key>
+ */
+import http from 'node:http';
+
+import axios from 'axios';
+
+import { PAGE_SIZE } from '../../nodes/Cekat/shared/constants';
+import { cekatNode, loadPackage, runNode } from '../../test/engine/harness';
+import { report } from '../lib';
+
+async function main() {
+	const [variant, url, apiKey] = process.argv.slice(2);
+	if (variant === 'plain') {
+		const agent = new http.Agent({ keepAlive: true });
+		const client = axios.create({ baseURL: url, httpAgent: agent, headers: { api_key: apiKey } });
+		const rssBefore = process.memoryUsage().rss;
+		const started = process.hrtime.bigint();
+		const orders: unknown[] = [];
+		let requests = 0;
+		for (let page = 1; ; page++) {
+			const { data } = await client.get('/api/orders', { params: { page, limit: PAGE_SIZE } });
+			requests++;
+			orders.push(...data.data.orders);
+			if (data.data.orders.length < PAGE_SIZE) break;
+		}
+		report(started, rssBefore, { records: orders.length, requests });
+		agent.destroy();
+		return;
+	}
+	const pkg = await loadPackage();
+	const node = cekatNode({ resource: 'order', operation: 'getAll', returnAll: true });
+	const rssBefore = process.memoryUsage().rss;
+	const started = process.hrtime.bigint();
+	const run = await runNode({ nodeTypes: pkg.nodeTypes, credentialTypes: pkg.credentialTypes, node, items: [{}], credentials: { apiKey, baseUrl: url } });
+	const output = run.data.resultData.runData[node.name]?.[0]?.data?.main?.[0] ?? [];
+	report(started, rssBefore, { records: output.length, error: run.data.resultData.error?.message });
+}
+
+void main();
