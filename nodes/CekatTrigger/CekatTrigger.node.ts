@@ -1,0 +1,210 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHookFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IPollFunctions,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { searchBoards, searchInboxes } from '../Cekat/methods/listSearch';
+import { cekatApiRequest, type CekatRequestContext } from '../Cekat/shared/transport';
+import { EVENT_OPTIONS, POLL_EVENT_OPTIONS, type PollEvent } from './events';
+import { poll } from './polling';
+import { receiveWebhook } from './webhook';
+
+const webhookMode = { show: { mode: ['webhook'] } };
+const pollingMode = { show: { mode: ['polling'] } };
+
+function pollWith(ctx: CekatRequestContext & { getWorkflowStaticData(type: string): IDataObject }, parameter: (name: string, fallback: unknown, options?: { extractValue: boolean }) => unknown, manual: boolean, budgetMs?: number) {
+	const event = parameter('event', 'newOrder') as PollEvent;
+	const boardId = event === 'newCrmItem' ? String(parameter('boardId', '', { extractValue: true }) ?? '').trim() || undefined : undefined;
+	return poll({
+		node: ctx.getNode(),
+		event,
+		boardId,
+		staticData: ctx.getWorkflowStaticData('node'),
+		get: async (path, qs) => await cekatApiRequest.call(ctx, 'GET', path, qs),
+		manual,
+		budgetMs,
+	});
+}
+
+export class CekatTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Cekat Trigger',
+		name: 'cekatTrigger',
+		icon: { light: 'file:../../icons/cekat.svg', dark: 'file:../../icons/cekat.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["mode"] === "polling" ? "Polling: " + $parameter["event"] : "Webhook: " + ($parameter["events"] || []).join(", ")}}',
+		description: 'Starts a workflow when something happens in Cekat: a message, an order, a CRM card',
+		defaults: { name: 'Cekat Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'cekatApi', required: true }],
+		// Both are declared; each mode turns the other off: in Polling mode the webhook's method is empty, so
+		// n8n registers no URL, and in Webhook mode poll() returns at once without a request.
+		polling: true,
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: '={{$parameter["mode"] === "polling" ? "" : "POST"}}',
+				responseMode: 'onReceived',
+				path: 'cekat',
+			},
+		],
+		properties: [
+			{
+				displayName: 'Mode',
+				name: 'mode',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Webhook', value: 'webhook', description: 'Cekat calls this n8n when an event happens (instant; n8n must be reachable from the internet)' },
+					{ name: 'Polling', value: 'polling', description: 'This n8n asks Cekat for new records at the Poll Times (works behind a firewall)' },
+				],
+				default: 'webhook',
+				description: 'How Cekat events reach this workflow. The Poll Times above apply only to Polling mode.',
+			},
+
+			// --- Webhook mode -------------------------------------------------------------------------------
+			{
+				displayName:
+					'In Cekat, open Settings → Developer and API Setting → Webhooks and add the Production URL shown under Webhook URLs above (the Test URL while you test here). If you set a Secret below, add it to the URL: <code>…/cekat?secret=YOUR_SECRET</code>. Tick the same events in Cekat. Poll Times do not apply in this mode.',
+				name: 'webhookNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: webhookMode,
+			},
+			{
+				displayName: 'Events',
+				name: 'events',
+				type: 'multiOptions',
+				required: true,
+				options: EVENT_OPTIONS,
+				default: [],
+				description: 'Events that start the workflow. Other events Cekat sends to this URL are answered and start nothing.',
+				displayOptions: webhookMode,
+			},
+			{
+				displayName: 'Inbox',
+				name: 'inboxId',
+				type: 'resourceLocator',
+				default: { mode: 'list', value: '' },
+				description: 'Only events of this inbox (the event’s inbox_id). Events that name no inbox are ignored while an inbox is chosen. Does not apply to CRM events. Leave empty for every inbox.',
+				displayOptions: webhookMode,
+				modes: [
+					{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod: 'searchInboxes', searchable: true } },
+					{ displayName: 'By ID', name: 'id', type: 'string', placeholder: 'e.g. 3f1c2a9e-51b0-4c1e-9d2a-7c0b4e8f1a22' },
+				],
+			},
+			{
+				displayName: 'Board',
+				name: 'boardId',
+				type: 'resourceLocator',
+				default: { mode: 'list', value: '' },
+				description: 'Only CRM events (crm_item.*, crm_value.*) of this board. Leave empty for every board.',
+				displayOptions: webhookMode,
+				modes: [
+					{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod: 'searchBoards', searchable: true } },
+					{ displayName: 'By ID', name: 'id', type: 'string', placeholder: 'e.g. 659734a9-dfad-4ec5-b138-96cfc05e3a08' },
+				],
+			},
+			{
+				displayName: 'Secret',
+				name: 'secret',
+				type: 'string',
+				typeOptions: { password: true },
+				default: '',
+				description:
+					'Optional. When set, only requests that carry it start the workflow: add ?secret=… to the URL you paste in Cekat (or send it in the X-Cekat-Secret header). Other requests get 401 and start nothing.',
+				displayOptions: webhookMode,
+			},
+
+			// --- Polling mode -------------------------------------------------------------------------------
+			{
+				displayName:
+					'n8n asks Cekat for new records at the Poll Times above: use this mode when Cekat cannot reach this n8n. The first poll after activation starts from now (older records are not emitted); each record is emitted once, however many arrived between two polls. A test run shows the newest record as a sample.',
+				name: 'pollingNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: pollingMode,
+			},
+			{
+				displayName: 'Event',
+				name: 'event',
+				type: 'options',
+				noDataExpression: true,
+				options: POLL_EVENT_OPTIONS,
+				default: 'newOrder',
+				description: 'What to watch for',
+				displayOptions: pollingMode,
+			},
+			{
+				displayName: 'Board',
+				name: 'boardId',
+				type: 'resourceLocator',
+				required: true,
+				default: { mode: 'list', value: '' },
+				description: 'The board whose new items start the workflow',
+				displayOptions: { show: { mode: ['polling'], event: ['newCrmItem'] } },
+				modes: [
+					{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod: 'searchBoards', searchable: true } },
+					{ displayName: 'By ID', name: 'id', type: 'string', placeholder: 'e.g. 659734a9-dfad-4ec5-b138-96cfc05e3a08' },
+				],
+			},
+		],
+	};
+
+	methods = {
+		listSearch: { searchBoards, searchInboxes },
+	};
+
+	// Cekat has no public API to subscribe a URL: the user pastes it in Cekat's settings, so there is
+	// nothing to create or delete on Cekat's side when the workflow is activated or deactivated.
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await receiveWebhook.call(this);
+	}
+
+	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		if (this.getNodeParameter('mode', 'webhook') !== 'polling') return null;
+		const manual = this.getMode() === 'manual';
+		const budget = typeof this.getPollBudgetMs === 'function' ? this.getPollBudgetMs() : undefined;
+		const records = await pollWith(this, (name, fallback, options) => this.getNodeParameter(name, fallback, options), manual, budget);
+		return records ? [records.map((json) => ({ json }))] : null;
+	}
+
+	/**
+	 * The run of the workflow that an event started. n8n hands this node's own output to it as input
+	 * (the webhook's item, or the poll's items), so it passes them on. A node that has both webhooks and
+	 * a poll needs this: without it, n8n's engine calls poll() for the trigger's step of a manual run and
+	 * a test event received in Webhook mode would be replaced by poll()'s empty answer. In a manual run
+	 * in Polling mode ("Fetch Test Event"), it polls for a sample.
+	 */
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		if (this.getMode() === 'manual' && this.getNodeParameter('mode', 0, 'webhook') === 'polling') {
+			const records = await pollWith(this, (name, fallback, options) => this.getNodeParameter(name, 0, fallback, options), true);
+			return [(records ?? []).map((json) => ({ json }))];
+		}
+		return [this.getInputData()];
+	}
+}
