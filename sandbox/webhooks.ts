@@ -8,15 +8,18 @@
  * plus `x-cekat-event: <event>`, and `x-cekat-secret: <secret>` when a secret is configured (the real service
  * has no secret: a user puts it in the URL's query, `?secret=…`, which the sandbox sends as part of the URL).
  *
- * Deliveries are fire-and-forget: an API request never waits for, or fails because of, a delivery. Each one is
- * journaled in a small delivery log (`GET /__sandbox/webhooks/deliveries`) that tests read to wait for them.
+ * Deliveries are fire-and-forget: an API request never waits for, or fails because of, a delivery. They are sent
+ * one at a time, in the order of the events (a redelivery after the previous answer, as a retrying sender does);
+ * `parallel: true` on a hand-made event sends its repeats at once instead (two deliveries within milliseconds).
+ * Each one is journaled in a small delivery log (`GET /__sandbox/webhooks/deliveries`) that tests read to wait
+ * for them.
  * Targets must be loopback addresses (127.0.0.1, localhost, ::1): the sandbox never calls out of the machine.
  *
  * Control routes:
  *   POST   /__sandbox/webhooks                    { url, secret?, events? }  configure (events: the names to send; default all)
  *   GET    /__sandbox/webhooks                    { target }
  *   DELETE /__sandbox/webhooks                    stop sending
- *   POST   /__sandbox/webhooks/emit               { event, data?, inbox_id?, id?, repeat? }  send any event by hand
+ *   POST   /__sandbox/webhooks/emit               { event, data?, inbox_id?, id?, repeat?, parallel? }  send any event by hand
  *   POST   /__sandbox/webhooks/redeliver/:eventId send a sent event again, byte for byte (Cekat retrying)
  *   GET    /__sandbox/webhooks/deliveries         { deliveries }, oldest first
  *   DELETE /__sandbox/webhooks/deliveries         clear the log
@@ -87,6 +90,8 @@ export interface EmitOptions {
 	id?: string;
 	/** Deliver the same event this many times, one after the other (each after the previous answer). */
 	repeat?: number;
+	/** With repeat: send the copies at the same time instead (a sender that does not wait). */
+	parallel?: boolean;
 }
 
 const LOG_LIMIT = 2_000;
@@ -130,6 +135,8 @@ export class WebhookEmitter {
 	private payloads = new Map<string, WebhookPayload>();
 	private attempts = new Map<string, number>();
 	private pending = new Set<Promise<void>>();
+	/** Deliveries go out one at a time, in order. */
+	private queue: Promise<void> = Promise.resolve();
 	private rng: Rng;
 
 	constructor(
@@ -168,7 +175,7 @@ export class WebhookEmitter {
 			data: snapshot(data),
 		};
 		this.remember(payload);
-		this.deliver(payload, Math.max(1, Math.min(10, Math.floor(options.repeat ?? 1))));
+		this.deliver(payload, Math.max(1, Math.min(10, Math.floor(options.repeat ?? 1))), options.parallel === true);
 		return payload;
 	}
 
@@ -196,6 +203,7 @@ export class WebhookEmitter {
 	/** After a store reset: same ids again, empty log; the target stays (it is a start option). */
 	reset(): void {
 		this.rng = new Rng(this.store.seed, 'webhook-ids');
+		// (deliveries already queued still go out; the log starts empty)
 		this.log = [];
 		this.payloads.clear();
 		this.attempts.clear();
@@ -206,13 +214,15 @@ export class WebhookEmitter {
 		if (this.payloads.size > PAYLOAD_LIMIT) this.payloads.delete(this.payloads.keys().next().value as string);
 	}
 
-	private deliver(payload: WebhookPayload, times: number): void {
+	private deliver(payload: WebhookPayload, times: number, parallel = false): void {
 		const target = this.current;
 		if (!target) return;
 		const body = JSON.stringify(payload);
-		const run = (async () => {
-			for (let i = 0; i < times; i++) await this.send(target, payload, body);
-		})();
+		const run = this.queue.then(async () => {
+			if (parallel) await Promise.all(Array.from({ length: times }, async () => await this.send(target, payload, body)));
+			else for (let i = 0; i < times; i++) await this.send(target, payload, body);
+		});
+		this.queue = run.catch(() => undefined);
 		this.pending.add(run);
 		void run.finally(() => this.pending.delete(run));
 	}
@@ -288,16 +298,22 @@ export function registerWebhookControlRoutes(app: FastifyInstance, webhooks: Web
 	app.post(`${p}/emit`, async (req) => {
 		const body = (req.body ?? {}) as Record<string, unknown>;
 		if (typeof body !== 'object' || Array.isArray(body)) throw badRequest('body', 'body must be an object { event, data?, inbox_id?, id?, repeat? }');
-		const { event, data, inbox_id: inboxId, id, repeat } = body;
+		const { event, data, inbox_id: inboxId, id, repeat, parallel } = body;
 		if (typeof event !== 'string' || event === '') throw badRequest('event', 'event is required (an event name)');
 		if (inboxId !== undefined && inboxId !== null && typeof inboxId !== 'string') throw badRequest('inbox_id', 'inbox_id must be a string');
 		if (id !== undefined && (typeof id !== 'string' || id === '')) throw badRequest('id', 'id must be a non-empty string');
 		if (repeat !== undefined && (typeof repeat !== 'number' || !Number.isInteger(repeat) || repeat < 1 || repeat > 10)) {
 			throw badRequest('repeat', 'repeat must be an integer from 1 to 10');
 		}
+		if (parallel !== undefined && typeof parallel !== 'boolean') throw badRequest('parallel', 'parallel must be a boolean');
 		if (!webhooks.target) throw new ApiError(409, 'No webhook target: POST /__sandbox/webhooks { url } first');
 		// Any name may be sent by hand (a test of an unknown event), unless the target filters it out.
-		const payload = webhooks.emit(event, data ?? {}, { inboxId: inboxId as string | null | undefined, id: id as string | undefined, repeat: repeat as number | undefined });
+		const payload = webhooks.emit(event, data ?? {}, {
+			inboxId: inboxId as string | null | undefined,
+			id: id as string | undefined,
+			repeat: repeat as number | undefined,
+			parallel: parallel === true,
+		});
 		return { ok: true, sent: payload !== undefined, payload: payload ?? null };
 	});
 
