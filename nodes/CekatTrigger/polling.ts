@@ -55,8 +55,6 @@ export interface PollDeps {
 /** Ids kept per timestamp and statuses kept per trigger: bounds on the static data. */
 const MAX_IDS_AT_POSITION = 1000;
 export const MAX_KNOWN_STATUSES = 5000;
-/** Times a poll re-reads a list that changed order while it was read (Order Status Changed). */
-const MAX_READ_ATTEMPTS = 3;
 
 function isObject(value: unknown): value is IDataObject {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -226,20 +224,18 @@ class Reader {
 	 * Reads newest first until a record older than the position. Returns the new records (any order),
 	 * every record seen at the newest timestamp, and the newest record.
 	 */
-	async collect(position: Position | undefined): Promise<{ fresh: Rec[]; newest?: Rec; atNewest: string[]; top?: Rec; firstPage: Rec[] }> {
+	async collect(position: Position | undefined): Promise<{ fresh: Rec[]; newest?: Rec; atNewest: string[]; firstPage: Rec[] }> {
 		const field = FIELD[this.deps.event];
 		const seen = new Set<string>();
 		const fresh: Rec[] = [];
 		const firstPage: Rec[] = [];
 		let newest: Rec | undefined;
-		let top: Rec | undefined;
 		let atNewest: string[] = [];
 		let pageIndex = 0;
 		for await (const page of this.pages()) {
 			let older = false;
 			for (const raw of page) {
 				const rec = this.toRec(raw, field);
-				top ??= rec;
 				if (pageIndex === 0) firstPage.push(rec);
 				if (seen.has(rec.id)) continue;
 				seen.add(rec.id);
@@ -257,7 +253,7 @@ class Reader {
 			if (!position || older) break;
 			pageIndex++;
 		}
-		return { fresh, newest, atNewest, top, firstPage };
+		return { fresh, newest, atNewest, firstPage };
 	}
 }
 
@@ -323,22 +319,10 @@ export async function poll(deps: PollDeps): Promise<IDataObject[] | null> {
 		return null;
 	}
 
-	let result = await reader.collect(state.position);
-	if (deps.event === 'orderStatusChanged') {
-		// Sorted by last update, a list changes order while it is read: an order updated meanwhile jumps to the
-		// top and the ones behind it move up a place, so one could slip past a page boundary unseen. When the
-		// top changed during the read, read again.
-		for (let attempt = 1; ; attempt++) {
-			const check = await new Reader(deps).collect(undefined);
-			if (check.top?.id === result.top?.id && check.top?.ms === result.top?.ms) break;
-			if (attempt >= MAX_READ_ATTEMPTS) {
-				throw new NodeOperationError(deps.node, 'Cekat’s orders kept changing while they were read', {
-					description: 'Orders were updated during each of the last reads, so the trigger could not be sure it saw every change. The position did not move; the next poll tries again.',
-				});
-			}
-			result = await new Reader(deps).collect(state.position);
-		}
-	}
+	// Records that arrive (or, sorted by last update, are updated) while the pages are read go to the top of
+	// the list: the pages behind shift down (a record may show up twice: kept once, by id) and nothing slips
+	// past unseen. Such a record is newer than the new position, so the next poll emits it.
+	const result = await reader.collect(state.position);
 
 	const fresh = result.fresh.sort(oldestFirst);
 	const position = nextPosition(state.position, result.newest, result.atNewest);

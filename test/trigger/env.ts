@@ -166,10 +166,15 @@ export class Poller {
 		return ((JSON.parse(this.staticDataJson) as IDataObject)['node:Cekat Trigger'] ?? {}) as IDataObject;
 	}
 
-	async poll(mode: WorkflowExecuteMode = 'trigger', activation: WorkflowActivateMode = 'trigger'): Promise<PollResult> {
+	/** One poll, as n8n's poll executor runs it; `budgetMs` stands for n8n's poll budget (default: n8n-core's). */
+	async poll(mode: WorkflowExecuteMode = 'trigger', activation: WorkflowActivateMode = 'activate', budgetMs?: number): Promise<PollResult> {
 		const node = this.node;
 		const workflow = makeWorkflow(this.env.pkg, node, this.staticDataJson);
-		const context = new PollContext(workflow, node, additionalData(this.env.pkg, this.env.sandbox.url, this.apiKey), mode, activation);
+		const data = additionalData(this.env.pkg, this.env.sandbox.url, this.apiKey);
+		const context =
+			budgetMs === undefined
+				? new PollContext(workflow, node, data, mode, activation)
+				: new PollContext(workflow, node, data, mode, activation, undefined, undefined, undefined, undefined, undefined, () => budgetMs);
 		const nodeType = this.env.pkg.nodeTypes.getByNameAndVersion(TRIGGER_TYPE, 1);
 		const before = this.env.sandbox.journal().length;
 		let items: IDataObject[] | null = null;
