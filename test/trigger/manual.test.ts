@@ -1,0 +1,81 @@
+/**
+ * The trigger's own step in a workflow run (WorkflowExecute), as n8n runs it:
+ * - after a webhook or a poll, the run starts at the trigger with the trigger's output as its input;
+ * - a manual run in the editor ("Listen for Test Event" in Webhook mode, "Fetch Test Event" in Polling mode) runs
+ *   in 'manual' mode, where n8n's engine would call poll() for any node that has one: the trigger's execute()
+ *   keeps the test event in Webhook mode and fetches a sample in Polling mode.
+ */
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+
+import { runNode } from '../engine/harness';
+import { API_KEY, Poller, triggerNode, useTriggerEnv, type TriggerEnv } from './env';
+
+async function run(env: TriggerEnv, parameters: IDataObject, items: IDataObject[], mode: 'manual' | 'webhook' | 'trigger') {
+	const node = triggerNode(parameters);
+	const result = await runNode({
+		nodeTypes: env.pkg.nodeTypes,
+		credentialTypes: env.pkg.credentialTypes,
+		node,
+		items,
+		credentials: { apiKey: API_KEY, baseUrl: env.sandbox.url },
+		mode,
+	});
+	const task = result.data.resultData.runData[node.name]?.[0];
+	return { output: ((task?.data?.main?.[0] ?? []) as INodeExecutionData[]).map((i) => i.json), error: task?.error ?? result.data.resultData.error, status: result.status };
+}
+
+describe('Cekat Trigger in a workflow run', () => {
+	const env = useTriggerEnv();
+	afterEach(() => env.sandbox.reset());
+
+	const event = { id: 'ev-1', event: 'order.payment_status_updated', created_at: '2026-06-15T05:00:00.000Z', inbox_id: 'inbox-1', data: { id: 'o-1', payment_status: 'paid' } };
+
+	it('Webhook mode, a test event in the editor (manual run): the event is the output, no request is made', async () => {
+		const result = await run(env, { mode: 'webhook', events: ['*'] }, [event], 'manual');
+		expect(result.error).toBeUndefined();
+		expect(result.output).toEqual([event]);
+		expect(env.requests()).toEqual([]);
+	});
+
+	it('Webhook mode, a production event: the event is the output', async () => {
+		const result = await run(env, { mode: 'webhook', events: ['*'] }, [event], 'webhook');
+		expect(result.output).toEqual([event]);
+	});
+
+	it('Polling mode, production: the polled records are the output, unchanged and in order', async () => {
+		const poller = new Poller(env, { event: 'newOrder' });
+		await poller.poll('trigger', 'activate');
+		env.clock.now += 60_000;
+		await env.api.post('/__sandbox/seed-more', { orders: 3 });
+		const { items } = await poller.poll();
+		env.sandbox.clearJournal();
+		const result = await run(env, { mode: 'polling', event: 'newOrder' }, items!, 'trigger');
+		expect(result.output).toEqual(items);
+		expect(env.requests()).toEqual([]);
+	});
+
+	it('Polling mode, "Fetch Test Event" (manual run): the newest record as a sample', async () => {
+		env.clock.now += 60_000;
+		const created = await env.api.post('/__sandbox/seed-more', { conversations: 1 });
+		const result = await run(env, { mode: 'polling', event: 'newConversation' }, [{}], 'manual');
+		expect(result.error).toBeUndefined();
+		expect(result.output.map((c) => c.id)).toEqual(created.data.created.conversations);
+		expect(env.requests().map((r) => [r.method, r.path, r.query, r.auth])).toEqual([['GET', '/api/conversations', { limit: '100' }, 'api_key']]);
+	});
+
+	it('Polling mode, "Fetch Test Event" for status changes: the last updated order, without previous values', async () => {
+		const order = env.sandbox.store.orders.all()[0];
+		env.clock.now += 60_000;
+		await env.api.put(`/api/orders/${order.id}`, { payment_status: 'paid' });
+		const result = await run(env, { mode: 'polling', event: 'orderStatusChanged' }, [{}], 'manual');
+		expect(result.output).toEqual([expect.objectContaining({ id: order.id, payment_status: 'paid', previous_order_status: null, previous_payment_status: null })]);
+	});
+
+	it('Polling mode, a manual run that fails shows Cekat’s error', async () => {
+		env.sandbox.addFault({ path: '/api/messages', status: 429, retryAfter: 7 });
+		const result = await run(env, { mode: 'polling', event: 'newMessage' }, [{}], 'manual');
+		expect(result.output).toEqual([]);
+		expect(result.error?.message).toMatch(/^Cekat error 429: Too many requests/);
+		expect(result.error?.description).toContain('Cekat asks to wait 7 seconds');
+	});
+});
