@@ -55,6 +55,9 @@ export class CekatTrigger implements INodeType {
 				name: 'default',
 				httpMethod: '={{$parameter["mode"] === "polling" ? "" : "POST"}}',
 				responseMode: 'onReceived',
+				// Empty: n8n then answers with the webhook's own response ({ received: true, id }); left out,
+				// n8n 2.41 answers the literal text "firstEntryJson".
+				responseData: '',
 				path: 'cekat',
 			},
 		],

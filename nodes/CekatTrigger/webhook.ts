@@ -161,5 +161,5 @@ export async function receiveWebhook(this: IWebhookFunctions): Promise<IWebhookR
 	const json: IDataObject = { ...payload, event: read.event };
 	if (payload.id === undefined || payload.id === null) json.id = read.id;
 	if ((payload.inbox_id === undefined || payload.inbox_id === null) && read.inboxIds.length === 1) json.inbox_id = read.inboxIds[0];
-	return { workflowData: [[{ json }]] };
+	return { workflowData: [[{ json }]], webhookResponse: { received: true, id: read.id } };
 }

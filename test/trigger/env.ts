@@ -304,8 +304,9 @@ export class WebhookReceiver {
 			return;
 		}
 		if (result.workflowData) {
-			// responseMode onReceived: n8n answers once the execution has started.
-			const started = { message: 'Workflow was started' };
+			// responseMode onReceived: n8n answers once the execution has started, with the node's webhookResponse
+			// (the description's responseData is empty), else { message: 'Workflow was started' }.
+			const started = result.webhookResponse ?? { message: 'Workflow was started' };
 			res.writeHead(200, { 'content-type': 'application/json' });
 			res.end(JSON.stringify(started));
 			call.status = 200;

@@ -63,7 +63,7 @@ describe('Cekat Trigger, Webhook mode', () => {
 		const order = created.data.data as IDataObject;
 
 		const [delivery] = await waitForDeliveries(env, receiver, 1);
-		expect(delivery).toEqual(expect.objectContaining({ event: 'order.created', status: 200, attempt: 1, response: { message: 'Workflow was started' } }));
+		expect(delivery).toEqual(expect.objectContaining({ event: 'order.created', status: 200, attempt: 1, response: { received: true, id: delivery.event_id } }));
 		expect(receiver.executions).toHaveLength(1);
 		const [item] = receiver.executions[0];
 		expect(item).toEqual({
@@ -124,13 +124,14 @@ describe('Cekat Trigger, Webhook mode', () => {
 		// CRM events are filtered by board, not by inbox
 		await emit(env, { event: 'crm_item.created', data: { id: 'i-1', board_id: 'any-board' } });
 		const deliveries = await waitForDeliveries(env, receiver, 6);
+		const started = (i: number) => ({ received: true, id: deliveries[i].event_id });
 		expect(deliveries.map((d) => d.response)).toEqual([
-			{ message: 'Workflow was started' },
+			started(0),
 			{ received: true, ignored: `event of inbox ${inboxB.id}, not of the chosen inbox` },
-			{ message: 'Workflow was started' },
+			started(2),
 			{ received: true, ignored: 'event without an inbox id, and an inbox is chosen' },
-			{ message: 'Workflow was started' },
-			{ message: 'Workflow was started' },
+			started(4),
+			started(5),
 		]);
 		expect(receiver.executions.map((e) => (e[0].data as IDataObject).id)).toEqual(['m-1', 'm-3', 'c-1', 'i-1']);
 		// the nested inbox becomes the item's inbox_id
@@ -209,7 +210,7 @@ describe('Cekat Trigger, Webhook mode', () => {
 			const payload = await emit(env, { event: 'order.created', data: { id: 'o-1' }, repeat: 2 });
 			const deliveries = await waitForDeliveries(env, receiver, 2);
 			expect(deliveries.map((d) => [d.event_id, d.attempt, d.status, d.response])).toEqual([
-				[payload.id, 1, 200, { message: 'Workflow was started' }],
+				[payload.id, 1, 200, { received: true, id: payload.id }],
 				[payload.id, 2, 200, { received: true, duplicate: true, id: payload.id }],
 			]);
 			expect(receiver.executions).toHaveLength(1);
@@ -257,7 +258,7 @@ describe('Cekat Trigger, Webhook mode', () => {
 		it('without an event id, a body seen before (whatever its key order) is a duplicate; another body is not', async () => {
 			receiver = await new WebhookReceiver(env, { events: ['order.updated'] }).start();
 			const body = { event: 'order.updated', data: { id: 'o-1', payment_status: 'paid', updated_at: '2026-06-15T05:00:01.000Z' } };
-			expect((await post(receiver, body)).body).toEqual({ message: 'Workflow was started' });
+			expect((await post(receiver, body)).body).toEqual({ received: true, id: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) });
 			const reordered = { data: { updated_at: '2026-06-15T05:00:01.000Z', payment_status: 'paid', id: 'o-1' }, event: 'order.updated' };
 			expect((await post(receiver, reordered)).body).toEqual({ received: true, duplicate: true, id: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) });
 			expect((await post(receiver, { ...body, data: { ...body.data, updated_at: '2026-06-15T05:00:02.000Z' } })).status).toBe(200);
