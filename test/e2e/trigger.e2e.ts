@@ -121,6 +121,7 @@ describe('Cekat Trigger in n8n', () => {
 		// n8n adds Poll Times to polling nodes
 		expect(trigger!.properties.map((p) => p.name).slice(0, 2)).toEqual(['pollTimes', 'mode']);
 		expect(server.log).not.toMatch(/Failed to load package/);
+		expect(server.log.split('\n').filter((line) => /cekat/i.test(line) && /error|fail|warn/i.test(line))).toEqual([]);
 	});
 
 	it('example "paid order → thank-you": the sandbox’s order.payment_status_updated runs the workflow once; a redelivery starts nothing', async () => {
