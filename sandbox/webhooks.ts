@@ -266,8 +266,9 @@ export class WebhookEmitter {
 			if (response !== undefined) entry.response = response;
 		} catch (e) {
 			entry.status = 0;
-			const cause = (e as { cause?: { code?: string } }).cause;
-			entry.error = cause?.code ?? (e as Error).name ?? 'error';
+			// fetch fails with "fetch failed"; the reason is its cause (ECONNREFUSED, a timeout…)
+			const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+			entry.error = cause?.code ?? cause?.message ?? (e as Error).message ?? 'error';
 		} finally {
 			entry.duration_ms = Math.round((performance.now() - start) * 100) / 100;
 		}
