@@ -279,6 +279,26 @@ describe('Cekat Trigger, Polling mode', () => {
 			expect((await poller.poll()).items).toBeNull();
 		});
 
+		it('New Message: a list that comes oldest first is read from its last page backwards', async () => {
+			const poller = new Poller(env, { event: 'newMessage' });
+			await poller.poll('trigger', 'activate');
+			const position = (poller.state['poll:newMessage'] as { position: { ms: number } }).position.ms;
+			const at = (offset: number) => new Date(position + offset).toISOString();
+			const message = (id: string, offset: number) => ({ id, message: id, created_at: at(offset) });
+			const page = (records: object[], current: number) => ({
+				success: true,
+				data: records,
+				metadata: { pagination: { current_page: current, total_page: 2, total_items: 5, current_items: records.length, limit: 100 } },
+			});
+			// (the sandbox answers these two requests with these bodies: a server that lists oldest first)
+			env.sandbox.addFault({ path: '/api/messages', status: 200, body: page([message('old-1', -3000), message('old-2', -2000)], 1) });
+			env.sandbox.addFault({ path: '/api/messages', status: 200, body: page([message('old-3', -1000), message('new-1', 1000), message('new-2', 2000)], 2) });
+			const result = await poller.poll();
+			expect(result.error).toBeUndefined();
+			expect(result.requests.map((r) => r.query.page)).toEqual(['1', '2']);
+			expect(ids(result.items)).toEqual(['new-1', 'new-2']);
+		});
+
 		it('New Conversation: 120 conversations follow the cursor, each emitted once', async () => {
 			const poller = new Poller(env, { event: 'newConversation' });
 			await poller.poll('trigger', 'activate');
