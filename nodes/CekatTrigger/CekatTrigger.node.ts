@@ -206,7 +206,7 @@ export class CekatTrigger implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		if (this.getMode() === 'manual' && this.getNodeParameter('mode', 0, 'webhook') === 'polling') {
 			const records = await pollWith(this, (name, fallback, options) => this.getNodeParameter(name, 0, fallback, options), true);
-			return [(records ?? []).map((json) => ({ json }))];
+			return [(records ?? []).map((json) => ({ json, pairedItem: { item: 0 } }))];
 		}
 		return [this.getInputData()];
 	}
