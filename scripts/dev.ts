@@ -16,11 +16,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import path from 'node:path';
 
 import { startSandbox, type Sandbox } from '../sandbox';
-import { DEV_OWNER, exampleFiles, freePort, N8n, type N8nServer, portIsFree, REPO_DIR, runCommand, SANDBOX_CREDENTIAL } from './lib/n8n';
+import { DEV_OWNER, DEV_PUBLISHED_EXAMPLES, exampleFiles, freePort, N8n, type N8nServer, portIsFree, REPO_DIR, runCommand, SANDBOX_CREDENTIAL } from './lib/n8n';
 import { cacheDir, ensureRuntime, N8N_VERSION } from './lib/runtime';
-
-/** Examples whose trigger is a webhook or form: published so their URLs answer at once. */
-const PUBLISHED_EXAMPLES = ['CekatExample0001', 'CekatExample0003'];
 
 const t0 = Date.now();
 const args = new Set(process.argv.slice(2));
@@ -157,7 +154,7 @@ async function main(): Promise<void> {
 		});
 		if (owner !== 'failed') {
 			if (!state.published) {
-				for (const id of PUBLISHED_EXAMPLES) await live.publishWorkflow(id);
+				for (const id of DEV_PUBLISHED_EXAMPLES) await live.publishWorkflow(id);
 				state.published = true;
 				writeFileSync(stateFile, JSON.stringify(state, null, 2));
 			}
@@ -215,6 +212,7 @@ function printBanner(o: { n8nPort: number; sandbox: Sandbox; sandboxUrl: string;
 		`   • New lead → CRM item + WhatsApp template ${dim('(published)')}: fill in the form at ${editor}/form/cekat-new-lead`,
 		`   • Paid orders → CRM deals won: open it and click ${bold('Execute workflow')}`,
 		`   • AI agent with Cekat tools: add an OpenAI credential to its chat model, then use ${bold('Open chat')}`,
+		...otherExamples().map((name) => `   • ${name}`),
 		'',
 		`  Requests the sandbox receives are listed below. n8n's log: ${o.logFile}`,
 		`  Data: ${o.devFolder} ${dim('(npm run dev -- --reset starts fresh)')}`,
@@ -222,6 +220,15 @@ function printBanner(o: { n8nPort: number; sandbox: Sandbox; sandboxUrl: string;
 		'',
 	];
 	console.log(lines.join('\n'));
+}
+
+/** Examples without a line of their own in the banner: listed by name. */
+function otherExamples(): string[] {
+	const described = new Set(['CekatExample0001', 'CekatExample0002', 'CekatExample0003', 'CekatExample0004']);
+	return exampleFiles()
+		.map((file) => JSON.parse(readFileSync(file, 'utf8')) as { id?: string; name?: string })
+		.filter((wf) => wf.id && !described.has(wf.id))
+		.map((wf) => String(wf.name ?? wf.id).replace(/^Cekat example: /, ''));
 }
 
 function followJournal(sandbox: Sandbox): void {

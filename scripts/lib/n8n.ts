@@ -20,6 +20,9 @@ export const CREDENTIAL_TYPE = 'cekatApi';
 /** Local-only login of the `npm run dev` n8n (printed at start; that n8n listens on 127.0.0.1). */
 export const DEV_OWNER = { email: 'dev@cekat.local', password: 'CekatDev2026', firstName: 'Cekat', lastName: 'Developer' };
 
+/** Examples that `npm run dev` publishes (webhook / form triggers), so their URLs answer at once. */
+export const DEV_PUBLISHED_EXAMPLES = ['CekatExample0001', 'CekatExample0003'];
+
 /** The credential the examples point at (id and name). */
 export const SANDBOX_CREDENTIAL = { id: 'CekatSandbox0001', name: 'Cekat sandbox' } as const;
 
