@@ -177,7 +177,9 @@ export async function guardedRequest<T>(node: INode, request: () => Promise<T>, 
 		return await request();
 	} catch (error) {
 		const cause = transportCause(error);
-		if (!cause) throw error;
+		// Cekat's answers were already turned into NodeApiErrors (checkResponse); the constructor hands
+		// those back unchanged and wraps anything else.
+		if (!cause) throw new NodeApiError(node, error as JsonObject, { itemIndex });
 		const code = cause.code ?? '';
 		const text = `${code} ${cause.message ?? ''}`;
 		const maybeDone = 'If this was a create, update or send, Cekat may still have done it: check before retrying.';
