@@ -76,6 +76,7 @@ export const messageDescription: INodeProperties[] = [
 		name: 'sendTo',
 		type: 'options',
 		default: 'conversation',
+		description: 'Where the message goes: an existing conversation, or the contact with a WhatsApp number',
 		displayOptions: show(R, ['sendWhatsApp']),
 		options: [
 			{ name: 'Conversation', value: 'conversation', description: 'Reply in an existing conversation' },
@@ -98,6 +99,7 @@ export const messageDescription: INodeProperties[] = [
 		name: 'messageType',
 		type: 'options',
 		default: 'text',
+		description: 'Text, a file by URL, a map location, or text with a button that opens a link',
 		displayOptions: show(R, ['sendWhatsApp']),
 		options: [
 			{ name: 'Audio', value: 'audio' },
@@ -134,10 +136,11 @@ export const messageDescription: INodeProperties[] = [
 		placeholder: 'Add Location Field',
 		default: { latitude: '', longitude: '' },
 		displayOptions: show(R, ['sendWhatsApp'], { messageType: ['location'] }),
+		description: 'The place to show; latitude and longitude are required',
 		options: [
-			{ displayName: 'Address', name: 'address', type: 'string', default: '' },
-			{ displayName: 'Latitude', name: 'latitude', type: 'string', default: '', placeholder: '-6.2088' },
-			{ displayName: 'Longitude', name: 'longitude', type: 'string', default: '', placeholder: '106.8456' },
+			{ displayName: 'Address', name: 'address', type: 'string', default: '', description: 'Street address shown under the place name' },
+			{ displayName: 'Latitude', name: 'latitude', type: 'string', default: '', placeholder: '-6.2088', description: 'From -90 to 90' },
+			{ displayName: 'Longitude', name: 'longitude', type: 'string', default: '', placeholder: '106.8456', description: 'From -180 to 180' },
 			{ displayName: 'Name', name: 'name', type: 'string', default: '', description: 'Name of the place' },
 		],
 	},
@@ -148,6 +151,7 @@ export const messageDescription: INodeProperties[] = [
 		default: '',
 		placeholder: 'Pay now',
 		displayOptions: show(R, ['sendWhatsApp'], { messageType: ['cta_url'] }),
+		description: 'Label of the button (WhatsApp allows about 20 characters)',
 	},
 	{
 		displayName: 'Button URL',
@@ -156,6 +160,7 @@ export const messageDescription: INodeProperties[] = [
 		default: '',
 		placeholder: 'https://example.com/pay/123',
 		displayOptions: show(R, ['sendWhatsApp'], { messageType: ['cta_url'] }),
+		description: 'Link the button opens',
 	},
 	{
 		displayName: 'Options',

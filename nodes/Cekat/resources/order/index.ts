@@ -68,6 +68,7 @@ export const orderDescription: INodeProperties[] = [
 		required: true,
 		default: { product: [{ productName: '', quantity: 1, price: 0 }] },
 		displayOptions: show(R, ['create']),
+		description: 'The order lines; Cekat computes subtotal and grand total from them',
 		options: [
 			{
 				displayName: 'Product',
@@ -89,6 +90,7 @@ export const orderDescription: INodeProperties[] = [
 		default: 'manual',
 		displayOptions: show(R, ['create']),
 		options: PAYMENT_METHODS.map((value) => ({ name: value === 'xendit' ? 'Xendit' : titleCase(value), value })),
+		description: 'How the buyer pays: Manual (bank transfer etc.), Xendit (Cekat’s payment link), or Custom',
 		routing: { send: { type: 'body', property: 'payment_method' } },
 	},
 	{
@@ -130,11 +132,11 @@ export const orderDescription: INodeProperties[] = [
 		default: {},
 		displayOptions: show(R, ['create']),
 		options: [
-			{ displayName: 'Address', name: 'address', type: 'string', default: '', routing: { send: { type: 'body', property: 'address' } } },
+			{ displayName: 'Address', name: 'address', type: 'string', default: '', description: 'Delivery address', routing: { send: { type: 'body', property: 'address' } } },
 			{ displayName: 'Discount', name: 'discount', type: 'number', typeOptions: { minValue: 0 }, default: 0, description: 'Discount in rupiah, subtracted from the subtotal', routing: { send: { type: 'body', property: 'discount' } } },
 			{ displayName: 'Display Name', name: 'displayName', type: 'string', default: '', description: 'Name of the buyer when a new contact is created from the phone number', routing: { send: { type: 'body', property: 'display_name' } } },
-			{ displayName: 'Email', name: 'email', type: 'string', placeholder: 'name@email.com', default: '', routing: { send: { type: 'body', property: 'email' } } },
-			{ displayName: 'Notes', name: 'notes', type: 'string', default: '', routing: { send: { type: 'body', property: 'notes' } } },
+			{ displayName: 'Email', name: 'email', type: 'string', placeholder: 'name@email.com', default: '', description: 'Buyer’s email address', routing: { send: { type: 'body', property: 'email' } } },
+			{ displayName: 'Notes', name: 'notes', type: 'string', default: '', description: 'Notes on the order', routing: { send: { type: 'body', property: 'notes' } } },
 			{ displayName: 'Shipping Fee', name: 'shippingFee', type: 'number', typeOptions: { minValue: 0 }, default: 0, description: 'Shipping fee in rupiah', routing: { send: { type: 'body', property: 'shipping_fee' } } },
 			{ displayName: 'VAT', name: 'vat', type: 'number', typeOptions: { minValue: 0 }, default: 0, description: 'VAT amount in rupiah', routing: { send: { type: 'body', property: 'vat' } } },
 		],
@@ -149,12 +151,12 @@ export const orderDescription: INodeProperties[] = [
 		default: {},
 		displayOptions: show(R, ['update']),
 		options: [
-			{ displayName: 'Address', name: 'address', type: 'string', default: '', routing: { send: { type: 'body', property: 'address' } } },
+			{ displayName: 'Address', name: 'address', type: 'string', default: '', description: 'New delivery address', routing: { send: { type: 'body', property: 'address' } } },
 			{ displayName: 'Custom Invoice URL', name: 'customInvoiceUrl', type: 'string', default: '', description: 'Link to an invoice made outside Cekat', routing: { send: { type: 'body', property: 'custom_invoice_url' } } },
 			{ displayName: 'Invoice Is Sent', name: 'invoiceIsSent', type: 'boolean', default: false, description: 'Whether the invoice has been sent to the buyer', routing: { send: { type: 'body', property: 'invoice_is_sent' } } },
-			{ displayName: 'Notes', name: 'notes', type: 'string', default: '', routing: { send: { type: 'body', property: 'notes' } } },
-			{ displayName: 'Order Status', name: 'orderStatus', type: 'options', options: orderStatusOptions, default: 'processing', routing: { send: { type: 'body', property: 'order_status' } } },
-			{ displayName: 'Payment Status', name: 'paymentStatus', type: 'options', options: paymentStatusOptions, default: 'paid', routing: { send: { type: 'body', property: 'payment_status' } } },
+			{ displayName: 'Notes', name: 'notes', type: 'string', default: '', description: 'New notes (replace the old ones)', routing: { send: { type: 'body', property: 'notes' } } },
+			{ displayName: 'Order Status', name: 'orderStatus', type: 'options', options: orderStatusOptions, default: 'processing', description: 'Where the order is: pending, processing, shipping, completed or cancelled', routing: { send: { type: 'body', property: 'order_status' } } },
+			{ displayName: 'Payment Status', name: 'paymentStatus', type: 'options', options: paymentStatusOptions, default: 'paid', description: 'Whether the order is paid: pending, paid, expired or settled', routing: { send: { type: 'body', property: 'payment_status' } } },
 		],
 	},
 
@@ -173,6 +175,7 @@ export const orderDescription: INodeProperties[] = [
 			name: 'sortField',
 			type: 'options',
 			default: 'created_at',
+			description: 'Order in which the orders come',
 			options: [
 				{ name: 'Created At', value: 'created_at' },
 				{ name: 'Grand Total', value: 'grand_total' },
@@ -186,6 +189,7 @@ export const orderDescription: INodeProperties[] = [
 			name: 'sortDirection',
 			type: 'options',
 			default: 'desc',
+			description: 'Newest / largest first (descending) or oldest / smallest first (ascending)',
 			options: [
 				{ name: 'Ascending', value: 'asc' },
 				{ name: 'Descending', value: 'desc' },
