@@ -21,7 +21,10 @@ export const CREDENTIAL_TYPE = 'cekatApi';
 export const DEV_OWNER = { email: 'dev@cekat.local', password: 'CekatDev2026', firstName: 'Cekat', lastName: 'Developer' };
 
 /** Examples that `npm run dev` publishes (webhook / form triggers), so their URLs answer at once. */
-export const DEV_PUBLISHED_EXAMPLES = ['CekatExample0001', 'CekatExample0003'];
+export const DEV_PUBLISHED_EXAMPLES = [
+	{ id: 'CekatExample0001', url: '/webhook/cekat-order-confirmation' },
+	{ id: 'CekatExample0003', url: '/form/cekat-new-lead' },
+];
 
 /** The credential the examples point at (id and name). */
 export const SANDBOX_CREDENTIAL = { id: 'CekatSandbox0001', name: 'Cekat sandbox' } as const;
@@ -318,6 +321,23 @@ export class N8nClient {
 		const res = await this.rest<{ status: string; message?: string }>('POST', '/credentials/test', { credentials: { id, name, type, data } });
 		if (res.status !== 200 || !res.body.data) throw new Error(`credential test ${id}: ${res.status} ${JSON.stringify(res.body)}`);
 		return res.body.data;
+	}
+
+	/**
+	 * Waits until a production webhook or form URL is registered. n8n 2.41 answers the publish request before the
+	 * webhook is live (it answers 404 "not registered" for up to about a second). A CORS preflight (OPTIONS)
+	 * tells without running the workflow: 204 once registered.
+	 */
+	async waitForWebhook(route: string, timeoutMs = 20_000): Promise<void> {
+		const deadline = Date.now() + timeoutMs;
+		let status = 0;
+		while (Date.now() < deadline) {
+			const res = await this.http(route, { method: 'OPTIONS', headers: { origin: this.url, 'access-control-request-method': 'POST' } }).catch(() => undefined);
+			status = res?.status ?? 0;
+			if (status >= 200 && status < 300) return;
+			await sleep(100);
+		}
+		throw new Error(`${route} was not registered after ${timeoutMs} ms (last OPTIONS answer: ${status})`);
 	}
 
 	/** Publishes (activates) a workflow's current version through the REST API, as the editor's Publish button. */

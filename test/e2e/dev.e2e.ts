@@ -90,7 +90,7 @@ describe('npm run dev', () => {
 		expect(await client.setupOwnerAndLogin(DEV_OWNER)).toBe('existing');
 		const workflows = await client.rest<Array<{ id: string; name: string; active: boolean }>>('GET', '/workflows');
 		const examples = (workflows.body.data ?? []).filter((w) => w.id.startsWith('CekatExample')).sort((a, b) => a.id.localeCompare(b.id));
-		expect(examples.map((w) => [w.id, w.active])).toEqual(exampleIds.map((id) => [id, DEV_PUBLISHED_EXAMPLES.includes(id)]));
+		expect(examples.map((w) => [w.id, w.active])).toEqual(exampleIds.map((id) => [id, DEV_PUBLISHED_EXAMPLES.some((p) => p.id === id)]));
 		expect(await client.testCredential(SANDBOX_CREDENTIAL.id)).toEqual(expect.objectContaining({ status: 'OK' }));
 
 		// the printed curl command works as printed, and the sandbox request shows up in the output
