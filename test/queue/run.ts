@@ -133,7 +133,7 @@ export interface BatchFigures {
 		inFlightLogged: number;
 		exit: string;
 		exitAfterS: number | undefined;
-		/** the logged in-flight executions, plus (SIGKILL) those n8n later failed as stalled jobs */
+		/** the logged in-flight executions, plus those n8n later failed as stalled jobs (taken but not yet logged) */
 		affected: Outcome[];
 	};
 	/** sandbox journal: POST /messages/whatsapp by status (499 = the client gave up / went away) */
@@ -299,7 +299,7 @@ export async function runBatch(cluster: QueueCluster, sandbox: Sandbox, opts: Ba
 		const answerById = new Map(answers.map((a) => [a.id, a]));
 		const statusById = new Map(executions.map((e) => [e.id, e.status]));
 		const affectedIds = new Set(stopInfo.inFlight);
-		if (opts.stop!.signal === 'SIGKILL') for (const [id, message] of errorOf) if (message === STALLED_ERROR) affectedIds.add(id);
+		for (const [id, message] of errorOf) if (message === STALLED_ERROR) affectedIds.add(id);
 		stop = {
 			worker: stopInfo.worker.name,
 			signal: opts.stop!.signal,
