@@ -47,6 +47,8 @@ const CHROMIUM_ARGS = [
 ];
 
 const NEW_LEAD_ID = 'CekatExample0003';
+/** The sandbox's clock: 2026-05-04 10:15 in Jakarta. */
+const SANDBOX_CLOCK = Date.parse('2026-05-04T03:15:00.000Z');
 /** A sample submission of the example's form, pinned on its trigger so Execute workflow runs without the form. */
 const LEAD_SUBMISSION = {
 	Name: 'Dewi Lestari',
@@ -114,7 +116,9 @@ async function main(): Promise<void> {
 		stop: async () => (flag('keep') ? say(`kept ${userFolder}`) : rmSync(userFolder, { recursive: true, force: true })),
 	});
 
-	const sandbox = await startSandbox({ port: 0, host: '127.0.0.1' });
+	// a fixed clock: the records the run creates carry the same timestamps every time, so the pictures only
+	// change when the editor or the node does
+	const sandbox = await startSandbox({ port: 0, host: '127.0.0.1', now: () => SANDBOX_CLOCK });
 	started.push({ what: 'the sandbox', stop: () => sandbox.close() });
 	const sandboxUrl = `http://localhost:${sandbox.port}`;
 
@@ -135,7 +139,15 @@ async function main(): Promise<void> {
 	say(`n8n is up at ${server.url} (${secs(t0)} since start)`);
 
 	const { chromium } = await import('playwright-core');
-	const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+	// Playwright's own signal handlers would exit at once on Ctrl-C, before n8n and the sandbox are stopped.
+	const browser: Browser = await chromium.launch({
+		executablePath: CHROMIUM,
+		headless: true,
+		args: CHROMIUM_ARGS,
+		handleSIGINT: false,
+		handleSIGTERM: false,
+		handleSIGHUP: false,
+	});
 	started.push({ what: 'Chromium', stop: () => browser.close() });
 	const context = await browser.newContext({ viewport: VIEWPORT, locale: 'en-US', timezoneId: 'Asia/Jakarta' });
 	// Only n8n itself: whatever the editor would fetch from the internet is refused at once (it is optional).
@@ -356,6 +368,7 @@ const onSignal = (signal: NodeJS.Signals) => {
 };
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
+process.on('SIGHUP', onSignal);
 
 main()
 	.then(async () => {
@@ -363,6 +376,7 @@ main()
 		say(`done in ${secs(t0)}`);
 	})
 	.catch(async (e: unknown) => {
+		if (interrupts) return; // the signal handler stops everything and exits
 		console.error(`\nnpm run screenshot failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
 		if (currentPage) {
 			const file = path.join(tmpdir(), 'cekat-screenshot-failure.png');
