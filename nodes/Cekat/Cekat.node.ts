@@ -39,7 +39,7 @@ export class Cekat implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Send WhatsApp messages and work with CRM boards, orders, conversations and contacts in Cekat',
+		description: 'WhatsApp messages, CRM boards, orders and conversations in Cekat',
 		defaults: { name: 'Cekat' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

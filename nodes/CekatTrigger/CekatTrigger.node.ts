@@ -42,7 +42,8 @@ export class CekatTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["mode"] === "polling" ? "Polling: " + $parameter["event"] : "Webhook: " + ($parameter["events"] || []).join(", ")}}',
-		description: 'Starts a workflow when something happens in Cekat: a message, an order, a CRM card',
+		// n8n shows one entry for a node and its trigger, with this text: it must fit both.
+		description: 'WhatsApp messages, CRM boards, orders and conversations in Cekat',
 		defaults: { name: 'Cekat Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],

@@ -144,7 +144,7 @@ export async function searchTemplates(this: ILoadOptionsFunctions, filter?: stri
 	const templates = ((body.data ?? []) as IDataObject[]).filter((t) => t.status === 'APPROVED' && matches(filter, t.name, t.wa_template_id));
 	return {
 		results: templates.map((t) => ({
-			name: `${String(t.name)} (${String(t.language)})`,
+			name: `${String(t.name)} · language ${String(t.language)} · ${String(t.category ?? '').toLowerCase()}`,
 			value: String(t.wa_template_id),
 			description: String(t.body ?? ''),
 		})),

@@ -46,7 +46,8 @@ const columnValuesFields = (operations: string[]): INodeProperties[] => [
 		displayName: 'Column Values (JSON)',
 		name: 'valuesJson',
 		type: 'json',
-		default: '',
+		// '{}', not '': the editor marks an empty JSON field as invalid.
+		default: '{}',
 		displayOptions: show(R, operations),
 		description: 'Optional, for dynamic column sets: more values as a JSON object keyed by column name, e.g. {"Stage": "Won", "Deal Value": 1500000}, typically from an expression',
 	},

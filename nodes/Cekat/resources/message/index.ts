@@ -210,7 +210,7 @@ export const messageDescription: INodeProperties[] = [
 			{
 				displayName: 'Variable',
 				name: 'variable',
-				values: [{ displayName: 'Value', name: 'value', type: 'string', default: '' }],
+				values: [{ displayName: 'Value', name: 'value', type: 'string', default: '', description: 'The first variable fills {{1}}, the second {{2}}, and so on' }],
 			},
 		],
 	},
