@@ -59,6 +59,26 @@ async function main(): Promise<number> {
 	let cluster: QueueCluster | undefined;
 	const results: BatchFigures[] = [];
 	const failures: string[] = [];
+	// Ctrl-C: n8n runs in process groups of its own, so the terminal's SIGINT does not reach it; kill it all here.
+	let interrupted: NodeJS.Signals | undefined;
+	const removeRoot = () => !KEEP && rmSync(root, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+	const onSignal = (signal: NodeJS.Signals) => {
+		if (interrupted) return;
+		interrupted = signal;
+		log(`${signal}: stopping n8n, Redis and PostgreSQL`);
+		cluster?.killAll();
+		// the run unwinds and cleans up; if it is stuck somewhere, give up after a few seconds
+		setTimeout(() => {
+			try {
+				cluster?.killAll();
+				removeRoot();
+			} finally {
+				process.exit(130);
+			}
+		}, 5000).unref();
+	};
+	process.once('SIGINT', onSignal);
+	process.once('SIGTERM', onSignal);
 	try {
 		sandbox = await startSandbox({ port: 0, apiKey: API_KEY });
 		const conversationId = openConversation(sandbox);
@@ -123,9 +143,10 @@ async function main(): Promise<number> {
 		await cluster?.stop();
 		await sandbox?.close();
 		log(`stopped n8n, Redis, PostgreSQL and the sandbox (${secs(t1)})`);
-		if (KEEP || failures.length) log(`logs and data kept in ${root}`);
-		else rmSync(root, { recursive: true, force: true });
+		if (KEEP || (failures.length && !interrupted)) log(`logs and data kept in ${root}`);
+		else removeRoot();
 	}
+	if (interrupted) return 130;
 	if (failures.length) {
 		log(`FAILED (${failures.length}):`);
 		for (const f of failures) log(`  ✗ ${f}`);

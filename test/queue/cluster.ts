@@ -178,11 +178,23 @@ export class QueueCluster {
 	readonly workers: WorkerProcess[] = [];
 	readonly encryptionKey = randomBytes(24).toString('hex');
 	private mainChild: ChildProcess | undefined;
+	/** set by killAll(): no process is started afterwards */
+	private aborted = false;
 	private readonly log: (line: string) => void;
 
 	constructor(readonly opts: ClusterOptions) {
 		this.log = opts.log ?? (() => undefined);
+		// n8n runs in process groups of its own (no Ctrl-C from the terminal): never leave it behind
+		process.once('exit', this.killAll);
 	}
+
+	/** SIGKILL to every n8n process group, Redis and PostgreSQL (synchronous: also usable on 'exit'). */
+	readonly killAll = (): void => {
+		this.aborted = true;
+		for (const w of this.workers) if (w) signalGroup(w.child, 'SIGKILL');
+		if (this.mainChild) signalGroup(this.mainChild, 'SIGKILL');
+		for (const service of [this.redis, this.postgres]) if (service?.child.exitCode === null) service.child.kill('SIGKILL');
+	};
 
 	/** Environment shared by the main and the workers (queue mode, Redis, PostgreSQL, one encryption key). */
 	sharedEnv(): NodeJS.ProcessEnv {
@@ -205,7 +217,9 @@ export class QueueCluster {
 		const { root, runtime } = this.opts;
 		let t0 = Date.now();
 		this.redis = await startRedis(path.join(root, 'redis'));
+		this.assertNotAborted();
 		this.postgres = await startPostgres(path.join(root, 'postgres'));
+		this.assertNotAborted();
 		this.log(`Redis on 127.0.0.1:${this.redis.port}, PostgreSQL on 127.0.0.1:${this.postgres.port} (${secs(t0)})`);
 
 		t0 = Date.now();
@@ -234,14 +248,16 @@ export class QueueCluster {
 		this.log(`credentials and workflows imported into PostgreSQL (${secs(t0)})`);
 
 		t0 = Date.now();
+		this.assertNotAborted();
 		this.mainChild = spawnN8n(this.mainN8n, ['start'], 'cekat-main');
 		this.main = new N8nServer(this.mainN8n.url, this.mainChild, path.join(root, 'main.log'));
-		const workersReady = this.workerN8n.map((_, i) => this.startWorker(i));
+		const workersReady = Promise.all(this.workerN8n.map((_, i) => this.startWorker(i)));
+		workersReady.catch(() => undefined); // handled below; the main's failure may come first
 		await this.main.waitReady(120_000);
 		const t1 = Date.now();
 		for (const webhook of this.opts.webhooks) await waitForWebhook(this.mainN8n.url, webhook, 120_000);
 		if (this.opts.webhooks.length) this.log(`webhooks registered ${secs(t1)} after the main said "Editor is now accessible"`);
-		await Promise.all(workersReady);
+		await workersReady;
 		this.log(`main (${this.mainN8n.url}) and ${this.workers.length} workers (concurrency ${this.opts.concurrency}) ready (${secs(t0)})`);
 	}
 
@@ -249,11 +265,16 @@ export class QueueCluster {
 	async startWorker(i: number): Promise<WorkerProcess> {
 		const n8n = this.workerN8n[i];
 		const name = `worker${i + 1}`;
+		this.assertNotAborted();
 		const child = spawnN8n(n8n, ['worker', `--concurrency=${this.opts.concurrency}`], `cekat-${name}`);
 		const worker = new WorkerProcess(name, child, path.join(this.opts.root, `${name}.log`));
 		this.workers[i] = worker;
 		await worker.waitReady();
 		return worker;
+	}
+
+	private assertNotAborted(): void {
+		if (this.aborted) throw new Error('the cluster was stopped');
 	}
 
 	/** Stops everything that is still running (workers and main gracefully, then Redis and PostgreSQL). */
@@ -263,6 +284,7 @@ export class QueueCluster {
 		if (this.mainChild) signalGroup(this.mainChild, 'SIGKILL');
 		await this.redis?.stop().catch(() => undefined);
 		await this.postgres?.stop().catch(() => undefined);
+		process.removeListener('exit', this.killAll);
 	}
 }
 
