@@ -180,7 +180,8 @@ export interface RunResult {
 	error?: Error & { description?: string; httpCode?: string; context?: IDataObject };
 }
 
-const URLS = {
+/** The instance URLs n8n's additional data must hold (valid URLs, or every run fails with Invalid URL). */
+export const URLS = {
 	restApiUrl: 'http://localhost:5678/rest',
 	instanceBaseUrl: 'http://localhost:5678',
 	formBaseUrl: 'http://localhost:5678/form',

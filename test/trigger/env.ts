@@ -29,7 +29,7 @@ import type {
 import { Workflow } from 'n8n-workflow';
 
 import { startSandbox, type JournalEntry, type Sandbox } from '../../sandbox';
-import { loadPackage, runNode, TestCredentialsHelper, type LoadedPackage } from '../engine/harness';
+import { loadPackage, runNode, TestCredentialsHelper, URLS, type LoadedPackage } from '../engine/harness';
 import { API_KEY } from '../key';
 import { findSecret } from '../secrets';
 
@@ -40,21 +40,8 @@ export const WORKFLOW_ID = 'trigger-test-wf';
 export const WEBHOOK_ID = '5c1f4d3e-8a1b-4c2d-9e3f-0a1b2c3d4e5f';
 export const SALES_BOARD_ID = '659734a9-dfad-4ec5-b138-96cfc05e3a08';
 
-export const byId = (value: unknown) => ({ __rl: true, mode: 'id', value });
+export { byId } from '../engine/env';
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-const URLS = {
-	restApiUrl: 'http://localhost:5678/rest',
-	instanceBaseUrl: 'http://localhost:5678',
-	formBaseUrl: 'http://localhost:5678/form',
-	formWaitingBaseUrl: 'http://localhost:5678/form-waiting',
-	formTestBaseUrl: 'http://localhost:5678/form-test',
-	webhookBaseUrl: 'http://localhost:5678/webhook',
-	webhookWaitingBaseUrl: 'http://localhost:5678/webhook-waiting',
-	webhookTestBaseUrl: 'http://localhost:5678/webhook-test',
-	mcpBaseUrl: 'http://localhost:5678/mcp',
-	mcpTestBaseUrl: 'http://localhost:5678/mcp-test',
-};
 
 export function triggerNode(parameters: IDataObject): INode {
 	return {
