@@ -12,6 +12,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { searchBoards, searchInboxes } from '../Cekat/methods/listSearch';
+import { locator } from '../Cekat/shared/descriptions';
 import { cekatApiRequest, type CekatRequestContext } from '../Cekat/shared/transport';
 import { EVENT_OPTIONS, POLL_EVENT_OPTIONS, type PollEvent } from './events';
 import { poll } from './polling';
@@ -98,26 +99,16 @@ export class CekatTrigger implements INodeType {
 			{
 				displayName: 'Inbox',
 				name: 'inboxId',
-				type: 'resourceLocator',
-				default: { mode: 'list', value: '' },
+				...locator('inbox', 'searchInboxes'),
 				description: 'Only events of this inbox (the event’s inbox_id). Events that name no inbox are ignored while an inbox is chosen. Does not apply to CRM events. Leave empty for every inbox.',
 				displayOptions: webhookMode,
-				modes: [
-					{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod: 'searchInboxes', searchable: true } },
-					{ displayName: 'By ID', name: 'id', type: 'string', placeholder: 'e.g. 3f1c2a9e-51b0-4c1e-9d2a-7c0b4e8f1a22' },
-				],
 			},
 			{
 				displayName: 'Board',
 				name: 'boardId',
-				type: 'resourceLocator',
-				default: { mode: 'list', value: '' },
+				...locator('board', 'searchBoards'),
 				description: 'Only CRM events (crm_item.*, crm_value.*) of this board. Leave empty for every board.',
 				displayOptions: webhookMode,
-				modes: [
-					{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod: 'searchBoards', searchable: true } },
-					{ displayName: 'By ID', name: 'id', type: 'string', placeholder: 'e.g. 659734a9-dfad-4ec5-b138-96cfc05e3a08' },
-				],
 			},
 			{
 				displayName: 'Secret',
@@ -157,10 +148,6 @@ export class CekatTrigger implements INodeType {
 				default: { mode: 'list', value: '' },
 				description: 'The board whose new items start the workflow',
 				displayOptions: { show: { mode: ['polling'], event: ['newCrmItem'] } },
-				modes: [
-					{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod: 'searchBoards', searchable: true } },
-					{ displayName: 'By ID', name: 'id', type: 'string', placeholder: 'e.g. 659734a9-dfad-4ec5-b138-96cfc05e3a08' },
-				],
 			},
 		],
 	};

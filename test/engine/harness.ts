@@ -195,14 +195,14 @@ export const URLS = {
 };
 
 function makeAdditionalData(
-	pkg: LoadedPackage,
+	credentialTypes: ICredentialTypes,
 	credentials: { apiKey: string; baseUrl: string },
 	hooks?: ExecutionLifecycleHooks,
 	currentNodeParameters?: INodeParameters,
 ): IWorkflowExecuteAdditionalData {
 	return {
 		...URLS,
-		credentialsHelper: new TestCredentialsHelper(pkg.credentialTypes, { 'cred-1': credentials }),
+		credentialsHelper: new TestCredentialsHelper(credentialTypes, { 'cred-1': credentials }),
 		hooks,
 		currentNodeParameters,
 		currentNodeExecutionIndex: 0,
@@ -247,7 +247,7 @@ export async function callNodeMethod<T = unknown>(
 	const pkg = await loadPackage();
 	const node = cekatNode(parameters);
 	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: pkg.nodeTypes });
-	const context = new LoadOptionsContext(workflow, node, makeAdditionalData(pkg, credentials, undefined, parameters), 'parameters');
+	const context = new LoadOptionsContext(workflow, node, makeAdditionalData(pkg.credentialTypes, credentials, undefined, parameters), 'parameters');
 	const fn = (pkg.nodeType.methods?.[kind] as Record<string, (...a: unknown[]) => Promise<T>> | undefined)?.[method];
 	if (!fn) throw new Error(`no ${kind} method ${method}`);
 	return await fn.call(context, ...args);
@@ -288,7 +288,7 @@ export async function runNode(options: {
 		activeVersionId: null,
 	} as never);
 	const additionalData = makeAdditionalData(
-		{ credentialTypes: options.credentialTypes } as LoadedPackage,
+		options.credentialTypes,
 		options.credentials ?? { apiKey: '', baseUrl: '' },
 		hooks,
 	);

@@ -174,7 +174,33 @@ export function listOnlyResource(spec: {
 	];
 }
 
-/** A picker: "From List" with search, or "By ID". */
+/** A picker's type, default and two modes: "From List" with search, or "By ID". */
+export function locator(noun: string, searchListMethod: string, freeFormId = false): Pick<INodeProperties, 'type' | 'default' | 'modes'> {
+	return {
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: `Select ${/^[aeiou]/.test(noun) ? 'an' : 'a'} ${noun}...`,
+				typeOptions: { searchListMethod, searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: freeFormId ? 'e.g. 1234567890' : 'e.g. 3f1c2a9e-51b0-4c1e-9d2a-7c0b4e8f1a22',
+				// No `validation` regex: n8n checks it before every execution in a vm with a 250 ms limit,
+				// which failed executions on a loaded queue-mode worker. The node checks ids itself
+				// (checkCekatId), naming the field and the item.
+			},
+		],
+	};
+}
+
+/** A required picker of an operation. */
 export function locatorField(spec: {
 	resource: string;
 	operations: string[];
@@ -190,28 +216,9 @@ export function locatorField(spec: {
 	return {
 		displayName: spec.displayName,
 		name: spec.name,
-		type: 'resourceLocator',
-		default: { mode: 'list', value: '' },
+		...locator(spec.noun, spec.searchListMethod, spec.freeFormId),
 		required: true,
 		displayOptions: show(spec.resource, spec.operations, spec.extraShow),
 		description: spec.description,
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: `Select a ${spec.noun}...`,
-				typeOptions: { searchListMethod: spec.searchListMethod, searchable: true },
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: spec.freeFormId ? 'e.g. 1234567890' : 'e.g. 3f1c2a9e-51b0-4c1e-9d2a-7c0b4e8f1a22',
-				// No `validation` regex: n8n checks it before every execution in a vm with a 250 ms limit,
-				// which failed executions on a loaded queue-mode worker. The node checks ids itself
-				// (checkCekatId), naming the field and the item.
-			},
-		],
 	};
 }
