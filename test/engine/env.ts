@@ -1,7 +1,7 @@
 import axios, { type AxiosInstance } from 'axios';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { startSandbox, type JournalEntry, type Sandbox } from '../../sandbox';
+import { startSandbox, type JournalEntry, type Sandbox, type SandboxOptions } from '../../sandbox';
 import { API_KEY } from '../key';
 import { callNodeMethod, runCekat, type RunOptions, type RunResult } from './harness';
 
@@ -25,11 +25,11 @@ export interface Env {
 	requests(): JournalEntry[];
 }
 
-/** One sandbox per test file, a clean journal per test. */
-export function useEnv(): Env {
+/** One sandbox per test file, a clean journal per test; `sandboxOptions` picks e.g. an evidence variant. */
+export function useEnv(sandboxOptions: Omit<SandboxOptions, 'port' | 'apiKey'> = {}): Env {
 	const env = {} as Env;
 	beforeAll(async () => {
-		env.sandbox = await startSandbox({ port: 0, apiKey: API_KEY });
+		env.sandbox = await startSandbox({ ...sandboxOptions, port: 0, apiKey: API_KEY });
 		env.api = axios.create({ baseURL: env.sandbox.url, headers: { api_key: API_KEY }, validateStatus: () => true });
 		env.run = (parameters, options = {}) =>
 			runCekat({

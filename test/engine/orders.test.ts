@@ -106,6 +106,7 @@ describe('Orders through the engine', () => {
 				],
 			},
 			paymentMethod: 'manual',
+			bankAccountNumber: 'BCA 1234567890',
 			buyer: 'phone',
 			phoneNumber: '+62 812-3456-7890',
 			additionalFields: { displayName: 'Siti', shippingFee: 15000, discount: 10000, vat: 0, notes: 'Leave at the door' },
@@ -118,6 +119,7 @@ describe('Orders through the engine', () => {
 				{ product_name: 'Teh Melati', quantity: 1, price: 30000, product_id: 'SKU-TEH' },
 			],
 			payment_method: 'manual',
+			bank_account_number: 'BCA 1234567890',
 			phone_number: '6281234567890',
 			display_name: 'Siti',
 			shipping_fee: 15000,
@@ -140,10 +142,11 @@ describe('Orders through the engine', () => {
 		env.sandbox.clearJournal();
 		const product = { product: [{ productName: 'Sambal', quantity: 3, price: 20000 }] };
 		const byContact = await env.run({ resource: 'order', operation: 'create', products: product, paymentMethod: 'xendit', buyer: 'contact', contactId: contact.id });
-		const byConversation = await env.run({ resource: 'order', operation: 'create', products: product, paymentMethod: 'custom', buyer: 'conversation', conversationId: conversation.id });
+		const byConversation = await env.run({ resource: 'order', operation: 'create', products: product, paymentMethod: 'custom', customInvoiceUrl: 'https://shop.example/inv/9', buyer: 'conversation', conversationId: conversation.id });
 		const [first, second] = env.requests();
 		expect(first.body).toEqual(expect.objectContaining({ contact_id: contact.id, payment_method: 'xendit' }));
-		expect(second.body).toEqual(expect.objectContaining({ conversation_id: conversation.id, payment_method: 'custom' }));
+		expect(first.body).not.toHaveProperty('bank_account_number');
+		expect(second.body).toEqual(expect.objectContaining({ conversation_id: conversation.id, payment_method: 'custom', custom_invoice_url: 'https://shop.example/inv/9' }));
 		expect(byContact.json[0].contact_id).toBe(contact.id);
 		expect(byConversation.json[0].conversation_id).toBe(conversation.id);
 	});
@@ -162,5 +165,37 @@ describe('Orders through the engine', () => {
 		expect(result.json[0]).toEqual(expect.objectContaining({ id: order.id, order_status: 'processing', payment_status: 'paid' }));
 		const stored = await apiData<IDataObject>(env, `/api/orders/${order.id as string}`);
 		expect(stored.order_status).toBe('processing');
+	});
+
+	it('Manual payment without a bank account is refused before any request, naming the field and the item', async () => {
+		const result = await env.run({
+			resource: 'order',
+			operation: 'create',
+			products: { product: [{ productName: 'Sambal', quantity: 1, price: 20000 }] },
+			paymentMethod: 'manual',
+			bankAccountNumber: '  ',
+			buyer: 'phone',
+			phoneNumber: '081234567890',
+		});
+		expect(result.error?.message).toMatch(/Bank Account Number.*required for manual payment.*\[item 0\]/);
+		expect(env.requests()).toEqual([]);
+	});
+
+	it('A catalogue product can be ordered by its Product ID alone (name and price from the catalogue)', async () => {
+		const [product] = (await env.api.get('/__sandbox/data/products')).data as IDataObject[];
+		env.sandbox.clearJournal();
+		const result = await env.run({
+			resource: 'order',
+			operation: 'create',
+			products: { product: [{ productName: '', quantity: 2, price: 0, productId: product.id }] },
+			paymentMethod: 'xendit',
+			buyer: 'phone',
+			phoneNumber: '081234567890',
+		});
+		expect(result.error).toBeUndefined();
+		expect(onlyRequest(env, 'POST', '/api/orders').body).toEqual(
+			expect.objectContaining({ orders_products: [{ product_id: product.id, quantity: 2 }] }),
+		);
+		expect(result.json[0].subtotal).toBe(2 * (product.price as number));
 	});
 });

@@ -8,6 +8,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { isObject } from '../../shared/cekatShapes';
 import { PAGE_SIZE } from './constants';
 import { guardedRequest } from './errors';
 
@@ -18,10 +19,6 @@ import { guardedRequest } from './errors';
  * - `whole`: `data[]`, the whole list in one answer (CRM, legacy routes)
  */
 export type ListFamily = 'page' | 'orders' | 'whole';
-
-function isObject(value: unknown): value is IDataObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 export function recordsOf(ctx: IExecuteSingleFunctions, body: unknown, family: ListFamily): IDataObject[] {
 	const data = isObject(body) ? body.data : undefined;
@@ -48,18 +45,41 @@ function wantedCount(ctx: IExecuteSingleFunctions): number {
 
 type NextPage = { qs: IDataObject } | undefined;
 
-/** Decides the next request from the answer's own paging data, else from a short page. */
+/**
+ * Page totals, wherever Cekat puts them: `metadata.pagination { current_page, total_page, total_items }`
+ * (the seeds) or `{ total_data, total_page, current_page }` (docsboptr, docs/cekat-api.md "Page metadata",
+ * which does not show where that object sits: under `metadata.pagination`, `metadata` or the body).
+ */
+export function pageTotals(body: IDataObject): { current?: number; totalPages: number } | undefined {
+	const metadata = isObject(body.metadata) ? body.metadata : undefined;
+	for (const holder of [metadata?.pagination, metadata, body.pagination, body]) {
+		if (!isObject(holder) || holder.total_page === undefined || holder.total_page === null) continue;
+		const totalPages = Number(holder.total_page);
+		if (!Number.isFinite(totalPages)) continue;
+		const current = holder.current_page === undefined ? undefined : Number(holder.current_page);
+		return { current: Number.isFinite(current) ? current : undefined, totalPages };
+	}
+	return undefined;
+}
+
+/**
+ * Decides the next request from the answer's own paging data, else from a short page. The
+ * conversation list (v2) pages by cursor and ends with both `next_cursor` values null
+ * (docs/cekat-api.md, Conversations); v1 answered page totals instead.
+ */
 function nextPage(body: IDataObject, page: number, got: number, pageSize: number): NextPage {
 	const metadata = isObject(body.metadata) ? body.metadata : undefined;
 	const cursor = metadata?.next_cursor;
 	if (isObject(cursor) && cursor.cursor_id !== undefined && cursor.cursor_id !== null) {
-		return { qs: { cursor_id: cursor.cursor_id, cursor_ts: cursor.cursor_ts } };
+		const qs: IDataObject = { cursor_id: cursor.cursor_id };
+		if (cursor.cursor_ts !== undefined && cursor.cursor_ts !== null) qs.cursor_ts = cursor.cursor_ts;
+		return { qs };
 	}
 	if (metadata && 'next_cursor' in metadata) return undefined;
-	const pagination = isObject(metadata?.pagination) ? (metadata!.pagination as IDataObject) : undefined;
-	if (pagination && pagination.total_page !== undefined) {
-		const current = Number(pagination.current_page ?? page);
-		return current < Number(pagination.total_page) && got > 0 ? { qs: { page: page + 1 } } : undefined;
+	const totals = pageTotals(body);
+	if (totals) {
+		const current = totals.current ?? page;
+		return current < totals.totalPages && got > 0 ? { qs: { page: page + 1 } } : undefined;
 	}
 	return got >= pageSize ? { qs: { page: page + 1 } } : undefined;
 }

@@ -22,16 +22,24 @@ export async function buildOrder(
 	body.orders_products = lines.map((line, index) => {
 		const label = `Products #${index + 1}`;
 		const name = asText(this, `${label} Product Name`, line.productName);
-		if (!name) throw fieldError(this, `${label} Product Name`, 'is required');
-		const product: IDataObject = {
-			product_name: name,
-			quantity: wholeNumber(this, `${label} Quantity`, line.quantity, 1),
-			price: wholeNumber(this, `${label} Price`, line.price, 0),
-		};
 		const productId = asText(this, `${label} Product ID`, line.productId);
+		// A catalogue product is named by its id alone (Cekat's Postman example sends product_id + quantity);
+		// a line outside the catalogue needs a name and a price.
+		if (!name && !productId) throw fieldError(this, `${label} Product Name`, 'is required (or give the Product ID of a catalogue product)');
+		const product: IDataObject = {};
 		if (productId) product.product_id = productId;
+		if (name) product.product_name = name;
+		product.quantity = wholeNumber(this, `${label} Quantity`, line.quantity, 1);
+		const price = wholeNumber(this, `${label} Price`, line.price ?? 0, 0);
+		if (!productId || price > 0) product.price = price;
 		return product;
 	});
+
+	if (this.getNodeParameter('paymentMethod', '') === 'manual') {
+		const account = asText(this, 'Bank Account Number', this.getNodeParameter('bankAccountNumber', ''));
+		if (!account) throw fieldError(this, 'Bank Account Number', 'is required for manual payment');
+		body.bank_account_number = account;
+	}
 
 	const buyer = this.getNodeParameter('buyer', 'phone') as string;
 	const buyerFields: Record<string, [string, string]> = {
