@@ -19,6 +19,8 @@ import type { Store } from './store';
 import type { SandboxSizes } from './types';
 import { registerBulkRoutes } from './bulk';
 import { registerWebhookControlRoutes, type WebhookEmitter } from './webhooks';
+import { type RateLimiter, validateRateLimit } from './ratelimit';
+import { type SandboxVariant, validateVariant, VariantError } from './variant';
 
 export interface AppContext {
 	store: Store;
@@ -29,6 +31,26 @@ export interface AppContext {
 	reset(opts?: { seed?: number; sizes?: Partial<SandboxSizes> }): void;
 	/** Webhook emission (see webhooks.ts); optional so the app also builds without it. */
 	webhooks?: WebhookEmitter;
+	/** The live variant object: routes read it on every request, POST /__sandbox/variant changes it in place. */
+	variant: SandboxVariant;
+	rateLimiter: RateLimiter;
+}
+
+/** 'api': the api.cekat.ai host (every route). 'server': the server.cekat.ai host of the split variant. */
+export type HostRole = 'api' | 'server';
+
+/**
+ * OFF sends CRM, orders, contacts and PUT /api/conversations/{id} to server.cekat.ai (docs/cekat-api.md,
+ * "Hosts"); in the split variant the second host serves only those (and the /__sandbox controls).
+ */
+export function servedByServerHost(method: string, route: string): boolean {
+	return (
+		route.startsWith('/api/crm/') ||
+		route === '/api/orders' ||
+		route.startsWith('/api/orders/') ||
+		route === '/api/contacts' ||
+		(method === 'PUT' && route === '/api/conversations/:id')
+	);
 }
 
 /** Per-request bookkeeping, kept outside the request object (no Fastify type augmentation needed). */
@@ -52,7 +74,8 @@ function pathOf(url: string): string {
 	return i < 0 ? url : url.slice(0, i);
 }
 
-export function buildApp(ctx: AppContext, opts: { logger?: boolean } = {}): FastifyInstance {
+export function buildApp(ctx: AppContext, opts: { logger?: boolean; role?: HostRole } = {}): FastifyInstance {
+	const role: HostRole = opts.role ?? 'api';
 	const states = new WeakMap<FastifyRequest, RequestState>();
 
 	const app = Fastify({
@@ -99,10 +122,13 @@ export function buildApp(ctx: AppContext, opts: { logger?: boolean } = {}): Fast
 		const rawKey = req.headers['api_key'];
 		const apiKeyHeader = Array.isArray(rawKey) ? rawKey[0] : rawKey;
 		const authz = req.headers.authorization;
+		// INV: `Authorization: api_key <key>` or `Authorization: Bearer <key>`; seeds: header `api_key: <key>`.
 		const bearer = typeof authz === 'string' && /^bearer\s/i.test(authz) ? authz.slice(7).trim() : undefined;
-		const hasKey = apiKeyHeader !== undefined;
+		const authzKey = typeof authz === 'string' && /^api_key\s/i.test(authz) ? authz.slice(8).trim() : undefined;
+		const hasKey = apiKeyHeader !== undefined || authzKey !== undefined;
 		const hasBearer = bearer !== undefined;
-		const keyMatched = (hasKey && apiKeyHeader === ctx.apiKey) || (hasBearer && bearer === ctx.apiKey);
+		const keyMatched =
+			(apiKeyHeader !== undefined && apiKeyHeader === ctx.apiKey) || (authzKey !== undefined && authzKey === ctx.apiKey) || (hasBearer && bearer === ctx.apiKey);
 		states.set(req, {
 			start: performance.now(),
 			auth: hasKey && hasBearer ? 'both' : hasKey ? 'api_key' : hasBearer ? 'bearer' : 'none',
@@ -110,6 +136,19 @@ export function buildApp(ctx: AppContext, opts: { logger?: boolean } = {}): Fast
 			bodyIsJson: false,
 			journaled: false,
 		});
+		// Every API answer carries the rate-limit headers; past the limit the request is not carried out.
+		const rl = ctx.rateLimiter.take();
+		void reply.headers(rl.headers);
+		if (!rl.allowed) {
+			void reply.code(429).send({ message: 'Too many requests, please try again later.' });
+			return;
+		}
+		// Split hosts: routes the server host does not serve answer 404 there, as an unknown route would.
+		if (role === 'server' && req.routeOptions.url !== undefined && !servedByServerHost(req.method, req.routeOptions.url)) {
+			const path = pathOf(url);
+			void reply.code(404).send(errorBody(familyOf(path), new ApiError(404, `Route ${req.method} ${path} not found`)));
+			return;
+		}
 		// Unknown routes answer 404 whatever the key (the not-found handler); known routes need the key.
 		if (!keyMatched && req.routeOptions.url !== undefined) {
 			void reply.code(401).send(UNAUTHORIZED_BODY);
@@ -193,6 +232,7 @@ export function buildApp(ctx: AppContext, opts: { logger?: boolean } = {}): Fast
 		if (ct !== undefined) entry.contentType = ct;
 		if (responseContentType !== undefined) entry.responseContentType = responseContentType;
 		if (st.faultId !== undefined) entry.faultId = st.faultId;
+		if (ctx.variant.hosts === 'split') entry.host = role;
 		ctx.journal.push(entry);
 	};
 
@@ -244,7 +284,7 @@ export function buildApp(ctx: AppContext, opts: { logger?: boolean } = {}): Fast
 	});
 
 	// --- routes ----------------------------------------------------------------------------------------------
-	const deps = { store: ctx.store, webhooks: ctx.webhooks };
+	const deps = { store: ctx.store, webhooks: ctx.webhooks, variant: ctx.variant };
 	registerCrmRoutes(app, deps);
 	registerOrderRoutes(app, deps);
 	registerConversationRoutes(app, deps);
@@ -253,6 +293,35 @@ export function buildApp(ctx: AppContext, opts: { logger?: boolean } = {}): Fast
 	registerControlRoutes(app, { store: ctx.store, journal: ctx.journal, faults: ctx.faults, reset: ctx.reset });
 	if (ctx.webhooks) registerWebhookControlRoutes(app, ctx.webhooks);
 	registerBulkRoutes(app, ctx.store, ctx.webhooks);
+	registerVariantRoutes(app, ctx);
 
 	return app;
+}
+
+/** POST /__sandbox/variant { …partial } switches answer shapes at run time; GET answers the current one. Same for the rate limit. */
+function registerVariantRoutes(app: FastifyInstance, ctx: AppContext): void {
+	app.get('/__sandbox/variant', async () => ({ variant: ctx.variant }));
+	app.post('/__sandbox/variant', async (req) => {
+		let change: Partial<SandboxVariant>;
+		try {
+			change = validateVariant(req.body ?? {});
+		} catch (e) {
+			if (e instanceof VariantError) throw new ApiError(400, e.message, [{ field: 'variant', message: e.message }]);
+			throw e;
+		}
+		if (change.hosts !== undefined && change.hosts !== ctx.variant.hosts) {
+			throw new ApiError(400, "variant 'hosts' is chosen at start (startSandbox({ variant: { hosts } }) or CEKAT_SANDBOX_VARIANT)", [{ field: 'hosts', message: 'start-time only' }]);
+		}
+		Object.assign(ctx.variant, change);
+		return { variant: ctx.variant };
+	});
+	app.get('/__sandbox/rate-limit', async () => ctx.rateLimiter.state());
+	app.post('/__sandbox/rate-limit', async (req) => {
+		try {
+			ctx.rateLimiter.configure(validateRateLimit(req.body ?? {}));
+		} catch (e) {
+			throw new ApiError(400, (e as Error).message, [{ field: 'rate-limit', message: (e as Error).message }]);
+		}
+		return ctx.rateLimiter.state();
+	});
 }

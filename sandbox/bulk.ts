@@ -92,7 +92,9 @@ export function seedMore(store: Store, req: SeedMoreRequest, webhooks?: WebhookE
 			for (const col of board.crm_columns) {
 				const label = (col.settings.labels ?? []).find((l) => l.id !== 'default' && l.name !== '');
 				if (!col.is_required) values[col.name] = null;
-				else if (col.type === 'select') values[col.name] = label?.name ?? null;
+				else if (col.type === 'select') values[col.name] = label?.id ?? null;
+				else if (col.type === 'dropdown') values[col.name] = label ? [label.id] : [];
+				else if (col.type === 'timeline') values[col.name] = { from: store.nowIso().slice(0, 10), to: store.nowIso().slice(0, 10) };
 				else if (col.type === 'number') values[col.name] = i + 1;
 				else if (col.type === 'date') values[col.name] = store.nowIso().slice(0, 10);
 				else if (col.type === 'agents') values[col.name] = [];
@@ -131,6 +133,7 @@ function buildOrder(store: Store, contact: Contact, productId: string, productNa
 		order_status: 'pending',
 		payment_status: 'pending',
 		payment_method: 'manual',
+		bank_account_number: 'BCA 1234567890',
 		subtotal: total,
 		discount: 0,
 		shipping_fee: 0,

@@ -1,7 +1,7 @@
 /**
  * Cekat sandbox: a local stand-in for the Cekat Open API, for the node's tests and for manual runs.
  *
- *   const sb = await startSandbox({ port: 0 });
+ *   const sb = await startSandbox({ port: 0, variant: { paymentStatusCase: 'upper' } });
  *   await axios.get(`${sb.url}/api/inboxes?limit=1`, { headers: { api_key: sb.apiKey } });
  *   sb.journal(); sb.addFault({ path: '/api/orders', status: 429, retryAfter: 2 }); await sb.close();
  */
@@ -13,6 +13,8 @@ import { Journal, type JournalEntry } from './journal';
 import { Store } from './store';
 import type { SandboxSizes } from './types';
 import { WebhookEmitter, type WebhookTarget } from './webhooks';
+import { RateLimiter, type RateLimitOptions } from './ratelimit';
+import { parseVariant, resolveVariant, type SandboxVariant } from './variant';
 
 export type { JournalEntry } from './journal';
 export type { Fault, FaultKind, FaultSpec } from './controls';
@@ -24,6 +26,11 @@ export { placeholderCount } from './routes/messages';
 export { WEBHOOK_EVENTS, WebhookEmitter, WebhookConfigError } from './webhooks';
 export type { Delivery, EmitOptions, WebhookEvent, WebhookPayload, WebhookTarget } from './webhooks';
 export { seedMore } from './bulk';
+export { DEFAULT_VARIANT, parseVariant, validateVariant, VariantError } from './variant';
+export type { SandboxVariant } from './variant';
+export { DEFAULT_RATE_LIMIT, RateLimiter } from './ratelimit';
+export type { RateLimitOptions } from './ratelimit';
+export * as wire from './wire';
 export type { SeedMoreRequest, SeedMoreResult } from './bulk';
 
 export const DEFAULT_API_KEY = 'sandbox-api-key';
@@ -51,17 +58,35 @@ export interface SandboxOptions {
 	webhookSecret?: string;
 	/** Event names to send; default all. */
 	webhookEvents?: string[];
+	/**
+	 * Answer shapes where sources conflict (sandbox/variant.ts); default DEFAULT_VARIANT. The environment variable
+	 * CEKAT_SANDBOX_VARIANT (e.g. 'orderUpdatedAt,paymentStatusCase=upper') applies first, this option over it.
+	 * reset() returns to the variant chosen here.
+	 */
+	variant?: Partial<SandboxVariant>;
+	/** x-ratelimit-* counter; default 100,000 requests per 60 s. */
+	rateLimit?: RateLimitOptions;
+	/** Port of the second ("server.cekat.ai") host in the split variant; 0 = a free port (default). */
+	serverPort?: number;
 }
 
 export interface Sandbox {
+	/** The api.cekat.ai stand-in. */
 	url: string;
 	port: number;
+	/** The server.cekat.ai stand-in: a second port in the split-hosts variant, else the same as url. */
+	serverUrl: string;
+	/** The live variant (change it with setVariant or POST /__sandbox/variant). */
+	variant: SandboxVariant;
+	/** Switches answer shapes at run time ('hosts' is start-time only); answers the whole variant. */
+	setVariant(change: Partial<SandboxVariant>): SandboxVariant;
+	rateLimiter: RateLimiter;
 	apiKey: string;
 	app: FastifyInstance;
 	store: Store;
 	/** Webhook emission: target, hand-made events, the delivery log (`webhooks.deliveries()`, `await webhooks.settle()`). */
 	webhooks: WebhookEmitter;
-	/** Back to the seeded state (seed/sizes default to the start options); clears journal and faults. */
+	/** Back to the seeded state (seed/sizes default to the start options); clears journal, faults, the rate-limit window; restores the start variant. */
 	reset(opts?: { seed?: number; sizes?: Partial<SandboxSizes> }): void;
 	journal(): JournalEntry[];
 	clearJournal(): void;
@@ -86,21 +111,44 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
 		? { url: opts.webhookUrl, ...(opts.webhookSecret ? { secret: opts.webhookSecret } : {}), ...(opts.webhookEvents ? { events: opts.webhookEvents } : {}) }
 		: undefined;
 	const webhooks = new WebhookEmitter(store, webhookTarget);
+	const startVariant = resolveVariant(parseVariant(process.env.CEKAT_SANDBOX_VARIANT), opts.variant);
+	const variant: SandboxVariant = { ...startVariant };
+	const rateLimiter = new RateLimiter(now, opts.rateLimit);
 	const reset = (r: { seed?: number; sizes?: Partial<SandboxSizes> } = {}) => {
 		store.load(r.seed ?? baseSeed, { ...baseSizes, ...(r.sizes ?? {}) });
 		journal.clear();
 		faults.clear();
 		webhooks.reset();
+		rateLimiter.reset();
+		Object.assign(variant, startVariant);
 	};
 
-	const app = buildApp({ store, journal, faults, apiKey, now, reset, webhooks }, { logger: opts.logger });
+	const ctx = { store, journal, faults, apiKey, now, reset, webhooks, variant, rateLimiter };
+	const app = buildApp(ctx, { logger: opts.logger, role: 'api' });
 	await app.listen({ port: opts.port ?? 0, host });
 	const port = (app.server.address() as AddressInfo).port;
-	const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+	const hostPart = host.includes(':') ? `[${host}]` : host;
+	const url = `http://${hostPart}:${port}`;
+	// Split hosts: a second app on its own port, same store, journal, faults and counters.
+	let serverApp: FastifyInstance | undefined;
+	let serverUrl = url;
+	if (variant.hosts === 'split') {
+		serverApp = buildApp(ctx, { logger: opts.logger, role: 'server' });
+		await serverApp.listen({ port: opts.serverPort ?? 0, host });
+		serverUrl = `http://${hostPart}:${(serverApp.server.address() as AddressInfo).port}`;
+	}
 
 	return {
 		url,
 		port,
+		serverUrl,
+		variant,
+		setVariant: (change) => {
+			const next = resolveVariant(variant, change);
+			if (next.hosts !== variant.hosts) throw new Error("variant 'hosts' is chosen at start");
+			return Object.assign(variant, next);
+		},
+		rateLimiter,
 		apiKey,
 		app,
 		store,
@@ -113,6 +161,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
 		clearFaults: () => faults.clear(),
 		close: async () => {
 			await app.close();
+			if (serverApp) await serverApp.close();
 			// deliveries in flight end within their timeout; none outlives the sandbox
 			await webhooks.settle();
 		},

@@ -28,6 +28,8 @@ export interface JournalEntry {
 	/** Id of the injected fault that answered this request, if any. */
 	faultId?: string;
 	durationMs?: number;
+	/** Split-hosts variant only: which host answered ('api' = api.cekat.ai, 'server' = server.cekat.ai). */
+	host?: 'api' | 'server';
 }
 
 export const REDACTED = '[REDACTED]';

@@ -3,7 +3,9 @@
  *   PORT (3000), HOST (127.0.0.1), CEKAT_SANDBOX_API_KEY (sandbox-api-key), CEKAT_SANDBOX_SEED (42),
  *   CEKAT_SANDBOX_<SIZE> for any size, e.g. CEKAT_SANDBOX_ORDERS=100000, CEKAT_SANDBOX_ITEMS_PER_BOARD=500,
  *   CEKAT_SANDBOX_JOURNAL_LIMIT (50000), CEKAT_SANDBOX_LOG=1 for request logs,
- *   CEKAT_SANDBOX_WEBHOOK_URL (+ CEKAT_SANDBOX_WEBHOOK_SECRET) to send webhook events to a loopback URL.
+ *   CEKAT_SANDBOX_WEBHOOK_URL (+ CEKAT_SANDBOX_WEBHOOK_SECRET) to send webhook events to a loopback URL,
+ *   CEKAT_SANDBOX_VARIANT (e.g. 'orderUpdatedAt,paymentStatusCase=upper,pageMetadata=total_data,conversations=v1,hosts=split'),
+ *   SERVER_PORT (0 = free) for the second host of hosts=split, CEKAT_SANDBOX_RATE_LIMIT (requests per minute, 100000).
  */
 import { DEFAULT_API_KEY, DEFAULT_SEED, startSandbox } from './index';
 import { DEFAULT_SIZES, type SandboxSizes } from './types';
@@ -38,9 +40,13 @@ async function main(): Promise<void> {
 		logger: process.env.CEKAT_SANDBOX_LOG === '1',
 		webhookUrl: process.env.CEKAT_SANDBOX_WEBHOOK_URL || undefined,
 		webhookSecret: process.env.CEKAT_SANDBOX_WEBHOOK_SECRET || undefined,
+		serverPort: intFromEnv('SERVER_PORT', 0),
+		rateLimit: { limit: intFromEnv('CEKAT_SANDBOX_RATE_LIMIT', 100_000) },
 	});
 	const counts = sb.store.counts();
 	console.log(`Cekat sandbox listening on ${sb.url}`);
+	if (sb.serverUrl !== sb.url) console.log(`server.cekat.ai stand-in (split hosts) on ${sb.serverUrl}`);
+	console.log(`Variant: ${JSON.stringify(sb.variant)}`);
 	console.log(`API key (header api_key): ${sb.apiKey}`);
 	console.log(`Seed ${sb.store.seed}; generated in ${Date.now() - t0} ms: ${Object.entries(counts).map(([k, v]) => `${k}=${v}`).join(' ')}`);
 	if (sb.webhooks.target) console.log(`Webhook events go to ${sb.webhooks.target.url}`);

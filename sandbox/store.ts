@@ -3,7 +3,7 @@
  * Routes validate first and only then call the mutating helpers, so a rejected request changes nothing.
  * Sorted views are computed lazily and cached until the collection changes (keeps the GET hot path light).
  */
-import { generateData, iso } from './data/seed';
+import { generateData, iso, ORDER_NUMBER_BASE } from './data/seed';
 import { Rng } from './prng';
 import {
 	type Agent,
@@ -82,6 +82,21 @@ export class Collection<T extends { id: string }> {
 export function compareNewestFirst(a: { id: string; created_at: string }, b: { id: string; created_at: string }): number {
 	if (a.created_at !== b.created_at) return a.created_at < b.created_at ? 1 : -1;
 	return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
+}
+
+/** Last activity of a conversation: its last message, else its creation (the v2 list order and cursor). */
+export function activityOf(c: Conversation): string {
+	return c.last_message?.created_at ?? c.created_at;
+}
+
+/** Most recent activity first, then id desc: one fixed order even for equal timestamps. */
+export function compareActivity(a: { id: string; at: string }, b: { id: string; at: string }): number {
+	if (a.at !== b.at) return a.at < b.at ? 1 : -1;
+	return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
+}
+
+export function byActivity(c: Collection<Conversation>): readonly Conversation[] {
+	return c.memo('by-activity', (items) => items.slice().sort((a, b) => compareActivity({ id: a.id, at: activityOf(a) }, { id: b.id, at: activityOf(b) })));
 }
 
 export function newestFirst<T extends { id: string; created_at: string }>(c: Collection<T>): readonly T[] {
@@ -333,6 +348,9 @@ export class Store {
 			handled_by_id: null,
 			handled_by_name: null,
 			last_message: null,
+			collaborators: [],
+			resolved_by_id: null,
+			resolved_by_name: null,
 			created_at: this.nowIso(),
 			resolved_at: null,
 			platform_type: inbox.type,
@@ -361,7 +379,7 @@ export class Store {
 		};
 		this.messages.add(msg);
 		this.indexMessage(msg);
-		conv.last_message = { message: msg.message, created_at: msg.created_at };
+		conv.last_message = { message: msg.message, created_at: msg.created_at, sent_by_type: msg.sent_by_type };
 		this.conversations.changed();
 		this.revision++;
 		return msg;
@@ -380,8 +398,9 @@ export class Store {
 		this.revision++;
 	}
 
-	nextOrderNumber(): string {
-		return `ORD-${String(this.orderSeq + 1).padStart(6, '0')}`;
+	/** Integer order numbers (docs/cekat-api.md "Orders"); seeded orders are 1001, 1002, … */
+	nextOrderNumber(): number {
+		return ORDER_NUMBER_BASE + this.orderSeq + 1;
 	}
 
 	addOrder(order: Order): void {

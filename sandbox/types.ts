@@ -88,7 +88,8 @@ export interface Label {
 	color: string;
 }
 
-export type StageStatus = 'open' | 'pending' | 'resolved';
+/** INV, PM and OFF agree on these four. */
+export type StageStatus = 'open' | 'pending' | 'assigned' | 'resolved';
 
 export interface Conversation {
 	id: string;
@@ -102,7 +103,11 @@ export interface Conversation {
 	pipeline: Ref | null;
 	handled_by_id: string | null;
 	handled_by_name: string | null;
-	last_message: { message: string; created_at: string } | null;
+	last_message: { message: string; created_at: string; sent_by_type?: SentByType } | null;
+	/** PM's saved conversation detail: [{ id, name }] of agents collaborating besides the handler. */
+	collaborators: Ref[];
+	resolved_by_id: string | null;
+	resolved_by_name: string | null;
 	created_at: string;
 	resolved_at: string | null;
 	platform_type: string;
@@ -213,10 +218,13 @@ export interface OrderLine {
 
 export interface Order {
 	id: string;
-	order_number: string;
+	/** An integer (OFF prints `Order #${order_number}`; 2292 in a real answer). Seeds count from 1001. */
+	order_number: number;
 	order_status: OrderStatus;
 	payment_status: PaymentStatus;
 	payment_method: PaymentMethod;
+	/** Required for manual payment (OFF, PM); null otherwise. */
+	bank_account_number: string | null;
 	subtotal: number;
 	discount: number;
 	shipping_fee: number;
@@ -236,13 +244,21 @@ export interface Order {
 	updated_at: string;
 }
 
-export type CrmColumnType = 'text' | 'number' | 'date' | 'select' | 'agents';
+export type CrmColumnType = 'text' | 'number' | 'date' | 'select' | 'dropdown' | 'agents' | 'timeline';
+
+/** A select/dropdown option. Ids are short strings "0", "1", … plus a "default" label with an empty name (PM, OFF). */
+export interface CrmLabel {
+	id: string;
+	name: string;
+	color: string;
+}
 
 export interface CrmColumn {
 	id: string;
 	name: string;
 	type: CrmColumnType;
-	settings: { labels?: Array<{ id: string; name: string }> } & Record<string, unknown>;
+	/** Stored labels carry no `count`: it is computed when served (the number of items using the label). */
+	settings: { labels?: CrmLabel[] } & Record<string, unknown>;
 	is_required: boolean;
 	read_only: boolean;
 	is_visible: boolean;
@@ -264,8 +280,13 @@ export interface CrmBoard {
 	crm_groups: CrmGroup[];
 }
 
-export type CrmValue = string | number | string[] | null;
+/** select: a label id ("0"); dropdown: label ids (["0","1"]); agents: agent ids; timeline: { from, to } (YYYY-MM-DD). */
+export type CrmValue = string | number | string[] | { from: string; to: string } | null;
 
+/**
+ * INTERNAL form of an item (webhooks.ts and tests read it). On the wire items are flat:
+ * { item_id, item_name, group_id, group_name, "<Column name>": value, … } (sandbox/wire.ts).
+ */
 export interface CrmItem {
 	id: string;
 	board_id: string;

@@ -64,6 +64,9 @@ export const iso = (ms: number): string => new DateCtor(ms).toISOString();
 /** Calendar date (YYYY-MM-DD) in Jakarta time. */
 export const jakartaDate = (ms: number): string => new Date(ms + JAKARTA_OFFSET).toISOString().slice(0, 10);
 
+/** Seeded orders are numbered ORDER_NUMBER_BASE + 1, + 2, … (integers, docs/cekat-api.md "Orders"). */
+export const ORDER_NUMBER_BASE = 1000;
+
 const fill = (tpl: string, vars: Record<string, string>): string => tpl.replace(/\{(\w+)\}/g, (m, k: string) => vars[k] ?? m);
 const pad = (n: number, w: number): string => String(n).padStart(w, '0');
 
@@ -83,7 +86,8 @@ export function generateData(seed: number, sizes: SandboxSizes, now: number): St
 			id: rIn.uuid(),
 			name: round === 0 ? base : `${base} ${round + 1}`,
 			type,
-			status: rIn.bool(0.9) ? 'connected' : 'disconnected',
+			// PM's inbox rows say "active"; the other value is a guess.
+			status: rIn.bool(0.9) ? 'active' : 'inactive',
 			phone_number: type === 'whatsapp' ? `62811${rIn.digits(7)}` : null,
 			ai_agent_id: i % 4 !== 2 ? aiAgents[i % aiAgents.length].id : null,
 			created_at: iso(now - rIn.int(300, 400) * DAY - rIn.int(0, DAY)),
@@ -155,6 +159,8 @@ export function generateData(seed: number, sizes: SandboxSizes, now: number): St
 
 	// --- conversations + messages + assignment history ---------------------------------------------------
 	const rCv = r('conversations');
+	// Fields added after the first edition draw from their own stream, so existing ids and content stay put.
+	const rCx = r('conversations-extra');
 	const rMs = r('messages');
 	const conversations: Conversation[] = [];
 	const messages: Message[] = [];
@@ -177,9 +183,12 @@ export function generateData(seed: number, sizes: SandboxSizes, now: number): St
 
 		const handler = agents.length && rCv.bool(0.75) ? rCv.pick(agents) : null;
 		const aiAgentId = inbox.ai_agent_id && rCv.bool(0.6) ? inbox.ai_agent_id : null;
-		const stage: StageStatus = inside
+		let stage: StageStatus = inside
 			? rCv.weighted([['open', 7], ['pending', 3]] as const)
 			: rCv.weighted([['resolved', 6], ['open', 2.5], ['pending', 1.5]] as const);
+		// "assigned" (INV, PM): an open conversation an agent has taken.
+		if (stage === 'open' && handler && rCx.bool(0.6)) stage = 'assigned';
+		const collaborators = handler && agents.length > 1 && rCx.bool(0.2) ? [rCx.pick(agents.filter((a) => a.id !== handler.id))] : [];
 		const labelCount = rCv.weighted([[0, 5], [1, 3.5], [2, 1.5]] as const);
 		const conv: Conversation = {
 			id: rCv.uuid(),
@@ -194,6 +203,9 @@ export function generateData(seed: number, sizes: SandboxSizes, now: number): St
 			handled_by_id: handler ? handler.id : null,
 			handled_by_name: handler ? handler.name : null,
 			last_message: null,
+			collaborators: collaborators.map((a) => ({ id: a.id, name: a.name })),
+			resolved_by_id: stage === 'resolved' && handler ? handler.id : null,
+			resolved_by_name: stage === 'resolved' && handler ? handler.name : null,
 			created_at: iso(createdAt),
 			resolved_at: stage === 'resolved' ? iso(Math.min(now - 1000, endTime + rCv.int(5, 120) * MIN)) : null,
 			platform_type: inbox.type,
@@ -261,7 +273,7 @@ export function generateData(seed: number, sizes: SandboxSizes, now: number): St
 		}
 		if (n > 0) {
 			const last = messages[messages.length - 1];
-			conv.last_message = { message: last.message, created_at: last.created_at };
+			conv.last_message = { message: last.message, created_at: last.created_at, sent_by_type: last.sent_by_type };
 		}
 
 		// History rows; the last "assigned" row of a handled conversation names its current handler.
@@ -373,10 +385,10 @@ export function generateData(seed: number, sizes: SandboxSizes, now: number): St
 	}
 
 	// --- orders ----------------------------------------------------------------------------------------------
-	const orders = generateOrders(r('orders'), sizes.orders, now, contacts, products, convsOfContact);
+	const orders = generateOrders(r('orders'), r('orders-extra'), sizes.orders, now, contacts, products, convsOfContact);
 
 	// --- CRM ----------------------------------------------------------------------------------------------
-	const { boards, crmItems } = generateCrm(r('crm'), sizes, now, agents, contacts, convsOfContact);
+	const { boards, crmItems } = generateCrm(r('crm'), r('crm-extra'), sizes, now, agents, contacts, convsOfContact);
 
 	return {
 		inboxes,
@@ -398,8 +410,11 @@ export function generateData(seed: number, sizes: SandboxSizes, now: number): St
 	};
 }
 
+const BANK_ACCOUNTS = ['BCA 1234567890', 'Mandiri 1370012345678', 'BNI 0987654321'];
+
 function generateOrders(
 	rng: Rng,
+	rngExtra: Rng,
 	count: number,
 	now: number,
 	contacts: Contact[],
@@ -448,7 +463,7 @@ function generateOrders(
 		else if (orderStatus === 'cancelled') payment = rng.bool(0.7) ? 'expired' : 'pending';
 		else payment = 'paid';
 		const method: PaymentMethod = rng.weighted(methods);
-		const orderNumber = `ORD-${pad(i + 1, 6)}`;
+		const orderNumber = ORDER_NUMBER_BASE + i + 1;
 		const paid = payment === 'paid' || payment === 'settled';
 		let snapshot = snapshots.get(contact.id);
 		if (!snapshot) {
@@ -462,6 +477,7 @@ function generateOrders(
 			order_status: orderStatus,
 			payment_status: payment,
 			payment_method: method,
+			bank_account_number: method === 'manual' ? rngExtra.pick(BANK_ACCOUNTS) : null,
 			subtotal,
 			discount,
 			shipping_fee: shipping,
@@ -490,7 +506,12 @@ interface ColumnDef {
 	labels?: string[];
 	required?: boolean;
 	readOnly?: boolean;
+	hidden?: boolean;
+	/** Added after the first edition: ids and values come from a separate stream so older ids stay put. */
+	extra?: boolean;
 }
+
+const LABEL_COLORS = ['#3b82f6', '#f59e0b', '#10b981', '#ef4444', '#8b5cf6', '#ec4899', '#14b8a6', '#64748b'];
 
 const BOARD_DEFS: ReadonlyArray<{ name: string; description: string; groups: Array<[string, string]>; columns: ColumnDef[] }> = [
 	{
@@ -506,6 +527,9 @@ const BOARD_DEFS: ReadonlyArray<{ name: string; description: string; groups: Arr
 			{ name: 'Customer Phone', type: 'text' },
 			{ name: 'Lead Source', type: 'select', labels: ['Instagram', 'WhatsApp', 'Website', 'Referral'] },
 			{ name: 'Lead Score', type: 'number', readOnly: true },
+			{ name: 'Tags', type: 'dropdown', labels: ['VIP', 'Reseller', 'Repeat Buyer', 'Wholesale'], extra: true },
+			{ name: 'Contract Period', type: 'timeline', extra: true },
+			{ name: 'Internal Notes', type: 'text', hidden: true, extra: true },
 		],
 	},
 	{
@@ -526,6 +550,7 @@ const BOARD_DEFS: ReadonlyArray<{ name: string; description: string; groups: Arr
 
 function generateCrm(
 	rng: Rng,
+	rngExtra: Rng,
 	sizes: SandboxSizes,
 	now: number,
 	agents: Agent[],
@@ -539,17 +564,28 @@ function generateCrm(
 	for (let b = 0; b < sizes.boards; b++) {
 		const def = BOARD_DEFS[b % BOARD_DEFS.length];
 		const round = Math.floor(b / BOARD_DEFS.length);
-		const columns: CrmColumn[] = def.columns.map((c, position) => ({
-			id: rng.uuid(),
-			name: c.name,
-			type: c.type,
-			// The "default" label mirrors the real API: an empty placeholder option that is not a real choice.
-			settings: c.labels ? { labels: [{ id: 'default', name: '' }, ...c.labels.map((name) => ({ id: rng.uuid(), name }))] } : {},
-			is_required: c.required === true,
-			read_only: c.readOnly === true,
-			is_visible: true,
-			position,
-		}));
+		const columns: CrmColumn[] = def.columns.map((c, position) => {
+			const cr = c.extra ? rngExtra : rng;
+			const id = cr.uuid();
+			// Label ids are short strings "0", "1", … (PM, OFF); the draws that once made UUID label ids are kept
+			// so the ids of everything generated after them do not move.
+			const labels = c.labels?.map((name, i) => {
+				cr.uuid();
+				return { id: String(i), name, color: LABEL_COLORS[i % LABEL_COLORS.length] };
+			});
+			return {
+				id,
+				name: c.name,
+				type: c.type,
+				// The "default" label mirrors the real API: an empty placeholder option that is not a real choice.
+				settings: labels ? { labels: [{ id: 'default', name: '', color: '#cbd5e1' }, ...labels] } : {},
+				is_required: c.required === true,
+				read_only: c.readOnly === true,
+				is_visible: c.hidden !== true,
+				position,
+			};
+		});
+		const isExtra = new Set(def.columns.filter((c) => c.extra).map((c) => c.name));
 		const groups = def.groups.map(([name, color]) => ({ id: rng.uuid(), name, color }));
 		const board: CrmBoard = {
 			id: rng.uuid(),
@@ -567,7 +603,7 @@ function generateCrm(
 			const group = rng.pick(groups);
 			const createdMs = now - rng.int(1, 120) * DAY - rng.int(0, DAY);
 			const values: Record<string, CrmValue> = {};
-			for (const col of columns) values[col.name] = seedValue(rng, col, now, agents, contact, sales ? dealNotes : issues);
+			for (const col of columns) values[col.name] = seedValue(isExtra.has(col.name) ? rngExtra : rng, col, now, agents, contact, sales ? dealNotes : issues);
 			crmItems.push({
 				id: rng.uuid(),
 				board_id: board.id,
@@ -591,8 +627,17 @@ function seedValue(rng: Rng, col: CrmColumn, now: number, agents: Agent[], conta
 	if (!col.is_required && !col.read_only && rng.bool(0.15)) return null;
 	switch (col.type) {
 		case 'select': {
+			// Stored and served as the label id (PM: "Status": "0").
 			const real = (col.settings.labels ?? []).filter((l) => l.id !== 'default');
-			return real.length ? rng.pick(real).name : null;
+			return real.length ? rng.pick(real).id : null;
+		}
+		case 'dropdown': {
+			const real = (col.settings.labels ?? []).filter((l) => l.id !== 'default');
+			return real.length ? rng.sample(real, rng.int(1, Math.min(2, real.length))).map((l) => l.id).sort() : [];
+		}
+		case 'timeline': {
+			const from = now + rng.int(-90, 30) * DAY;
+			return { from: jakartaDate(from), to: jakartaDate(from + rng.int(30, 365) * DAY) };
 		}
 		case 'number':
 			if (col.name === 'Deal Value') return rng.int(1, 100) * 50_000;
@@ -605,6 +650,7 @@ function seedValue(rng: Rng, col: CrmColumn, now: number, agents: Agent[], conta
 		case 'text':
 			if (col.name === 'Customer Phone') return contact ? contact.phone_number : null;
 			if (col.name === 'Channel') return rng.pick(['WhatsApp', 'Instagram', 'Email']);
+			if (col.name === 'Internal Notes') return rng.pick(['Cek limit kredit', 'Pernah telat bayar', 'Prioritaskan']);
 			return rng.pick(texts);
 	}
 }

@@ -2,11 +2,14 @@
 import { badRequest, PATTERNS } from '../errors';
 import type { Store } from '../store';
 import type { WebhookEmitter } from '../webhooks';
+import { DEFAULT_VARIANT, type SandboxVariant } from '../variant';
 
 export interface RouteDeps {
 	store: Store;
 	/** Sends webhook events when data changes (nothing when no target is configured). */
 	webhooks?: WebhookEmitter;
+	/** Live variant (read per request); DEFAULT_VARIANT when omitted. */
+	variant?: SandboxVariant;
 }
 
 export type Query = Record<string, string | undefined>;
@@ -67,10 +70,24 @@ export function paginate<T>(items: readonly T[], { page, limit }: Paging): PageR
 	};
 }
 
-/** Page-family envelope: { success, data, metadata: { pagination } }. */
-export function pageEnvelope<T>(items: readonly T[], paging: Paging): { success: true; data: T[]; metadata: { pagination: PageResult<T>['pagination'] } } {
+/**
+ * Page-family envelope: { success, data, metadata: { pagination } }. pagination is
+ * { current_page, total_page, total_items, current_items, limit } by default, or BOP's
+ * { total_data, total_page, current_page } with the pageMetadata: 'total_data' variant.
+ * `map` turns the internal rows of the page into wire rows.
+ */
+export function pageEnvelope<T, W = T>(
+	items: readonly T[],
+	paging: Paging,
+	variant: Pick<SandboxVariant, 'pageMetadata'> = DEFAULT_VARIANT,
+	map?: (x: T) => W,
+): { success: true; data: W[]; metadata: { pagination: Record<string, number> } } {
 	const { data, pagination } = paginate(items, paging);
-	return { success: true, data, metadata: { pagination } };
+	const rows = map ? data.map(map) : (data as unknown as W[]);
+	if (variant.pageMetadata === 'total_data') {
+		return { success: true, data: rows, metadata: { pagination: { total_data: pagination.total_items, total_page: pagination.total_page, current_page: pagination.current_page } } };
+	}
+	return { success: true, data: rows, metadata: { pagination } };
 }
 
 const HOUR = 3_600_000;

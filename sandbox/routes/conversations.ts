@@ -1,13 +1,21 @@
 /**
- * GET /api/conversations (cursor paging, also accepts page) and PUT /api/conversations/:id.
+ * GET /api/conversations, GET /api/conversations/:id and PUT /api/conversations/:id.
+ *
+ * v2 (default, INV): cursor only. `limit` (max 100), then `cursor_id` + `cursor_ts` from
+ * `metadata.next_cursor`; the last page has `next_cursor: { cursor_id: null, cursor_ts: null }`. Rows are in
+ * order of last activity (the last message, else creation), newest first; `cursor_ts` is that time in UTC
+ * without a zone ('2026-04-14 07:32:31.454'). `page` is ignored (v2 has no pages).
+ * v1 (variant conversations: 'v1'): `page` + `limit`, newest created first, `metadata.pagination` page totals.
  */
 import type { FastifyInstance } from 'fastify';
 import { badRequest, notFound } from '../errors';
-import { compareNewestFirst, newestFirst } from '../store';
+import { activityOf, byActivity, compareActivity, newestFirst } from '../store';
 import type { Agent, Conversation, StageStatus } from '../types';
-import { filterByRange, listQuerySchema, paginate, paramsSchema, type Query, readDateRange, readPaging, type RouteDeps, stringParam } from './common';
+import { DEFAULT_VARIANT } from '../variant';
+import { parseCekatTs, wireConversation, zonelessUtc } from '../wire';
+import { filterByRange, listQuerySchema, pageEnvelope, paramsSchema, type Query, readDateRange, readPaging, type RouteDeps, stringParam } from './common';
 
-const STAGES: StageStatus[] = ['open', 'pending', 'resolved'];
+const STAGES: StageStatus[] = ['open', 'pending', 'assigned', 'resolved'];
 
 const updateBodySchema = {
 	type: 'object',
@@ -22,9 +30,9 @@ const updateBodySchema = {
 	},
 };
 
-/** Accepts the ISO string we hand out, any Date.parse-able timestamp, or epoch milliseconds. */
+/** Accepts the zoneless cursor_ts we hand out (UTC), ISO with a zone, or epoch milliseconds; answers ISO. */
 function parseCursorTs(raw: string): string {
-	const ms = /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw);
+	const ms = parseCekatTs(raw);
 	const d = new Date(ms);
 	if (!Number.isFinite(ms) || Number.isNaN(d.getTime())) {
 		throw badRequest('cursor_ts', `cursor_ts must be the timestamp from metadata.next_cursor.cursor_ts, got '${raw}'`);
@@ -32,7 +40,9 @@ function parseCursorTs(raw: string): string {
 	return d.toISOString();
 }
 
-export function registerConversationRoutes(app: FastifyInstance, { store, webhooks }: RouteDeps): void {
+export function registerConversationRoutes(app: FastifyInstance, { store, webhooks, variant = DEFAULT_VARIANT }: RouteDeps): void {
+	const wire = (c: Conversation) => wireConversation(store, c);
+
 	app.get(
 		'/api/conversations',
 		{ schema: { querystring: listQuerySchema({ cursor_id: stringParam, cursor_ts: stringParam }) } },
@@ -40,36 +50,42 @@ export function registerConversationRoutes(app: FastifyInstance, { store, webhoo
 			const q = req.query as Query;
 			const paging = readPaging(q);
 			const range = readDateRange(q);
+			if (variant.conversations === 'v1') {
+				return pageEnvelope(filterByRange(newestFirst(store.conversations), range, (c) => c.created_at), paging, variant, wire);
+			}
 			const hasCursor = q.cursor_id !== undefined || q.cursor_ts !== undefined;
 			if (hasCursor && (q.cursor_id === undefined || q.cursor_id === '')) throw badRequest('cursor_id', 'cursor_id is required together with cursor_ts');
 			if (hasCursor && (q.cursor_ts === undefined || q.cursor_ts === '')) throw badRequest('cursor_ts', 'cursor_ts is required together with cursor_id');
 
-			const all = filterByRange(newestFirst(store.conversations), range, (c) => c.created_at);
-			let start: number;
+			const all = filterByRange(byActivity(store.conversations), range, (c) => c.created_at);
+			let start = 0;
 			if (hasCursor) {
-				// "Strictly after (ts, id)" in newest-first order: binary search for the first later element.
-				const key = { id: q.cursor_id as string, created_at: parseCursorTs(q.cursor_ts as string) };
+				// "Strictly after (ts, id)" in most-recent-first order: binary search for the first later element.
+				const key = { id: q.cursor_id as string, at: parseCursorTs(q.cursor_ts as string) };
 				let lo = 0;
 				let hi = all.length;
 				while (lo < hi) {
 					const mid = (lo + hi) >>> 1;
-					if (compareNewestFirst(all[mid], key) <= 0) lo = mid + 1;
+					if (compareActivity({ id: all[mid].id, at: activityOf(all[mid]) }, key) <= 0) lo = mid + 1;
 					else hi = mid;
 				}
 				start = lo;
-			} else {
-				start = (paging.page - 1) * paging.limit;
 			}
 			const data = start < all.length ? all.slice(start, start + paging.limit) : [];
 			const last = data[data.length - 1];
 			const more = start + data.length < all.length;
-			const metadata: Record<string, unknown> = {
-				next_cursor: more && last ? { cursor_id: last.id, cursor_ts: last.created_at } : null,
-			};
-			if (q.page !== undefined && !hasCursor) metadata.pagination = paginate(all, paging).pagination;
-			return { success: true, data, metadata };
+			const next_cursor = more && last ? { cursor_id: last.id, cursor_ts: zonelessUtc(activityOf(last)) } : { cursor_id: null, cursor_ts: null };
+			return { success: true, data: data.map(wire), metadata: { next_cursor } };
 		},
 	);
+
+	// PM's saved answer: { success: true, data: { …conversation } }.
+	app.get('/api/conversations/:id', { schema: { params: paramsSchema('id') } }, async (req) => {
+		const { id } = req.params as { id: string };
+		const conv = store.conversations.get(id);
+		if (!conv) throw notFound(`Conversation ${id} not found`);
+		return { success: true, data: wire(conv) };
+	});
 
 	app.put('/api/conversations/:id', { schema: { params: paramsSchema('id'), body: updateBodySchema } }, async (req) => {
 		const { id } = req.params as { id: string };
@@ -99,7 +115,7 @@ export function registerConversationRoutes(app: FastifyInstance, { store, webhoo
 		applyUpdate(store, conv, body, newHandler);
 		if (webhooks && conv.stage_status !== before.stage_status) webhooks.emit('conversation.stage_status_updated', conv, { inboxId: conv.inbox_id });
 		if (webhooks && conv.handled_by_id !== before.handled_by_id) webhooks.emit('conversation.handled_by_updated', conv, { inboxId: conv.inbox_id });
-		return { success: true, data: conv };
+		return { success: true, data: wire(conv) };
 	});
 }
 
@@ -116,10 +132,15 @@ function applyUpdate(
 		conv.stage_status = body.stage_status;
 		if (body.stage_status === 'resolved') {
 			conv.resolved_at = store.nowIso();
+			// Resolved through the API key, not by an agent: nobody to name.
+			conv.resolved_by_id = null;
+			conv.resolved_by_name = null;
 			// Resolving releases the AI agent unless asked to keep it (or it was set in this same request).
 			if (!conv.keep_assigned_ai_agent_on_resolve && body.assigned_ai_agent === undefined) conv.assigned_ai_agent = null;
 		} else {
 			conv.resolved_at = null;
+			conv.resolved_by_id = null;
+			conv.resolved_by_name = null;
 		}
 	}
 	if (newHandler !== undefined && newHandler?.id !== conv.handled_by_id) {

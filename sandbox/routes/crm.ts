@@ -2,17 +2,27 @@
  * CRM boards, columns and items. Item column values are keyed by the column NAME (as the real API does);
  * every value is checked against its column type before anything is written.
  * Envelope { message: "success", data }; errors { message }.
+ *
+ * Items are served flat, { item_id, item_name, group_id, group_name, "<Column>": value } (wire.ts). Select and
+ * dropdown values are label IDS ("0", ["0","1"]), in writes, answers and searches (PM, OFF). Whether the real
+ * API checks that a written id is one of the column's labels is not shown: any string is stored as given, so a
+ * client that writes label NAMES stores names, and its id searches then find nothing.
  */
 import type { FastifyInstance } from 'fastify';
 import { badRequest, notFound } from '../errors';
 import type { Store } from '../store';
 import type { CrmBoard, CrmColumn, CrmItem, CrmValue } from '../types';
 import { jakartaDayStart, paramsSchema, type RouteDeps } from './common';
+import { wireCrmColumn, wireCrmItem } from '../wire';
 
 const CORE_FIELDS = new Set(['item_name', 'group_id', 'contact_id', 'conversation_id']);
+// The date and timeline operators appear in PM's search bodies (start_date/end_date on a date column;
+// from_/to_ start_date/end_date on a timeline); their exact semantics are read as inclusive bounds.
+const DATE_OPERATORS = ['start_date', 'end_date', 'from_start_date', 'from_end_date', 'to_start_date', 'to_end_date'] as const;
 const OPERATORS = [
 	'contains', 'not_contains', 'equals', 'not_equals', 'is_empty', 'is_not_empty',
 	'greater_than', 'greater_than_or_equal', 'less_than', 'less_than_or_equal',
+	...DATE_OPERATORS,
 ] as const;
 type Operator = (typeof OPERATORS)[number];
 const COMPARISONS: ReadonlySet<string> = new Set(['greater_than', 'greater_than_or_equal', 'less_than', 'less_than_or_equal']);
@@ -40,7 +50,8 @@ const searchBodySchema = {
 				properties: {
 					column_name: { type: 'string' },
 					operator: { type: 'string' },
-					value: { type: 'array', items: { type: ['string', 'number', 'boolean', 'null'] } },
+					// PM bodies send both a scalar ("1", -1, "qa") and an array (["1"]).
+					value: { type: ['array', 'string', 'number', 'boolean', 'null'], items: { type: ['string', 'number', 'boolean', 'null'] } },
 				},
 			},
 		},
@@ -91,10 +102,24 @@ export function coerceColumnValue(store: Store, col: CrmColumn, raw: unknown): C
 			return raw;
 		}
 		case 'select': {
-			const labels = realLabels(col);
-			const hit = typeof raw === 'string' ? labels.find((l) => l.name === raw || l.id === raw) : undefined;
-			if (!hit) throw fail(`one of the options ${labels.map((l) => `'${l.name}'`).join(', ')} (select)`);
-			return hit.name;
+			// A label id such as "0"; stored as given (no check against the labels: not evidenced either way).
+			if (typeof raw !== 'string') throw fail(`a label id (select), one of ${realLabels(col).map((l) => `"${l.id}" (${l.name})`).join(', ')}`);
+			return raw;
+		}
+		case 'dropdown': {
+			if (!Array.isArray(raw) || raw.some((x) => typeof x !== 'string')) {
+				throw fail(`an array of label ids (dropdown), from ${realLabels(col).map((l) => `"${l.id}" (${l.name})`).join(', ')}`);
+			}
+			return [...(raw as string[])];
+		}
+		case 'timeline': {
+			// OFF formatColumnValue: { from, to } as YYYY-MM-DD.
+			const ok = (d: unknown) => typeof d === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(d) && isRealDate(d);
+			if (typeof raw !== 'object' || Array.isArray(raw)) throw fail('a timeline { "from": "YYYY-MM-DD", "to": "YYYY-MM-DD" }');
+			const { from, to, ...rest } = raw as Record<string, unknown>;
+			if (!ok(from) || !ok(to) || Object.keys(rest).length > 0) throw fail('a timeline { "from": "YYYY-MM-DD", "to": "YYYY-MM-DD" }');
+			if ((from as string) > (to as string)) throw fail('a timeline whose "from" is not after its "to"');
+			return { from: from as string, to: to as string };
 		}
 		case 'agents': {
 			if (!Array.isArray(raw) || raw.some((x) => typeof x !== 'string')) throw fail('an array of agent ids (agents)');
@@ -105,6 +130,17 @@ export function coerceColumnValue(store: Store, col: CrmColumn, raw: unknown): C
 		}
 	}
 }
+
+function isRealDate(d: string): boolean {
+	try {
+		jakartaDayStart(d, 'date');
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+const isEmptyValue = (v: CrmValue | undefined) => v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0);
 
 interface ItemChanges {
 	item_name?: string;
@@ -129,7 +165,8 @@ function readItemBody(store: Store, board: CrmBoard, body: Record<string, unknow
 	}
 	for (const col of board.crm_columns) {
 		if (!col.is_required) continue;
-		const missing = create ? changes.values[col.name] === undefined || changes.values[col.name] === null : changes.values[col.name] === null;
+		const v = changes.values[col.name];
+		const missing = create ? isEmptyValue(v) : v !== undefined && isEmptyValue(v);
 		if (missing) throw badRequest(col.name, `Column '${col.name}' is required`);
 	}
 	if (typeof body.item_name === 'string') {
@@ -169,10 +206,9 @@ function cellOf(store: Store, item: CrmItem, col: CrmColumn | 'item_name'): Cell
 		}
 		return { strings, empty: false };
 	}
-	if (col.type === 'select') {
-		const label = realLabels(col).find((l) => l.name === v);
-		return { strings: label ? [label.name, label.id] : [String(v)], empty: false };
-	}
+	// select/dropdown: the stored label ids (a client that stored names has names here).
+	if (col.type === 'select' || col.type === 'dropdown') return { strings: Array.isArray(v) ? [...v] : [String(v)], empty: false };
+	if (col.type === 'timeline' && typeof v === 'object' && !Array.isArray(v)) return { strings: [v.from, v.to], empty: false };
 	return { strings: [String(v)], number: typeof v === 'number' ? v : undefined, empty: false };
 }
 
@@ -184,7 +220,7 @@ interface Rule {
 	operand?: number | string;
 }
 
-function readRules(board: CrmBoard, search: Array<{ column_name: string; operator: string; value?: unknown[] }>): Rule[] {
+function readRules(board: CrmBoard, search: Array<{ column_name: string; operator: string; value?: unknown }>): Rule[] {
 	return search.map((s, i) => {
 		const col = s.column_name === 'item_name' ? 'item_name' : board.crm_columns.find((c) => c.name === s.column_name);
 		if (!col) throw badRequest(`search[${i}].column_name`, `search[${i}].column_name: unknown column '${s.column_name}' on board '${board.name}'`);
@@ -192,11 +228,22 @@ function readRules(board: CrmBoard, search: Array<{ column_name: string; operato
 			throw badRequest(`search[${i}].operator`, `search[${i}].operator: unknown operator '${s.operator}' (allowed: ${OPERATORS.join(', ')})`);
 		}
 		const op = s.operator as Operator;
-		const values = (s.value ?? []).filter((v) => v !== null).map((v) => String(v));
+		const rawValues = s.value === undefined || s.value === null ? [] : Array.isArray(s.value) ? s.value : [s.value];
+		const values = rawValues.filter((v) => v !== null).map((v) => String(v));
 		const rule: Rule = { col, op, values };
 		const needsValue = op !== 'is_empty' && op !== 'is_not_empty';
 		if (needsValue && values.length === 0) throw badRequest(`search[${i}].value`, `search[${i}].value must contain at least one value for operator '${op}'`);
-		if (COMPARISONS.has(op)) {
+		if ((DATE_OPERATORS as readonly string[]).includes(op)) {
+			const type = col === 'item_name' ? 'text' : col.type;
+			const timelineOp = op.startsWith('from_') || op.startsWith('to_');
+			if (timelineOp ? type !== 'timeline' : type !== 'date') {
+				throw badRequest(`search[${i}].operator`, `search[${i}].operator '${op}' needs a ${timelineOp ? 'timeline' : 'date'} column; '${s.column_name}' is ${type}`);
+			}
+			if (!/^\d{4}-\d{2}-\d{2}$/.test(values[0]) || !isRealDate(values[0])) {
+				throw badRequest(`search[${i}].value`, `search[${i}].value must be a date (YYYY-MM-DD) for operator '${op}'`);
+			}
+			rule.operand = values[0];
+		} else if (COMPARISONS.has(op)) {
 			const type = col === 'item_name' ? 'text' : col.type;
 			const raw = values[0];
 			if (type === 'number') {
@@ -237,6 +284,17 @@ function matches(store: Store, item: CrmItem, r: Rule): boolean {
 			const hit = cell.strings.some((s) => r.values.some((v) => s === v || (cell.number !== undefined && v.trim() !== '' && Number(v) === cell.number)));
 			return r.op === 'equals' ? hit : !hit;
 		}
+		case 'start_date':
+		case 'end_date':
+		case 'from_start_date':
+		case 'from_end_date':
+		case 'to_start_date':
+		case 'to_end_date': {
+			if (cell.empty) return false;
+			const at = r.op.startsWith('to_') ? cell.strings[1] : cell.strings[0];
+			const bound = r.operand as string;
+			return r.op.endsWith('start_date') ? at >= bound : at <= bound;
+		}
 		default: {
 			if (cell.empty) return false;
 			const left: number | string = typeof r.operand === 'number' ? (cell.number ?? NaN) : cell.strings[0];
@@ -255,7 +313,10 @@ export function registerCrmRoutes(app: FastifyInstance, { store, webhooks }: Rou
 
 	app.get('/api/crm/boards/:id', { schema: { params: paramsSchema('id') } }, async (req) => {
 		const board = getBoard(store, (req.params as { id: string }).id);
-		return { message: 'success', data: { ...boardSummary(store, board), crm_columns: board.crm_columns, crm_groups: board.crm_groups } };
+		return {
+			message: 'success',
+			data: { ...boardSummary(store, board), crm_columns: board.crm_columns.map((c) => wireCrmColumn(store, board, c)), crm_groups: board.crm_groups },
+		};
 	});
 
 	app.get('/api/crm/boards/:boardId/columns/:columnId', { schema: { params: paramsSchema('boardId', 'columnId') } }, async (req) => {
@@ -263,7 +324,7 @@ export function registerCrmRoutes(app: FastifyInstance, { store, webhooks }: Rou
 		const board = getBoard(store, boardId);
 		const col = board.crm_columns.find((c) => c.id === columnId);
 		if (!col) throw notFound(`Column ${columnId} not found on board ${boardId}`);
-		return { message: 'success', data: col };
+		return { message: 'success', data: wireCrmColumn(store, board, col) };
 	});
 
 	app.post('/api/crm/boards/:boardId/columns/by-name', { schema: { params: paramsSchema('boardId'), body: byNameSchema } }, async (req) => {
@@ -273,12 +334,12 @@ export function registerCrmRoutes(app: FastifyInstance, { store, webhooks }: Rou
 		// Exact, case-sensitive match, as documented for lookups by name.
 		const col = board.crm_columns.find((c) => c.name === name);
 		if (!col) throw notFound(`Column '${name}' not found on board '${board.name}'`);
-		return { message: 'success', data: col };
+		return { message: 'success', data: wireCrmColumn(store, board, col) };
 	});
 
 	app.get('/api/crm/boards/:boardId/items', { schema: { params: paramsSchema('boardId') } }, async (req) => {
 		const board = getBoard(store, (req.params as { boardId: string }).boardId);
-		return { message: 'success', data: store.itemsOfBoard(board.id) };
+		return { message: 'success', data: store.itemsOfBoard(board.id).map((it) => wireCrmItem(board, it)) };
 	});
 
 	app.get('/api/crm/boards/:boardId/items/:id', { schema: { params: paramsSchema('boardId', 'id') } }, async (req) => {
@@ -286,7 +347,7 @@ export function registerCrmRoutes(app: FastifyInstance, { store, webhooks }: Rou
 		const board = getBoard(store, boardId);
 		const item = store.crmItems.get(id);
 		if (!item || item.board_id !== board.id) throw notFound(`Item ${id} not found on board ${boardId}`);
-		return { message: 'success', data: item };
+		return { message: 'success', data: wireCrmItem(board, item) };
 	});
 
 	app.post('/api/crm/boards/:boardId/items', { schema: { params: paramsSchema('boardId'), body: itemBodySchema(true) } }, async (req) => {
@@ -313,7 +374,8 @@ export function registerCrmRoutes(app: FastifyInstance, { store, webhooks }: Rou
 		store.crmItems.add(item);
 		store.touch();
 		webhooks?.emit('crm_item.created', item);
-		return { message: 'success', data: item };
+		// The create answer's shape is not evidenced: the flat item, as GET serves it.
+		return { message: 'success', data: wireCrmItem(board, item) };
 	});
 
 	app.put(
@@ -345,7 +407,8 @@ export function registerCrmRoutes(app: FastifyInstance, { store, webhooks }: Rou
 					webhooks.emit(value === null ? 'crm_value.deleted' : 'crm_value.upserted', { board_id: board.id, item_id: item.id, column_name: column, value });
 				}
 			}
-			return { message: 'success', data: item };
+			// The update answer's shape is not evidenced: the flat item, as GET serves it.
+			return { message: 'success', data: wireCrmItem(board, item) };
 		},
 	);
 
@@ -366,7 +429,7 @@ export function registerCrmRoutes(app: FastifyInstance, { store, webhooks }: Rou
 
 	app.post('/api/crm/boards/:boardId/items/search', { schema: { params: paramsSchema('boardId'), body: searchBodySchema } }, async (req) => {
 		const { boardId } = req.params as { boardId: string };
-		const body = req.body as { condition?: string; search?: Array<{ column_name: string; operator: string; value?: unknown[] }> };
+		const body = req.body as { condition?: string; search?: Array<{ column_name: string; operator: string; value?: unknown }> };
 		const board = getBoard(store, boardId);
 		const condition = (body.condition ?? 'AND').toUpperCase();
 		if (condition !== 'AND' && condition !== 'OR') throw badRequest('condition', `condition must be AND or OR (got '${body.condition}')`);
@@ -376,7 +439,7 @@ export function registerCrmRoutes(app: FastifyInstance, { store, webhooks }: Rou
 			rules.length === 0
 				? items
 				: items.filter((it) => (condition === 'AND' ? rules.every((r) => matches(store, it, r)) : rules.some((r) => matches(store, it, r))));
-		return { message: 'success', data };
+		return { message: 'success', data: data.map((it) => wireCrmItem(board, it)) };
 	});
 }
 

@@ -6,6 +6,8 @@ import type { FastifyInstance } from 'fastify';
 import { badRequest, notFound } from '../errors';
 import { jakartaDate } from '../data/seed';
 import { newestFirst } from '../store';
+import { DEFAULT_VARIANT } from '../variant';
+import { wireMessage } from '../wire';
 import type { Conversation, Message } from '../types';
 import {
 	filterByRange,
@@ -99,13 +101,13 @@ function isNumericString(s: string | undefined): boolean {
 	return typeof s === 'string' && s.trim() !== '' && Number.isFinite(Number(s));
 }
 
-export function registerMessageRoutes(app: FastifyInstance, { store, webhooks }: RouteDeps): void {
+export function registerMessageRoutes(app: FastifyInstance, { store, webhooks, variant = DEFAULT_VARIANT }: RouteDeps): void {
 	app.get('/api/messages', { schema: { querystring: listQuerySchema({ conversation_id: stringParam }) } }, async (req) => {
 		const q = req.query as Query;
 		const paging = readPaging(q);
 		const range = readDateRange(q);
 		const base = q.conversation_id !== undefined ? store.messagesOf(q.conversation_id).slice().reverse() : newestFirst(store.messages);
-		return pageEnvelope(filterByRange(base, range, (m) => m.created_at), paging);
+		return pageEnvelope(filterByRange(base, range, (m) => m.created_at), paging, variant, wireMessage);
 	});
 
 	app.get(
@@ -155,7 +157,7 @@ export function registerMessageRoutes(app: FastifyInstance, { store, webhooks }:
 		const q = req.query as Query;
 		if (q.conversation_id === undefined || q.conversation_id === '') throw badRequest('conversation_id', 'conversation_id is required');
 		if (!store.conversations.get(q.conversation_id)) throw notFound(`Conversation ${q.conversation_id} not found`);
-		return { data: store.messagesOf(q.conversation_id) };
+		return { data: store.messagesOf(q.conversation_id).map(wireMessage) };
 	});
 
 	// Legacy template list, { data: [...] }; inbox_id narrows it (unknown inbox → 404).

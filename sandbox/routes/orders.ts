@@ -1,6 +1,9 @@
 /**
  * Orders: list (page + limit, { message, data: { orders } }, no totals), get, create, update.
  * Errors use the "message" family: { message }.
+ * Served through wire.ts: integer order_number, buyer `contact { id, display_name, phone_number }`,
+ * payment_type, invoices[]; list rows without updated_at unless the orderUpdatedAt variant is on; payment
+ * status lower case unless paymentStatusCase is 'upper'.
  */
 import type { FastifyInstance } from 'fastify';
 import { badRequest, notFound } from '../errors';
@@ -17,6 +20,8 @@ import {
 	type PaymentMethod,
 	type PaymentStatus,
 } from '../types';
+import { DEFAULT_VARIANT } from '../variant';
+import { wireConversation, wireOrder } from '../wire';
 import { hasRange, inRange, isHttpUrl, listQuerySchema, PHONE_RE, type Query, readDateRange, readPaging, type RouteDeps, stringParam, paramsSchema } from './common';
 
 const SORT_FIELDS = ['created_at', 'updated_at', 'grand_total', 'order_number'] as const;
@@ -32,7 +37,8 @@ const createBodySchema = {
 			minItems: 1,
 			items: {
 				type: 'object',
-				required: ['product_name', 'quantity', 'price'],
+				// PM sends only { product_id, quantity }: name and price then come from the product.
+				required: ['quantity'],
 				properties: {
 					product_id: { type: ['string', 'null'] },
 					product_name: { type: 'string', minLength: 1 },
@@ -42,6 +48,8 @@ const createBodySchema = {
 			},
 		},
 		payment_method: { type: 'string', enum: PAYMENT_METHODS },
+		bank_account_number: { type: 'string' },
+		custom_invoice_url: { type: 'string' },
 		shipping_fee: amount,
 		discount: amount,
 		vat: amount,
@@ -56,8 +64,10 @@ const createBodySchema = {
 };
 
 interface CreateBody {
-	orders_products: Array<{ product_id?: string | null; product_name: string; quantity: number; price: number }>;
+	orders_products: Array<{ product_id?: string | null; product_name?: string; quantity: number; price?: number }>;
 	payment_method: PaymentMethod;
+	bank_account_number?: string;
+	custom_invoice_url?: string;
 	shipping_fee?: number;
 	discount?: number;
 	vat?: number;
@@ -76,7 +86,8 @@ const updateBodySchema = {
 	minProperties: 1,
 	properties: {
 		order_status: { type: 'string', enum: ORDER_STATUSES },
-		payment_status: { type: 'string', enum: PAYMENT_STATUSES },
+		// Either casing: the upper-case variant serves PENDING/PAID and a client may send them back.
+		payment_status: { type: 'string', enum: [...PAYMENT_STATUSES, ...PAYMENT_STATUSES.map((x) => x.toUpperCase())] },
 		custom_invoice_url: { type: ['string', 'null'] },
 		invoice_is_sent: { type: 'boolean' },
 		address: { type: ['string', 'null'] },
@@ -119,7 +130,7 @@ function csvEnum<T extends string>(raw: string | undefined, field: string, allow
 }
 
 function orderNumberValue(o: Order): number {
-	return Number(o.order_number.slice(4));
+	return o.order_number;
 }
 
 /** Cached sorted view per (field, direction), ties broken by id so pages never repeat or skip. */
@@ -136,7 +147,7 @@ function sortedOrders(orders: Collection<Order>, field: SortField, dir: 'asc' | 
 	});
 }
 
-export function registerOrderRoutes(app: FastifyInstance, { store, webhooks }: RouteDeps): void {
+export function registerOrderRoutes(app: FastifyInstance, { store, webhooks, variant = DEFAULT_VARIANT }: RouteDeps): void {
 	app.get('/api/orders', { schema: { querystring: listSchema } }, async (req) => {
 		const q = req.query as Query;
 		const paging = readPaging(q);
@@ -167,16 +178,21 @@ export function registerOrderRoutes(app: FastifyInstance, { store, webhooks }: R
 					(q.inbox_id === undefined || o.inbox_id === q.inbox_id) &&
 					(!productIds || productIds.size === 0 || o.orders_products.some((l) => l.product_id !== null && productIds.has(l.product_id))) &&
 					(!search ||
-						o.order_number.toLowerCase().includes(search) ||
+						String(o.order_number).includes(search) ||
 						o.contact.contact_name.toLowerCase().includes(search) ||
 						o.contact.phone_number.includes(search)),
 			);
 		}
 		const start = (paging.page - 1) * paging.limit;
-		let orders: Array<Order | (Order & { conversation: Conversation | null })> = start < list.length ? list.slice(start, start + paging.limit) : [];
-		if (includeConv) {
-			orders = orders.map((o) => ({ ...o, conversation: o.conversation_id ? (store.conversations.get(o.conversation_id) ?? null) : null }));
-		}
+		const page = start < list.length ? list.slice(start, start + paging.limit) : [];
+		const orders = page.map((o) => {
+			const row = wireOrder(o, variant, { list: true });
+			if (includeConv) {
+				const conv = o.conversation_id ? store.conversations.get(o.conversation_id) : undefined;
+				row.conversation = conv ? wireConversation(store, conv) : null;
+			}
+			return row;
+		});
 		return { message: 'success', data: { orders } };
 	});
 
@@ -184,7 +200,7 @@ export function registerOrderRoutes(app: FastifyInstance, { store, webhooks }: R
 		const { id } = req.params as { id: string };
 		const order = store.orders.get(id);
 		if (!order) throw notFound(`Order ${id} not found`);
-		return { message: 'success', data: order };
+		return { message: 'success', data: wireOrder(order, variant) };
 	});
 
 	app.post('/api/orders', { schema: { body: createBodySchema } }, async (req) => {
@@ -203,14 +219,24 @@ export function registerOrderRoutes(app: FastifyInstance, { store, webhooks }: R
 		if (typeof body.email === 'string' && body.email !== '' && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(body.email)) {
 			throw badRequest('email', `email is not a valid address (got '${body.email}')`);
 		}
-		const lines: OrderLine[] = body.orders_products.map((p) => ({
-			id: '',
-			product_id: p.product_id ?? null,
-			product_name: p.product_name,
-			quantity: p.quantity,
-			price: p.price,
-			total: p.quantity * p.price,
-		}));
+		// OFF requires it for manual payment and PM sends it; the real server's check is assumed.
+		if (body.payment_method === 'manual' && (body.bank_account_number === undefined || body.bank_account_number.trim() === '')) {
+			throw badRequest('bank_account_number', "bank_account_number is required when payment_method is 'manual'");
+		}
+		if (body.custom_invoice_url !== undefined && !isHttpUrl(body.custom_invoice_url)) {
+			throw badRequest('custom_invoice_url', `custom_invoice_url must be an http(s) URL (got '${body.custom_invoice_url}')`);
+		}
+		const lines: OrderLine[] = body.orders_products.map((p, i) => {
+			const product = p.product_id ? store.products.get(p.product_id) : undefined;
+			if (p.product_id && !product && (p.product_name === undefined || p.price === undefined)) {
+				throw badRequest(`orders_products[${i}].product_id`, `orders_products[${i}].product_id: product ${p.product_id} not found (or give product_name and price)`);
+			}
+			const name = p.product_name ?? product?.name;
+			const price = p.price ?? product?.price;
+			if (name === undefined || name === '') throw badRequest(`orders_products[${i}].product_name`, `orders_products[${i}]: product_name (or a known product_id) is required`);
+			if (price === undefined) throw badRequest(`orders_products[${i}].price`, `orders_products[${i}]: price (or a known product_id) is required`);
+			return { id: '', product_id: p.product_id ?? null, product_name: name, quantity: p.quantity, price, total: p.quantity * price };
+		});
 		const subtotal = lines.reduce((s, l) => s + l.total, 0);
 		if (discount > subtotal) throw badRequest('discount', `discount (${discount}) must not exceed the subtotal (${subtotal})`);
 		const grandTotal = subtotal - discount + shipping + vat;
@@ -243,6 +269,7 @@ export function registerOrderRoutes(app: FastifyInstance, { store, webhooks }: R
 			order_status: 'pending',
 			payment_status: 'pending',
 			payment_method: body.payment_method,
+			bank_account_number: body.payment_method === 'manual' ? (body.bank_account_number as string) : null,
 			subtotal,
 			discount,
 			shipping_fee: shipping,
@@ -256,14 +283,15 @@ export function registerOrderRoutes(app: FastifyInstance, { store, webhooks }: R
 			notes: body.notes ?? null,
 			address: body.address ?? null,
 			email: body.email || contact.email,
-			custom_invoice_url: null,
+			custom_invoice_url: body.custom_invoice_url ?? null,
 			invoice_is_sent: false,
 			created_at: now,
 			updated_at: now,
 		};
 		store.addOrder(order);
 		webhooks?.emit('order.created', order, { inboxId: order.inbox_id });
-		return { message: 'success', data: order };
+		// The create answer's shape is not evidenced: the order as GET serves it.
+		return { message: 'success', data: wireOrder(order, variant) };
 	});
 
 	app.put('/api/orders/:id', { schema: { params: paramsSchema('id'), body: updateBodySchema } }, async (req) => {
@@ -276,7 +304,7 @@ export function registerOrderRoutes(app: FastifyInstance, { store, webhooks }: R
 		if (!order) throw notFound(`Order ${id} not found`);
 		const before = { order_status: order.order_status, payment_status: order.payment_status };
 		if (body.order_status !== undefined) order.order_status = body.order_status;
-		if (body.payment_status !== undefined) order.payment_status = body.payment_status;
+		if (body.payment_status !== undefined) order.payment_status = body.payment_status.toLowerCase() as PaymentStatus;
 		if (body.custom_invoice_url !== undefined) order.custom_invoice_url = body.custom_invoice_url;
 		if (body.invoice_is_sent !== undefined) order.invoice_is_sent = body.invoice_is_sent;
 		if (body.address !== undefined) order.address = body.address;
@@ -293,6 +321,7 @@ export function registerOrderRoutes(app: FastifyInstance, { store, webhooks }: R
 			if (order.order_status !== before.order_status) webhooks.emit('order.order_status_updated', { ...order, previous_order_status: before.order_status }, { inboxId });
 			if (order.payment_status !== before.payment_status) webhooks.emit('order.payment_status_updated', { ...order, previous_payment_status: before.payment_status }, { inboxId });
 		}
-		return { message: 'success', data: order };
+		// The update answer's shape is not evidenced: the order as GET serves it.
+		return { message: 'success', data: wireOrder(order, variant) };
 	});
 }
