@@ -137,7 +137,8 @@ describe('orders', () => {
 		expect(ids.sort()).toEqual(env.sb.store.orders.all().map((o) => o.id).sort());
 		const field = /sort_field=(\w+)/.exec(query)?.[1] ?? 'created_at';
 		const dir = /sort_direction=(\w+)/.exec(query)?.[1] ?? 'desc';
-		const keys = orders.map((o) => (field === 'order_number' ? Number(o.order_number.slice(4)) : o[field]));
+		// List rows carry no updated_at by default (BOP): read it from the store.
+		const keys = orders.map((o) => (field === 'updated_at' ? env.sb.store.orders.get(o.id)!.updated_at : o[field]));
 		for (let i = 1; i < keys.length; i++) {
 			if (dir === 'asc') expect(keys[i] >= keys[i - 1]).toBe(true);
 			else expect(keys[i] <= keys[i - 1]).toBe(true);
@@ -156,35 +157,57 @@ describe('orders', () => {
 	});
 });
 
-describe('conversations (cursor)', () => {
+describe('conversations (v2 cursor, default)', () => {
+	type Cursor = { cursor_id: string | null; cursor_ts: string | null };
 	async function walk(limit: number, extra = ''): Promise<any[]> {
 		const out: any[] = [];
-		let cursor: { cursor_id: string; cursor_ts: string } | null = null;
+		let cursor: Cursor | null = null;
 		for (let i = 0; i < 10_000; i++) {
-			const c: { cursor_id: string; cursor_ts: string } | null = cursor;
-			const q: string = c ? `&cursor_id=${encodeURIComponent(c.cursor_id)}&cursor_ts=${encodeURIComponent(c.cursor_ts)}` : '';
+			const c: Cursor | null = cursor;
+			const q: string = c ? `&cursor_id=${encodeURIComponent(c.cursor_id!)}&cursor_ts=${encodeURIComponent(c.cursor_ts!)}` : '';
 			const res: { status: number; data: any } = await env.api.get(`/api/conversations?limit=${limit}${q}${extra}`);
 			expect(res.status).toBe(200);
+			expect(res.data.metadata.pagination).toBeUndefined();
 			out.push(...res.data.data);
 			cursor = res.data.metadata.next_cursor;
-			if (!cursor) return out;
+			// The end is both values null (INV), not a null object.
+			expect(cursor).not.toBeNull();
+			if (cursor!.cursor_id === null) {
+				expect(cursor).toEqual({ cursor_id: null, cursor_ts: null });
+				return out;
+			}
+			expect(cursor!.cursor_ts).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}$/);
 		}
 		throw new Error('runaway cursor');
 	}
+	const activity = (id: string) => {
+		const c = env.sb.store.conversations.get(id)!;
+		return c.last_message?.created_at ?? c.created_at;
+	};
 
-	it.each([7, 10, 100])('every conversation exactly once at limit %d, newest first', async (limit) => {
+	it.each([7, 10, 100])('every conversation exactly once at limit %d, most recent activity first', async (limit) => {
 		const convs = await walk(limit);
 		const ids = convs.map((c) => c.id);
 		expect(new Set(ids).size).toBe(ids.length);
 		expect(ids.slice().sort()).toEqual(env.sb.store.conversations.all().map((c) => c.id).sort());
 		for (let i = 1; i < convs.length; i++) {
-			const a = convs[i - 1];
-			const b = convs[i];
-			expect(a.created_at > b.created_at || (a.created_at === b.created_at && a.id > b.id)).toBe(true);
+			const a = activity(convs[i - 1].id);
+			const b = activity(convs[i].id);
+			expect(a > b || (a === b && convs[i - 1].id > convs[i].id)).toBe(true);
 		}
 	});
 
-	it('next_cursor is null on the last page and the cursor continues with a date filter', async () => {
+	it('orders by last activity, not creation: the order differs from created_at', async () => {
+		const convs = await walk(100);
+		const created = convs.map((c) => Date.parse(c.created_at));
+		expect(created).not.toEqual(created.slice().sort((x, y) => y - x));
+	});
+
+	it('cursor_ts is the last activity in UTC without a zone; the cursor continues with a date filter', async () => {
+		const first = await env.api.get('/api/conversations?limit=5');
+		const { cursor_id, cursor_ts } = first.data.metadata.next_cursor;
+		expect(cursor_id).toBe(first.data.data[4].id);
+		expect(cursor_ts).toBe(activity(cursor_id).replace('T', ' ').replace('Z', ''));
 		const s = env.sb.store;
 		const from = Date.parse('2026-04-01T00:00:00+07:00');
 		const want = s.conversations.all().filter((c) => Date.parse(c.created_at) >= from).map((c) => c.id).sort();
@@ -192,12 +215,24 @@ describe('conversations (cursor)', () => {
 		expect(got.sort()).toEqual(want);
 	});
 
-	it('page-based access works too and carries pagination', async () => {
-		const res = await env.api.get('/api/conversations?page=2&limit=10');
-		expect(res.data.metadata.pagination).toMatchObject({ current_page: 2, total_items: 300, total_page: 30, current_items: 10 });
-		const first = await env.api.get('/api/conversations?limit=10');
-		const viaCursor = await env.api.get(`/api/conversations?limit=10&cursor_id=${first.data.metadata.next_cursor.cursor_id}&cursor_ts=${first.data.metadata.next_cursor.cursor_ts}`);
-		expect(viaCursor.data.data.map((c: { id: string }) => c.id)).toEqual(res.data.data.map((c: { id: string }) => c.id));
+	it('page is ignored (v2 has no pages); limit is capped at 100', async () => {
+		const p1 = await env.api.get('/api/conversations?limit=10');
+		const p2 = await env.api.get('/api/conversations?page=2&limit=10');
+		expect(p2.data.data.map((c: { id: string }) => c.id)).toEqual(p1.data.data.map((c: { id: string }) => c.id));
+		const big = await env.api.get('/api/conversations?limit=500');
+		expect(big.data.data).toHaveLength(100);
+	});
+
+	it('a new message moves its conversation to the top', async () => {
+		const conv = env.sb.store.conversations.all()[123];
+		env.sb.store.addMessage(conv, { message: 'baru', sent_by: conv.contact_id, sent_by_name: conv.contact_name, sent_by_type: 'contact', media_type: 'text', media_url: null, status: 'received', is_template: false });
+		try {
+			const res = await env.api.get('/api/conversations?limit=1');
+			expect(res.data.data[0].id).toBe(conv.id);
+			expect(res.data.data[0].last_message).toEqual({ message: 'baru', created_at: expect.stringMatching(/\+00:00$/), sent_by_type: 'contact' });
+		} finally {
+			env.sb.reset();
+		}
 	});
 
 	it('a cursor with only one half, or a bad timestamp, is a 400 naming it', async () => {
@@ -207,5 +242,32 @@ describe('conversations (cursor)', () => {
 		const b = await env.api.get('/api/conversations?cursor_id=abc&cursor_ts=yesterday');
 		expect(b.status).toBe(400);
 		expect(b.data.error.message).toContain('cursor_ts');
+	});
+});
+
+describe('conversations (v1 variant) and page metadata (total_data variant)', () => {
+	afterEach(() => env.sb.reset());
+
+	it('v1: page + limit, newest created first, page totals', async () => {
+		const sw = await env.anon.post('/__sandbox/variant', { conversations: 'v1' });
+		expect(sw.data.variant.conversations).toBe('v1');
+		const res = await env.api.get('/api/conversations?page=2&limit=10');
+		expect(res.data.metadata.pagination).toMatchObject({ current_page: 2, total_items: 300, total_page: 30, current_items: 10 });
+		expect(res.data.metadata.next_cursor).toBeUndefined();
+		const all = env.sb.store.conversations.all().slice().sort((a, b) => (a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : a.id < b.id ? 1 : -1));
+		expect(res.data.data.map((c: { id: string }) => c.id)).toEqual(all.slice(10, 20).map((c) => c.id));
+	});
+
+	it('total_data: { total_data, total_page, current_page } instead of total_items', async () => {
+		await env.anon.post('/__sandbox/variant', { pageMetadata: 'total_data' });
+		for (const path of ['/api/contacts?limit=50&page=2', '/api/messages?limit=50', '/api/inboxes']) {
+			const res = await env.api.get(path);
+			expect(Object.keys(res.data.metadata.pagination).sort()).toEqual(['current_page', 'total_data', 'total_page']);
+		}
+		const c = await env.api.get('/api/contacts?limit=50&page=2');
+		expect(c.data.metadata.pagination).toEqual({ total_data: 400, total_page: 8, current_page: 2 });
+		env.sb.reset();
+		const back = await env.api.get('/api/contacts?limit=50&page=2');
+		expect(back.data.metadata.pagination.total_items).toBe(400);
 	});
 });
