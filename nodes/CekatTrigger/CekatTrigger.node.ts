@@ -80,7 +80,7 @@ export class CekatTrigger implements INodeType {
 			// --- Webhook mode -------------------------------------------------------------------------------
 			{
 				displayName:
-					'In Cekat, open Settings → Developer and API Setting → Webhooks and add the Production URL shown under Webhook URLs above (the Test URL while you test here). If you set a Secret below, add it to the URL: <code>…/cekat?secret=YOUR_SECRET</code>. Tick the same events in Cekat. Poll Times do not apply in this mode.',
+					'In Cekat, add a webhook (Settings → Developer and API Setting → Webhooks) with the Production URL shown under Webhook URLs above (the Test URL while you test here) and the same events. If you set a Secret below, add it to the URL: <code>…/cekat?secret=YOUR_SECRET</code>. A redelivered event (same id) starts nothing. Poll Times do not apply in this mode.',
 				name: 'webhookNotice',
 				type: 'notice',
 				default: '',
@@ -93,21 +93,23 @@ export class CekatTrigger implements INodeType {
 				required: true,
 				options: EVENT_OPTIONS,
 				default: [],
-				description: 'Events that start the workflow. Other events Cekat sends to this URL are answered and start nothing.',
+				description:
+					'Events that start the workflow. The output is Cekat’s event as sent (id, timestamp, data…) plus "event", its name; order status events also get old_value and new_value at the top level. Other events Cekat sends to this URL are answered and start nothing.',
 				displayOptions: webhookMode,
 			},
 			{
 				displayName: 'Inbox',
 				name: 'inboxId',
 				...locator('inbox', 'searchInboxes'),
-				description: 'Only events of this inbox (the event’s inbox_id). Events that name no inbox are ignored while an inbox is chosen. Does not apply to CRM events. Leave empty for every inbox.',
+				description:
+					'Only message, conversation, note and template events of this inbox (their inbox_id). Such events that name no inbox are ignored while an inbox is chosen. Does not apply to order, contact, CRM, AI summary and Netzme events, which name no inbox. Leave empty for every inbox.',
 				displayOptions: webhookMode,
 			},
 			{
 				displayName: 'Board',
 				name: 'boardId',
 				...locator('board', 'searchBoards'),
-				description: 'Only CRM events (crm_item.*, crm_value.*) of this board. Leave empty for every board.',
+				description: 'Only CRM events (crm_item.*, crm_value.*) of this board (their board_id). Leave empty for every board.',
 				displayOptions: webhookMode,
 			},
 			{
@@ -143,9 +145,8 @@ export class CekatTrigger implements INodeType {
 			{
 				displayName: 'Board',
 				name: 'boardId',
-				type: 'resourceLocator',
+				...locator('board', 'searchBoards'),
 				required: true,
-				default: { mode: 'list', value: '' },
 				description: 'The board whose new items start the workflow',
 				displayOptions: { show: { mode: ['polling'], event: ['newCrmItem'] } },
 			},
@@ -156,8 +157,9 @@ export class CekatTrigger implements INodeType {
 		listSearch: { searchBoards, searchInboxes },
 	};
 
-	// Cekat has no public API to subscribe a URL: the user pastes it in Cekat's settings, so there is
-	// nothing to create or delete on Cekat's side when the workflow is activated or deactivated.
+	// The user adds the URL in Cekat's settings. Cekat has subscription APIs, but two that disagree (REF's
+	// POST /business_webhooks, OFF's /business_workflows/webhooks/subscribe; docs/cekat-api.md, Webhooks): the
+	// node does not register itself, so there is nothing to create or delete on activation.
 	webhookMethods = {
 		default: {
 			async checkExists(this: IHookFunctions): Promise<boolean> {

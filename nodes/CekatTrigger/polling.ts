@@ -1,22 +1,29 @@
 /**
- * Polling mode: n8n asks Cekat's list endpoints for records newer than a position kept in the node's
- * static data, for n8n instances that Cekat cannot reach.
+ * Polling mode: n8n asks Cekat's list endpoints for what changed since the last poll, keeping what it needs in
+ * the node's static data, for n8n instances that Cekat cannot reach. Each event has its own design, because the
+ * real lists differ (docs/cekat-api.md; the "Trigger" section there says what each relies on):
  *
- * - The position is the newest timestamp seen plus the ids seen at exactly that timestamp, so records
- *   sharing a timestamp are neither missed nor emitted twice.
- * - Lists are read newest first, page after page, until a record older than the position (or the end):
- *   however many records arrived between two polls, all are read; they are emitted oldest first.
- * - The first poll of an activation without a position stores the newest record's position and emits
- *   nothing (old records do not flood the workflow).
- * - A poll that fails throws (n8n shows the error) and leaves the position where it was: the next poll
- *   reads the same records again. The position only moves after a poll read everything it needed.
- * - A manual test (the editor's "Fetch Test Event") returns the newest record as a sample and leaves
- *   the position alone.
+ * - New Order, New Message, New Conversation: a position (the newest `created_at` seen, plus the ids seen at
+ *   exactly that time). Records newer than it are emitted, oldest first, each once. Orders and messages are
+ *   read newest first until a record older than the position. Conversations come by last activity, not creation:
+ *   the scan goes on past older conversations and stops only when a row's last activity is older than the position
+ *   (or at the cursor's end: both next_cursor values null).
+ * - New CRM Item: rows have no `created_at`: the ids (`item_id`) on the board are kept (as short fingerprints,
+ *   at most MAX_KNOWN_ITEMS); an id not seen before is new. Deleted items leave the set, so it stays the board.
+ * - Order Status Changed: rows may lack `updated_at`: the last seen statuses of the newest orders are kept by
+ *   order id (at most MAX_KNOWN_STATUSES) and compared case-insensitively; values are passed through unchanged.
+ *
+ * The first poll of an activation stores the state and emits nothing. A poll that fails throws (n8n shows the
+ * error) and leaves the state as it was. A manual test ("Fetch Test Event") returns one sample record and leaves
+ * the state alone.
  */
+import { createHash } from 'crypto';
+
 import type { IDataObject, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { PAGE_SIZE } from '../Cekat/shared/constants';
+import { cekatTimeMs, crmItemId, sameStatus } from '../shared/cekatShapes';
 import type { PollEvent } from './events';
 
 export interface Position {
@@ -28,13 +35,15 @@ export interface Position {
 	ids: string[];
 }
 
-/** Last known status of an order: [order_status, payment_status, updated_at ms]. */
-type KnownStatus = [string, string, number];
+/** Order Status Changed: [order id, order_status, payment_status] as last seen, most recently seen last. */
+type KnownStatus = [string, string, string];
 
-interface PollState {
-	position: Position;
-	/** Order Status Changed only: the orders' last known statuses, by order id. */
-	statuses?: Record<string, KnownStatus>;
+interface StatusState {
+	statuses: KnownStatus[];
+	/** Newest `created_at` seen: an unknown order created after it is new since the last poll. */
+	createdMs: number;
+	/** Newest `updated_at` seen, when rows carry it (0 otherwise): the scan can stop at older rows. */
+	updatedMs: number;
 }
 
 export interface PollDeps {
@@ -45,19 +54,27 @@ export interface PollDeps {
 	staticData: IDataObject;
 	/** A GET on the Cekat API; throws a NodeApiError with Cekat's message on failure. */
 	get(path: string, qs?: IDataObject): Promise<IDataObject>;
-	/** Manual test: a sample, the position untouched. */
+	/** Manual test: a sample, the state untouched. */
 	manual: boolean;
 	/** Milliseconds this poll may spend (n8n's poll budget), if n8n gives one. */
 	budgetMs?: number;
 	now?: () => number;
 }
 
-/** Ids kept per timestamp and statuses kept per trigger: bounds on the static data. */
+/** Bounds on the static data. */
 const MAX_IDS_AT_POSITION = 1000;
 export const MAX_KNOWN_STATUSES = 5000;
+export const MAX_KNOWN_ITEMS = 20_000;
+/** Order Status Changed reads at most this many pages of the newest orders per poll. */
+export const STATUS_SCAN_PAGES = 5;
 
 function isObject(value: unknown): value is IDataObject {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A short, stable stand-in for an id (72 bits): 20,000 ids fit in about 300 KB of static data. */
+export function fingerprint(id: string): string {
+	return createHash('sha256').update(id, 'utf8').digest('base64url').slice(0, 12);
 }
 
 interface Rec {
@@ -66,18 +83,10 @@ interface Rec {
 	ms: number;
 }
 
-/** The static-data key of a trigger: one position per event (and board). */
+/** The static-data key of a trigger: one state per event (and board). */
 export function stateKey(event: PollEvent, boardId?: string): string {
 	return event === 'newCrmItem' ? `poll:${event}:${boardId ?? ''}` : `poll:${event}`;
 }
-
-const FIELD: Record<PollEvent, 'created_at' | 'updated_at'> = {
-	newOrder: 'created_at',
-	orderStatusChanged: 'updated_at',
-	newMessage: 'created_at',
-	newConversation: 'created_at',
-	newCrmItem: 'created_at',
-};
 
 const WHAT: Record<PollEvent, string> = {
 	newOrder: 'orders',
@@ -87,6 +96,17 @@ const WHAT: Record<PollEvent, string> = {
 	newCrmItem: 'CRM items',
 };
 
+/**
+ * A conversation's last activity (ms): the newest of the activity fields the row has (its creation counts too);
+ * undefined when it has none but `created_at`, so such rows never end a scan early.
+ */
+function activityMs(record: IDataObject): number | undefined {
+	const last = isObject(record.last_message) ? record.last_message.created_at : undefined;
+	const times = [last, record.last_message_at, record.updated_at, record.last_activity_at].map(cekatTimeMs).filter((v): v is number => v !== undefined);
+	if (!times.length) return undefined;
+	return Math.max(...times, cekatTimeMs(record.created_at) ?? 0);
+}
+
 class Reader {
 	private readonly started: number;
 
@@ -94,25 +114,25 @@ class Reader {
 		this.started = (deps.now ?? Date.now)();
 	}
 
-	private fail(message: string, description?: string): NodeOperationError {
+	fail(message: string, description?: string): NodeOperationError {
 		return new NodeOperationError(this.deps.node, message, { description });
 	}
 
-	/** A record as the poll sees it; a record without an id or a readable timestamp is an error. */
-	private toRec(record: unknown, field: string): Rec {
+	/** A record as the poll sees it; a record without an id or a readable `field` is an error. */
+	toRec(record: unknown, field: string): Rec {
 		if (!isObject(record)) throw this.fail(`Cekat answered a list of ${WHAT[this.deps.event]} with an entry that is not a record`);
 		const id = record.id;
 		if (id === undefined || id === null || id === '') throw this.fail(`Cekat answered a record of ${WHAT[this.deps.event]} without an id`);
 		const raw = record[field];
-		const ms = typeof raw === 'string' || typeof raw === 'number' ? new Date(raw).getTime() : NaN;
-		if (!Number.isFinite(ms)) {
+		const ms = cekatTimeMs(raw);
+		if (ms === undefined) {
 			throw this.fail(`Cekat answered a record of ${WHAT[this.deps.event]} without a readable "${field}"`, `Record ${String(id)} has ${field} = ${JSON.stringify(raw) ?? 'nothing'}. The trigger needs it to know which records are new.`);
 		}
 		return { record, id: String(id), ms };
 	}
 
-	/** Stops a poll that would run past n8n's budget: better an error (position kept) than an abandoned poll. */
-	private checkBudget(pages: number): void {
+	/** Stops a poll that would run past n8n's budget: better an error (state kept) than an abandoned poll. */
+	checkBudget(pages: number): void {
 		const { budgetMs, now = Date.now } = this.deps;
 		if (budgetMs === undefined || !Number.isFinite(budgetMs)) return;
 		if (now() - this.started > budgetMs * 0.8) {
@@ -123,27 +143,19 @@ class Reader {
 		}
 	}
 
-	/** Pages of records, newest first, by the event's list endpoint. */
+	/** Pages of records, newest first (conversations: by last activity), by the event's list endpoint. */
 	async *pages(): AsyncGenerator<IDataObject[]> {
-		const { event, get } = this.deps;
-		const field = FIELD[event];
-		if (event === 'newOrder' || event === 'orderStatusChanged') {
-			yield* this.pageFamily('/api/orders', { sort_field: field, sort_direction: 'desc' }, (body) => (isObject(body.data) ? body.data.orders : undefined), 'data.orders');
+		const { event } = this.deps;
+		if (event === 'newOrder') {
+			yield* this.pageFamily('/api/orders', { sort_field: 'created_at', sort_direction: 'desc' }, ordersOf, 'data.orders');
 		} else if (event === 'newMessage') {
 			yield* this.messagePages();
-		} else if (event === 'newConversation') {
-			yield* this.conversationPages();
 		} else {
-			const boardId = this.deps.boardId;
-			if (!boardId) throw this.fail('Choose the board whose new items start the workflow');
-			const body = await get(`/api/crm/boards/${encodeURIComponent(boardId)}/items`);
-			const list = this.listOf(body.data, 'data');
-			// A whole list, in no promised order: newest first here.
-			yield list.map((r) => this.toRec(r, field)).sort(newestFirst).map((r) => r.record);
+			yield* this.conversationPages();
 		}
 	}
 
-	private listOf(value: unknown, where: string): IDataObject[] {
+	listOf(value: unknown, where: string): IDataObject[] {
 		if (!Array.isArray(value)) {
 			throw this.fail(`Cekat answered the list of ${WHAT[this.deps.event]} without a list of records`, `Expected "${where}" to be an array.`);
 		}
@@ -151,7 +163,7 @@ class Reader {
 	}
 
 	/** page + limit lists; a short or empty page is the last, a repeated page ends the list. */
-	private async *pageFamily(path: string, qs: IDataObject, pick: (body: IDataObject) => unknown, where: string, firstPage = 1): AsyncGenerator<IDataObject[]> {
+	async *pageFamily(path: string, qs: IDataObject, pick: (body: IDataObject) => unknown, where: string, firstPage = 1): AsyncGenerator<IDataObject[]> {
 		const seen = new Set<string>();
 		for (let page = firstPage; ; page++) {
 			this.checkBudget(page - 1);
@@ -201,7 +213,10 @@ class Reader {
 		yield all.reverse();
 	}
 
-	/** The conversation cursor (newest first): cursor_id + cursor_ts from metadata.next_cursor. */
+	/**
+	 * The conversation cursor (v2, INV): cursor_id + cursor_ts from metadata.next_cursor; the end is a missing
+	 * next_cursor or both its values null. A repeated cursor also ends the list (a server that does not move).
+	 */
 	private async *conversationPages(): AsyncGenerator<IDataObject[]> {
 		let cursor: IDataObject = {};
 		const seen = new Set<string>();
@@ -212,31 +227,44 @@ class Reader {
 			if (records.length === 0) return;
 			yield records;
 			const next = isObject(body.metadata) ? body.metadata.next_cursor : undefined;
-			if (!isObject(next) || next.cursor_id === undefined || next.cursor_id === null) return;
-			const key = JSON.stringify([next.cursor_id, next.cursor_ts]);
+			if (!isObject(next)) return;
+			const id = next.cursor_id ?? null;
+			const ts = next.cursor_ts ?? null;
+			if (id === null && ts === null) return;
+			const key = JSON.stringify([id, ts]);
 			if (seen.has(key)) return;
 			seen.add(key);
-			cursor = { cursor_id: next.cursor_id, cursor_ts: next.cursor_ts };
+			cursor = { ...(id !== null ? { cursor_id: id } : {}), ...(ts !== null ? { cursor_ts: ts } : {}) };
 		}
 	}
 
 	/**
-	 * Reads newest first until a record older than the position. Returns the new records (any order),
-	 * every record seen at the newest timestamp, and the newest record.
+	 * Reads until nothing newer than the position can follow. Returns the new records (any order), every record
+	 * seen at the newest timestamp, and the newest record.
+	 * Orders and messages come newest first: a page with a record older than the position is the last one read.
+	 * Conversations come by last activity: one created before the position may come first (it just got a message)
+	 * and a new one may come after older ones; the scan stops after a page with a row whose last activity is older
+	 * than the position (a new conversation's last activity is at least its creation), else at the cursor's end.
 	 */
-	async collect(position: Position | undefined): Promise<{ fresh: Rec[]; newest?: Rec; atNewest: string[]; firstPage: Rec[] }> {
-		const field = FIELD[this.deps.event];
+	async collect(position: Position | undefined): Promise<{ fresh: Rec[]; newest?: Rec; atNewest: string[]; firstPageActivity?: number }> {
+		const byActivity = this.deps.event === 'newConversation';
 		const seen = new Set<string>();
 		const fresh: Rec[] = [];
-		const firstPage: Rec[] = [];
 		let newest: Rec | undefined;
 		let atNewest: string[] = [];
+		let firstPageActivity: number | undefined;
 		let pageIndex = 0;
 		for await (const page of this.pages()) {
-			let older = false;
+			let past = false;
+			// Conversations: the page is past the position when every row's last activity is older than it.
+			let allOlder = page.length > 0;
 			for (const raw of page) {
-				const rec = this.toRec(raw, field);
-				if (pageIndex === 0) firstPage.push(rec);
+				const rec = this.toRec(raw, 'created_at');
+				if (byActivity) {
+					const active = activityMs(rec.record);
+					if (pageIndex === 0) firstPageActivity = Math.max(firstPageActivity ?? 0, active ?? rec.ms);
+					if (!position || active === undefined || active >= position.ms) allOlder = false;
+				}
 				if (seen.has(rec.id)) continue;
 				seen.add(rec.id);
 				if (!newest || rec.ms > newest.ms) {
@@ -247,15 +275,19 @@ class Reader {
 				}
 				if (!position) continue;
 				if (rec.ms > position.ms || (rec.ms === position.ms && !position.ids.includes(rec.id))) fresh.push(rec);
-				else if (rec.ms < position.ms) older = true;
+				else if (!byActivity && rec.ms < position.ms) past = true;
 			}
-			// Without a position only the newest record matters; with one, stop past it (the whole page was read).
-			if (!position || older) break;
+			if (byActivity && allOlder) past = true;
+			// Without a position one page is enough (the newest record, or for conversations the newest activity);
+			// with one, stop past it (the whole page was read).
+			if (!position || past) break;
 			pageIndex++;
 		}
-		return { fresh, newest, atNewest, firstPage };
+		return { fresh, newest, atNewest, firstPageActivity };
 	}
 }
+
+const ordersOf = (body: IDataObject): unknown => (isObject(body.data) ? body.data.orders : undefined);
 
 function newestFirst(a: Rec, b: Rec): number {
 	return a.ms !== b.ms ? b.ms - a.ms : a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
@@ -272,88 +304,154 @@ function nextPosition(previous: Position | undefined, newest: Rec | undefined, a
 	return { ms: newest.ms, at: new Date(newest.ms).toISOString(), ids: ids.slice(-MAX_IDS_AT_POSITION) };
 }
 
-function readState(value: unknown): PollState | undefined {
+function readPosition(value: unknown): Position | undefined {
 	if (!isObject(value) || !isObject(value.position)) return undefined;
 	const p = value.position;
 	if (typeof p.ms !== 'number' || !Array.isArray(p.ids)) return undefined;
+	return { ms: p.ms, at: typeof p.at === 'string' ? p.at : null, ids: (p.ids as unknown[]).map(String) };
+}
+
+/** New Order, New Message, New Conversation: a position on `created_at`. */
+async function pollByPosition(deps: PollDeps, reader: Reader, key: string): Promise<IDataObject[] | null> {
+	if (deps.manual) {
+		const { newest } = await reader.collect(undefined);
+		return newest ? [newest.record] : null;
+	}
+	const previous = readPosition(deps.staticData[key]);
+	if (!previous) {
+		// First poll: start from now.
+		const { newest, atNewest, firstPageActivity } = await reader.collect(undefined);
+		let position = nextPosition(undefined, newest, atNewest);
+		// Conversations by last activity: every conversation not on the first page was last active before the first
+		// page's newest activity, so was created before it too; starting there, the first poll reads one page.
+		if (deps.event === 'newConversation' && firstPageActivity !== undefined && firstPageActivity > position.ms) {
+			position = { ms: firstPageActivity, at: new Date(firstPageActivity).toISOString(), ids: [] };
+		}
+		deps.staticData[key] = { position } as unknown as IDataObject;
+		return null;
+	}
+	// Records that arrive while the pages are read go to the top of the list: the pages behind shift down (a record
+	// may show up twice: kept once, by id) and nothing slips past unseen; the next poll emits such a record.
+	const result = await reader.collect(previous);
+	const fresh = result.fresh.sort(oldestFirst);
+	const position = nextPosition(previous, result.newest, result.atNewest);
+	const unchanged = position.ms === previous.ms && position.ids.length === previous.ids.length && fresh.length === 0;
+	if (!unchanged) deps.staticData[key] = { position } as unknown as IDataObject;
+	return fresh.length ? fresh.map((rec) => rec.record) : null;
+}
+
+/** New CRM Item: the ids on the board, compared with the ids seen before. */
+async function pollCrmItems(deps: PollDeps, reader: Reader, key: string): Promise<IDataObject[] | null> {
+	const boardId = deps.boardId;
+	if (!boardId) throw reader.fail('Choose the board whose new items start the workflow');
+	const body = await deps.get(`/api/crm/boards/${encodeURIComponent(boardId)}/items`);
+	// The whole board in one answer (no paging is documented for items).
+	const rows = reader.listOf(isObject(body.data) && Array.isArray(body.data.items) ? body.data.items : body.data, 'data');
+	const items: Array<{ row: IDataObject; fp: string }> = [];
+	for (const row of rows) {
+		if (!isObject(row)) throw reader.fail('Cekat answered a list of CRM items with an entry that is not a record');
+		const id = crmItemId(row);
+		if (id === undefined) throw reader.fail('Cekat answered a CRM item without an item_id');
+		items.push({ row, fp: fingerprint(id) });
+	}
+	// The list's order is not documented: the last row is the sample (the sandbox lists oldest first).
+	if (deps.manual) return items.length ? [items[items.length - 1].row] : null;
+	if (items.length > MAX_KNOWN_ITEMS) {
+		throw reader.fail(
+			`The board has ${items.length} items, more than this trigger can remember (${MAX_KNOWN_ITEMS})`,
+			'New items are found by comparing the ids on the board with the ids seen before. Use Webhook mode with the crm_item.created event for a board this large.',
+		);
+	}
+	const state = deps.staticData[key];
+	const known = isObject(state) && Array.isArray(state.known) ? new Set((state.known as unknown[]).map(String)) : undefined;
+	const current = [...new Set(items.map((i) => i.fp))];
+	const emitted = new Set<string>();
+	const fresh = known ? items.filter((i) => !known.has(i.fp) && !emitted.has(i.fp) && emitted.add(i.fp)) : [];
+	// The set becomes exactly the board's ids now: deleted items leave it, so it never outgrows the board.
+	const same = known !== undefined && known.size === current.length && fresh.length === 0 && current.every((fp) => known.has(fp));
+	if (!same) deps.staticData[key] = { known: current } as unknown as IDataObject;
+	return fresh.length ? fresh.map((i) => i.row) : null;
+}
+
+function readStatuses(value: unknown): StatusState | undefined {
+	if (!isObject(value) || !Array.isArray(value.statuses)) return undefined;
 	return {
-		position: { ms: p.ms, at: typeof p.at === 'string' ? p.at : null, ids: (p.ids as unknown[]).map(String) },
-		statuses: isObject(value.statuses) ? (value.statuses as unknown as Record<string, KnownStatus>) : undefined,
+		statuses: (value.statuses as unknown[]).filter((s): s is unknown[] => Array.isArray(s) && s.length === 3).map((s) => [String(s[0]), String(s[1]), String(s[2])] as KnownStatus),
+		createdMs: typeof value.createdMs === 'number' ? value.createdMs : 0,
+		updatedMs: typeof value.updatedMs === 'number' ? value.updatedMs : 0,
 	};
 }
 
-const statusOf = (record: IDataObject): [string, string] => [String(record.order_status ?? ''), String(record.payment_status ?? '')];
+const text = (value: unknown): string => (value === undefined || value === null ? '' : String(value));
 
-function withStatuses(statuses: Record<string, KnownStatus>, recs: Rec[]): Record<string, KnownStatus> {
-	const next: Record<string, KnownStatus> = { ...statuses };
-	for (const rec of recs) next[rec.id] = [...statusOf(rec.record), rec.ms];
-	const ids = Object.keys(next);
-	if (ids.length <= MAX_KNOWN_STATUSES) return next;
-	// Keep the most recently updated orders.
-	ids.sort((a, b) => next[b][2] - next[a][2]);
-	return Object.fromEntries(ids.slice(0, MAX_KNOWN_STATUSES).map((id) => [id, next[id]]));
+/**
+ * Order Status Changed: the newest orders (sorted by `updated_at` where Cekat sorts by it; at most
+ * STATUS_SCAN_PAGES pages) compared with the statuses seen before, case-insensitively. Rows without
+ * `updated_at` are fine: it only lets the scan stop early. An order not seen before is emitted only when it
+ * was created since the last poll and is no longer pending/pending (it was paid or processed before any poll
+ * saw it). An order whose status changes while it is older than the scanned pages is not seen (a limit, see
+ * the docs).
+ */
+async function pollStatuses(deps: PollDeps, reader: Reader, key: string): Promise<IDataObject[] | null> {
+	const state = deps.manual ? undefined : readStatuses(deps.staticData[key]);
+	const rows: IDataObject[] = [];
+	let pages = 0;
+	for await (const page of reader.pageFamily('/api/orders', { sort_field: 'updated_at', sort_direction: 'desc' }, ordersOf, 'data.orders')) {
+		pages++;
+		for (const row of page) {
+			if (!isObject(row) || row.id === undefined || row.id === null || row.id === '') throw reader.fail('Cekat answered a record of orders without an id');
+		}
+		rows.push(...page);
+		if (deps.manual) break;
+		// With updated_at, rows updated before the newest update seen last time have not changed since.
+		if (state && state.updatedMs > 0 && page.some((r) => (cekatTimeMs(r.updated_at) ?? Infinity) < state.updatedMs)) break;
+		if (pages >= STATUS_SCAN_PAGES) break;
+	}
+	if (deps.manual) return rows.length ? [{ ...rows[0], previous_order_status: null, previous_payment_status: null }] : null;
+
+	const known = new Map<string, KnownStatus>((state?.statuses ?? []).map((s) => [s[0], s]));
+	const out: IDataObject[] = [];
+	let createdMs = state?.createdMs ?? 0;
+	let updatedMs = state?.updatedMs ?? 0;
+	const seen = new Set<string>();
+	// Oldest first, so the output is in the order the changes most likely happened.
+	for (const row of [...rows].reverse()) {
+		const id = String(row.id);
+		if (seen.has(id)) continue;
+		seen.add(id);
+		const orderStatus = text(row.order_status);
+		const paymentStatus = text(row.payment_status);
+		const before = known.get(id);
+		const created = cekatTimeMs(row.created_at);
+		if (state) {
+			if (before) {
+				if (!sameStatus(before[1], orderStatus) || !sameStatus(before[2], paymentStatus)) {
+					out.push({ ...row, previous_order_status: before[1], previous_payment_status: before[2] });
+				}
+			} else if (created !== undefined && created > state.createdMs && !(sameStatus(orderStatus, 'pending') && sameStatus(paymentStatus, 'pending'))) {
+				out.push({ ...row, previous_order_status: null, previous_payment_status: null });
+			}
+		}
+		// Re-inserted: the orders seen most recently go last; the bound drops the longest unseen first.
+		known.delete(id);
+		known.set(id, [id, orderStatus, paymentStatus]);
+		if (created !== undefined && created > createdMs) createdMs = created;
+		const updated = cekatTimeMs(row.updated_at);
+		if (updated !== undefined && updated > updatedMs) updatedMs = updated;
+	}
+	const next: StatusState = { statuses: [...known.values()].slice(-MAX_KNOWN_STATUSES), createdMs, updatedMs };
+	if (JSON.stringify(deps.staticData[key]) !== JSON.stringify(next)) deps.staticData[key] = next as unknown as IDataObject;
+	return out.length ? out : null;
 }
 
 /**
- * One poll. Returns the records to emit (oldest first), or null when there is nothing new.
+ * One poll. Returns the records to emit, or null when there is nothing new.
  * Static data is written only at the end, after everything was read.
  */
 export async function poll(deps: PollDeps): Promise<IDataObject[] | null> {
 	const key = stateKey(deps.event, deps.boardId);
 	const reader = new Reader(deps);
-
-	if (deps.manual) {
-		const { newest } = await reader.collect(undefined);
-		if (!newest) return null;
-		return [deps.event === 'orderStatusChanged' ? { ...newest.record, previous_order_status: null, previous_payment_status: null } : newest.record];
-	}
-
-	const state = readState(deps.staticData[key]);
-	if (!state) {
-		// First poll: start from now.
-		const { newest, atNewest, firstPage } = await reader.collect(undefined);
-		const fresh: PollState = { position: nextPosition(undefined, newest, atNewest) };
-		// The newest page's statuses are known; orders not known yet are judged by their timestamps (see below).
-		if (deps.event === 'orderStatusChanged') fresh.statuses = withStatuses({}, firstPage);
-		deps.staticData[key] = fresh as unknown as IDataObject;
-		return null;
-	}
-
-	// Records that arrive (or, sorted by last update, are updated) while the pages are read go to the top of
-	// the list: the pages behind shift down (a record may show up twice: kept once, by id) and nothing slips
-	// past unseen. Such a record is newer than the new position, so the next poll emits it.
-	const result = await reader.collect(state.position);
-
-	const fresh = result.fresh.sort(oldestFirst);
-	const position = nextPosition(state.position, result.newest, result.atNewest);
-	let out: IDataObject[];
-	let statuses = state.statuses;
-	if (deps.event === 'orderStatusChanged') {
-		const known: Record<string, KnownStatus> = { ...(state.statuses ?? {}) };
-		out = [];
-		for (const rec of fresh) {
-			const [orderStatus, paymentStatus] = statusOf(rec.record);
-			const before = known[rec.id];
-			if (before) {
-				if (before[0] !== orderStatus || before[1] !== paymentStatus) {
-					out.push({ ...rec.record, previous_order_status: before[0], previous_payment_status: before[1] });
-				}
-			} else {
-				// Not known (older than what the trigger has seen): a status change is assumed when the order was
-				// updated after it was created and is no longer in the initial pending/pending state.
-				const created = new Date(rec.record.created_at as string).getTime();
-				if (Number.isFinite(created) && rec.ms > created && !(orderStatus === 'pending' && paymentStatus === 'pending')) {
-					out.push({ ...rec.record, previous_order_status: null, previous_payment_status: null });
-				}
-			}
-			known[rec.id] = [orderStatus, paymentStatus, rec.ms];
-		}
-		statuses = withStatuses(known, []);
-	} else {
-		out = fresh.map((rec) => rec.record);
-	}
-
-	const unchanged = position.ms === state.position.ms && position.ids.length === state.position.ids.length && fresh.length === 0;
-	if (!unchanged) deps.staticData[key] = { position, ...(statuses ? { statuses } : {}) } as unknown as IDataObject;
-	return out.length ? out : null;
+	if (deps.event === 'newCrmItem') return await pollCrmItems(deps, reader, key);
+	if (deps.event === 'orderStatusChanged') return await pollStatuses(deps, reader, key);
+	return await pollByPosition(deps, reader, key);
 }

@@ -1,16 +1,15 @@
 /**
- * Webhook mode: Cekat POSTs events to the node's URL (pasted in Cekat's settings).
+ * Webhook mode: Cekat's business webhooks POST events to the node's URL.
  *
- * Cekat documents the event names, not the payload and no signature. The node assumes an envelope
- * `{ id, event, created_at, inbox_id?, data: { …record } }` and reads it robustly: the event name from
- * `event`, `event_type` or `type`; the event id from `event_id`, else `id` when the body is an envelope
- * (it has a `data` object, so `id` is the event's and not a record's), else a hash of the whole body
- * (a redelivery carries the same body, so it is still recognised).
+ * Deliveries follow Cekat's "Business Webhook Events" reference (docs/cekat-api.md, Webhooks):
+ * `{ id, object, timestamp, event_name, …, data }`, or `event_type` with top-level fields for
+ * ai_summary.generated and conversation_note.*. Deduplicated by the top-level `id`. No signature is
+ * documented: an optional shared secret is checked in the URL's query or a header.
  */
 import { createHash, timingSafeEqual } from 'crypto';
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { ALL_EVENTS, isCrmEvent } from './events';
+import { ALL_EVENTS, isCrmEvent, isKnownEvent, scopeOf } from './events';
 
 /** How many recent event ids the node remembers to recognise a redelivery. */
 export const SEEN_EVENTS_LIMIT = 1000;
@@ -53,23 +52,32 @@ export interface ReadEvent {
 	boardId?: string;
 }
 
-/** Reads the event name, id, inbox(es) and board of a payload; a string when it is not an event. */
+/**
+ * Reads the event name, id, inbox(es) and board of a delivery; a string when it is not an event.
+ * Names: `event_name` (most events), `event_type` (ai_summary.generated, conversation_note.*), then the
+ * older guesses `event` and `type`. Id: the top-level `id` of a real envelope (it has a discriminator of its own,
+ * so `id` is the event's), else `event_id`, else `id` beside a `data` object, else a hash of the body.
+ */
 export function readEvent(body: unknown): ReadEvent | string {
 	if (!isObject(body)) return 'The request body is not a JSON object';
-	const rawEvent = [body.event, body.event_type, body.type].find((v) => typeof v === 'string' && v.trim() !== '') as string | undefined;
-	if (!rawEvent) return 'The request has no event name (expected "event", "event_type" or "type")';
+	const rawEvent = [body.event_name, body.event_type, body.event, body.type].find((v) => typeof v === 'string' && v.trim() !== '') as string | undefined;
+	if (!rawEvent) return 'The request has no event name (expected "event_name", "event_type", "event" or "type")';
 	const event = rawEvent.trim().toLowerCase();
 	const data = isObject(body.data) ? body.data : undefined;
+	const envelope = typeof body.event_name === 'string' || typeof body.event_type === 'string';
 
 	let id: string;
 	let idFromPayload = true;
-	if (nonEmpty(body.event_id)) id = String(body.event_id);
+	if (envelope && nonEmpty(body.id)) id = String(body.id);
+	else if (nonEmpty(body.event_id)) id = String(body.event_id);
 	else if (nonEmpty(body.id) && data) id = String(body.id);
 	else {
 		id = `sha256:${sha256(stableStringify(body)).toString('hex')}`;
 		idFromPayload = false;
 	}
 
+	// Where real events name their inbox: notes at the top level, conversation and template events in data,
+	// message events in data.conversation (docs/cekat-api.md, Webhooks).
 	const inboxIds = new Set<string>();
 	const addInbox = (v: unknown) => {
 		if (nonEmpty(v)) inboxIds.add(String(v));
@@ -77,13 +85,26 @@ export function readEvent(body: unknown): ReadEvent | string {
 	addInbox(body.inbox_id);
 	if (data) {
 		addInbox(data.inbox_id);
-		if (isObject(data.inbox)) addInbox(data.inbox.id);
 		if (isObject(data.conversation)) addInbox(data.conversation.inbox_id);
-		// A contact belongs to the inboxes it wrote to.
-		if (Array.isArray(data.inboxes)) for (const inbox of data.inboxes) addInbox(isObject(inbox) ? inbox.id : inbox);
 	}
-	const boardSource = data?.board_id ?? body.board_id;
+	// CRM events name their board at the top level.
+	const boardSource = body.board_id ?? data?.board_id;
 	return { event, id, idFromPayload, inboxIds: [...inboxIds], ...(nonEmpty(boardSource) ? { boardId: String(boardSource) } : {}) };
+}
+
+/**
+ * The item a delivery starts the workflow with: Cekat's body unchanged, plus `event` (the event name, whichever
+ * key carried it). Order status events (`order.order_status_updated`, `order.payment_status_updated`) carry no
+ * `data`, only `order_id` and `changed { old_value, new_value }`: `old_value` / `new_value` are copied to the top
+ * level too, so `{{ $json.new_value }}` reads the same as on conversation status events.
+ */
+export function outputOf(body: IDataObject, event: string): IDataObject {
+	const json: IDataObject = { ...body, event };
+	if ((event === 'order.order_status_updated' || event === 'order.payment_status_updated') && isObject(body.changed)) {
+		if (json.old_value === undefined) json.old_value = body.changed.old_value ?? null;
+		if (json.new_value === undefined) json.new_value = body.changed.new_value ?? null;
+	}
+	return json;
 }
 
 /** The body, or the raw body parsed as JSON when the server did not parse it (no JSON content type). */
@@ -136,15 +157,19 @@ export async function receiveWebhook(this: IWebhookFunctions): Promise<IWebhookR
 	if (typeof read === 'string') return answer(this, 400, { received: false, message: read });
 	const payload = body as IDataObject;
 
-	// 3. Filters: the chosen events, then the inbox (not for CRM events) or the board (CRM events only).
+	// 3. Filters: the chosen events (only events the node knows), then the board (CRM events) or the inbox
+	// (events that name one: messages, conversations, notes, templates). Orders, contacts, AI summaries and
+	// Netzme payments name no inbox in Cekat's reference: the Inbox filter does not apply to them.
 	const events = (this.getNodeParameter('events', []) as string[]) ?? [];
+	if (!isKnownEvent(read.event)) return ignored(`event "${read.event}" is not an event this node knows`);
 	if (!events.includes(ALL_EVENTS) && !events.includes(read.event)) return ignored(`event "${read.event}" is not one of the chosen events`);
+	const scope = scopeOf(read.event);
 	if (isCrmEvent(read.event)) {
 		const boardId = String(this.getNodeParameter('boardId', '', { extractValue: true }) ?? '').trim();
 		if (boardId !== '' && read.boardId !== boardId) {
 			return ignored(read.boardId ? `event of board ${read.boardId}, not of the chosen board` : 'event without a board id, and a board is chosen');
 		}
-	} else {
+	} else if (scope !== 'none') {
 		const inboxId = String(this.getNodeParameter('inboxId', '', { extractValue: true }) ?? '').trim();
 		if (inboxId !== '' && !read.inboxIds.includes(inboxId)) {
 			return ignored(read.inboxIds.length ? `event of inbox ${read.inboxIds.join(', ')}, not of the chosen inbox` : 'event without an inbox id, and an inbox is chosen');
@@ -158,8 +183,6 @@ export async function receiveWebhook(this: IWebhookFunctions): Promise<IWebhookR
 	// A new array (not a push): n8n notices the change and saves it with the workflow's static data.
 	staticData[SEEN_EVENTS_KEY] = [...seen, read.id].slice(-SEEN_EVENTS_LIMIT);
 
-	const json: IDataObject = { ...payload, event: read.event };
-	if (payload.id === undefined || payload.id === null) json.id = read.id;
-	if ((payload.inbox_id === undefined || payload.inbox_id === null) && read.inboxIds.length === 1) json.inbox_id = read.inboxIds[0];
+	const json = outputOf(payload, read.event);
 	return { workflowData: [[{ json }]], webhookResponse: { received: true, id: read.id } };
 }
