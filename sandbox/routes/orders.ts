@@ -233,8 +233,8 @@ export function registerOrderRoutes(app: FastifyInstance, { store, webhooks, var
 			}
 			const name = p.product_name ?? product?.name;
 			const price = p.price ?? product?.price;
-			if (name === undefined || name === '') throw badRequest(`orders_products[${i}].product_name`, `orders_products[${i}]: product_name (or a known product_id) is required`);
-			if (price === undefined) throw badRequest(`orders_products[${i}].price`, `orders_products[${i}]: price (or a known product_id) is required`);
+			if (name === undefined || name === '') throw badRequest(`orders_products[${i}].product_name`, `orders_products[${i}].product_name is required (or a known product_id)`);
+			if (price === undefined) throw badRequest(`orders_products[${i}].price`, `orders_products[${i}].price is required (or a known product_id)`);
 			return { id: '', product_id: p.product_id ?? null, product_name: name, quantity: p.quantity, price, total: p.quantity * price };
 		});
 		const subtotal = lines.reduce((s, l) => s + l.total, 0);

@@ -1,4 +1,4 @@
-/** Orders: totals, buyer resolution, update rules, list filters. */
+/** Orders: wire shape, totals, buyer resolution, manual payment, update rules, list filters, variants. */
 import { startTestSandbox, type TestEnv } from './helpers';
 import type { Order } from '../../sandbox';
 
@@ -32,21 +32,23 @@ describe('create', () => {
 		expect(res.data.message).toBe('success');
 		const o = res.data.data;
 		expect(o).toMatchObject({ subtotal: 260000, discount: 20000, shipping_fee: 15000, vat: 1100, grand_total: 256100, order_status: 'pending', payment_status: 'pending', payment_method: 'xendit', contact_id: contact.id, notes: 'cepat ya', invoice_is_sent: false, custom_invoice_url: null });
-		expect(o.order_number).toBe('ORD-001201');
+		expect(o.order_number).toBe(2201);
 		expect(o.orders_products.map((l: { total: number }) => l.total)).toEqual([170000, 90000]);
-		expect(o.contact).toMatchObject({ id: contact.id, contact_name: contact.contact_name, phone_number: contact.phone_number });
+		expect(o.contact).toEqual({ id: contact.id, display_name: contact.contact_name, phone_number: contact.phone_number });
+		expect(o).toMatchObject({ payment_type: expect.any(String), bank_account_number: null, invoices: [expect.objectContaining({ amount: 256100 })] });
+		expect(o.created_at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}\+00:00$/);
 		const again = await env.api.get(`/api/orders/${o.id}`);
 		expect(again.data).toEqual({ message: 'success', data: o });
 	});
 
 	it('defaults shipping, discount and vat to 0', async () => {
-		const res = await env.api.post('/api/orders', { orders_products: [lines[0]], payment_method: 'manual', contact_id: env.sb.store.contacts.all()[0].id });
+		const res = await env.api.post('/api/orders', { orders_products: [lines[0]], payment_method: 'manual', bank_account_number: 'BCA 123', contact_id: env.sb.store.contacts.all()[0].id });
 		expect(res.data.data).toMatchObject({ subtotal: 170000, grand_total: 170000, discount: 0, vat: 0, shipping_fee: 0 });
 	});
 
 	it('buyer by conversation_id uses the conversation’s contact and inbox', async () => {
 		const conv = env.sb.store.conversations.all()[20];
-		const res = await env.api.post('/api/orders', { orders_products: lines, payment_method: 'manual', conversation_id: conv.id });
+		const res = await env.api.post('/api/orders', { orders_products: lines, payment_method: 'manual', bank_account_number: 'BCA 123', conversation_id: conv.id });
 		expect(res.data.data).toMatchObject({ contact_id: conv.contact_id, conversation_id: conv.id, inbox_id: conv.inbox_id });
 	});
 
@@ -60,14 +62,31 @@ describe('create', () => {
 		const b = await env.api.post('/api/orders', { orders_products: lines, payment_method: 'custom', phone_number: '6285711112222', display_name: 'Bu Tini' });
 		expect(b.status).toBe(200);
 		expect(s.contacts.size).toBe(count + 1);
-		expect(b.data.data.contact.contact_name).toBe('Bu Tini');
+		expect(b.data.data.contact.display_name).toBe('Bu Tini');
+	});
+
+	it('manual payment needs bank_account_number (400 naming it); product_id alone takes name and price from the product', async () => {
+		const s = env.sb.store;
+		const rev = s.revision;
+		const contact = s.contacts.all()[2];
+		const missing = await env.api.post('/api/orders', { orders_products: lines, payment_method: 'manual', contact_id: contact.id });
+		expect(missing.status).toBe(400);
+		expect(missing.data.message).toContain('bank_account_number');
+		expect(s.revision).toBe(rev);
+		const product = s.products.all()[0];
+		const ok = await env.api.post('/api/orders', { orders_products: [{ product_id: product.id, quantity: 2 }], payment_method: 'manual', bank_account_number: 'BCA 1234567890', contact_id: contact.id });
+		expect(ok.status).toBe(200);
+		expect(ok.data.data).toMatchObject({ bank_account_number: 'BCA 1234567890', subtotal: 2 * product.price, orders_products: [expect.objectContaining({ product_id: product.id, product_name: product.name, price: product.price })] });
+		const unknown = await env.api.post('/api/orders', { orders_products: [{ product_id: 'ghost', quantity: 1 }], payment_method: 'xendit', contact_id: contact.id });
+		expect(unknown.status).toBe(400);
+		expect(unknown.data.message).toContain('orders_products[0].product_id');
 	});
 
 	it('400s name the field; 404s for unknown buyers; nothing is created', async () => {
 		const s = env.sb.store;
 		const before = s.counts();
 		const rev = s.revision;
-		const base = { orders_products: lines, payment_method: 'manual', phone_number: '6285700000001' };
+		const base = { orders_products: lines, payment_method: 'manual', bank_account_number: 'BCA 1', phone_number: '6285700000001' };
 		const cases: Array<[unknown, RegExp]> = [
 			[{ ...base, orders_products: [] }, /orders_products/],
 			[{ ...base, orders_products: undefined }, /orders_products is required/],
@@ -108,7 +127,7 @@ describe('update', () => {
 		const res = await env.api.put(`/api/orders/${o.id}`, { order_status: 'shipping', payment_status: 'paid', custom_invoice_url: 'https://inv.example/1', invoice_is_sent: true, address: 'Jl. Melati 1', notes: null });
 		expect(res.status).toBe(200);
 		expect(res.data.data).toMatchObject({ order_status: 'shipping', payment_status: 'paid', custom_invoice_url: 'https://inv.example/1', invoice_is_sent: true, address: 'Jl. Melati 1', notes: null });
-		expect(res.data.data.updated_at).toBe(new Date(env.clock.now).toISOString());
+		expect(res.data.data.updated_at).toBe(new Date(env.clock.now).toISOString().replace('Z', '000+00:00'));
 		expect(res.data.data.updated_at > before).toBe(true);
 		// Same millisecond: updated_at still moves forward.
 		const again = await env.api.put(`/api/orders/${o.id}`, { notes: 'x' });
@@ -167,13 +186,15 @@ describe('list filters', () => {
 
 	it('search matches order number, contact name and phone, case-insensitively', async () => {
 		const s = env.sb.store;
-		const byNumber = await allOrders('&search=ord-000123');
-		expect(byNumber.map((o) => o.order_number)).toEqual(['ORD-000123']);
+		const byNumber = await allOrders('&search=1123');
+		expect(byNumber.map((o) => o.order_number)).toContain(1123);
+		expect(byNumber.every((o) => String(o.order_number).includes('1123') || o.contact.phone_number.includes('1123'))).toBe(true);
 		const name = s.orders.all()[10].contact.contact_name.split(' ')[0].toUpperCase();
 		const byName = await allOrders(`&search=${encodeURIComponent(name)}`);
-		const want = s.orders.all().filter((o) => o.contact.contact_name.toLowerCase().includes(name.toLowerCase()) || o.order_number.toLowerCase().includes(name.toLowerCase()));
+		const want = s.orders.all().filter((o) => o.contact.contact_name.toLowerCase().includes(name.toLowerCase()));
 		expect(byName.map((o) => o.id).sort()).toEqual(want.map((o) => o.id).sort());
 		const phone = s.orders.all()[5].contact.phone_number;
+		expect(byName.every((o) => 'display_name' in o.contact)).toBe(true);
 		const byPhone = await allOrders(`&search=${phone}`);
 		expect(byPhone.length).toBeGreaterThan(0);
 		expect(byPhone.every((o) => o.contact.phone_number === phone)).toBe(true);
@@ -205,5 +226,54 @@ describe('list filters', () => {
 		const b = await env.api.get('/api/orders?sort_direction=up');
 		expect(b.status).toBe(400);
 		expect(b.data.message).toContain('sort_direction');
+	});
+});
+
+describe('wire shape and variants', () => {
+	it('list rows: integer order_number, display_name buyer, payment_type, invoices, lower-case status, no updated_at', async () => {
+		const res = await env.api.get('/api/orders?limit=20&sort_field=order_number&sort_direction=asc');
+		const row = res.data.data.orders[0];
+		expect(row.order_number).toBe(1001);
+		expect(row.contact).toEqual({ id: expect.any(String), display_name: expect.any(String), phone_number: expect.any(String) });
+		expect(row).toHaveProperty('payment_type');
+		expect(Array.isArray(row.invoices)).toBe(true);
+		expect(row).not.toHaveProperty('updated_at');
+		expect(res.data.data.orders.every((o: { payment_status: string }) => o.payment_status === o.payment_status.toLowerCase())).toBe(true);
+		const manual = res.data.data.orders.find((o: { payment_method: string }) => o.payment_method === 'manual');
+		expect(typeof manual.bank_account_number).toBe('string');
+		// The detail keeps updated_at: BOP's field table describes list rows only.
+		const detail = await env.api.get(`/api/orders/${row.id}`);
+		expect(detail.data.data.updated_at).toMatch(/\+00:00$/);
+	});
+
+	it('orderUpdatedAt: list rows carry updated_at', async () => {
+		const sw = await env.anon.post('/__sandbox/variant', { orderUpdatedAt: true });
+		expect(sw.data.variant).toMatchObject({ orderUpdatedAt: true });
+		const res = await env.api.get('/api/orders?limit=3');
+		expect(res.data.data.orders.every((o: object) => 'updated_at' in o)).toBe(true);
+	});
+
+	it('paymentStatusCase upper: PENDING/PAID in answers; filters and updates accept either case', async () => {
+		env.sb.setVariant({ paymentStatusCase: 'upper' });
+		const res = await env.api.get('/api/orders?limit=100&payment_status=PAID');
+		expect(res.data.data.orders.length).toBeGreaterThan(0);
+		expect(res.data.data.orders.every((o: { payment_status: string }) => o.payment_status === 'PAID')).toBe(true);
+		const o = env.sb.store.orders.all().find((x) => x.payment_status === 'pending')!;
+		const up = await env.api.put(`/api/orders/${o.id}`, { payment_status: 'PAID' });
+		expect(up.status).toBe(200);
+		expect(up.data.data.payment_status).toBe('PAID');
+		expect(env.sb.store.orders.get(o.id)!.payment_status).toBe('paid');
+		env.sb.reset();
+		expect((await env.api.get(`/api/orders/${o.id}`)).data.data.payment_status).toBe('pending');
+	});
+
+	it('unknown variants and start-time-only hosts are 400s', async () => {
+		const bad = await env.anon.post('/__sandbox/variant', { paymentStatusCase: 'title' });
+		expect(bad.status).toBe(400);
+		const unknown = await env.anon.post('/__sandbox/variant', { colour: 'red' });
+		expect(unknown.status).toBe(400);
+		const hosts = await env.anon.post('/__sandbox/variant', { hosts: 'split' });
+		expect(hosts.status).toBe(400);
+		expect((await env.anon.get('/__sandbox/variant')).data.variant).toEqual({ orderUpdatedAt: false, paymentStatusCase: 'lower', pageMetadata: 'total_items', conversations: 'v2', hosts: 'single' });
 	});
 });
