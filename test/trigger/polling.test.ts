@@ -4,7 +4,9 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { byId, Poller, SALES_BOARD_ID, useTriggerEnv, type TriggerEnv } from './env';
+import { byId, Poller, SALES_BOARD_ID, START, useTriggerEnv, type TriggerEnv } from './env';
+
+const START_MS = START;
 
 const SECOND = 1000;
 
@@ -13,6 +15,7 @@ async function createOrder(env: TriggerEnv, i = 0): Promise<IDataObject> {
 	const res = await env.api.post('/api/orders', {
 		orders_products: [{ product_name: `Produk ${i}`, quantity: 1, price: 10000 + i }],
 		payment_method: 'manual',
+		bank_account_number: '1234567890',
 		contact_id: contact.id,
 	});
 	expect(res.status).toBe(200);
@@ -46,7 +49,7 @@ describe('Cekat Trigger, Polling mode', () => {
 				['GET', '/api/orders', { sort_field: 'created_at', sort_direction: 'desc', page: '1', limit: '100' }, 'api_key', true],
 			]);
 			expect(poller.state['poll:newOrder']).toEqual({
-				position: { ms: Date.parse(newest.created_at), at: newest.created_at, ids: [newest.id] },
+				position: { ms: Date.parse(newest.created_at), at: new Date(Date.parse(newest.created_at)).toISOString(), ids: [newest.id] },
 			});
 
 			env.clock.now += 60 * SECOND;
@@ -59,10 +62,11 @@ describe('Cekat Trigger, Polling mode', () => {
 			const second = await poller.poll();
 			expect(second.error).toBeUndefined();
 			expect(ids(second.items)).toEqual([a.id, b.id, c.id]);
-			expect(second.items![2]).toEqual(c);
+			// the list row is the order as created (list rows carry no updated_at by default)
+			expect(second.items![2]).toEqual(expect.objectContaining({ id: c.id, order_number: c.order_number, grand_total: c.grand_total }));
 			// one page: it already reached orders older than the position
 			expect(second.requests.map((r) => r.query.page)).toEqual(['1']);
-			expect(poller.state['poll:newOrder']).toEqual({ position: { ms: env.clock.now, at: c.created_at, ids: [c.id] } });
+			expect(poller.state['poll:newOrder']).toEqual({ position: { ms: env.clock.now, at: new Date(env.clock.now).toISOString(), ids: [c.id] } });
 
 			const third = await poller.poll();
 			expect(third.items).toBeNull();
@@ -172,88 +176,91 @@ describe('Cekat Trigger, Polling mode', () => {
 			env.clock.now += SECOND;
 			const newest = await createOrder(env, 2);
 			const sample = await poller.poll('manual', 'manual');
-			expect(sample.items).toEqual([newest]);
+			expect(sample.items).toEqual([expect.objectContaining({ id: newest.id, order_number: newest.order_number })]);
 			expect(poller.staticDataJson).toBe(stored);
 			expect((await poller.poll()).items).toHaveLength(2);
 		});
 	});
 
 	describe('Order Status Changed', () => {
-		it('emits an order whose status or payment status changed, with the previous values; other updates and new orders are not emitted', async () => {
+		/** Orders as the list serves them, first page by last update (what the trigger reads first). */
+		const firstPage = async () => (await env.api.get('/api/orders', { params: { sort_field: 'updated_at', sort_direction: 'desc', limit: 100 } })).data.data.orders as IDataObject[];
+
+		it('list rows without updated_at (the default): a status change of a known order is emitted once, with the previous values; other updates and new pending orders are not', async () => {
+			expect(env.sandbox.variant.orderUpdatedAt).toBe(false);
+			const rows = await firstPage();
+			expect(rows[0].updated_at).toBeUndefined();
 			const poller = new Poller(env, { event: 'orderStatusChanged' });
 			const first = await poller.poll('trigger', 'activate');
+			expect(first.error).toBeUndefined();
 			expect(first.items).toBeNull();
-			expect(first.requests.map((r) => r.query)).toEqual([{ sort_field: 'updated_at', sort_direction: 'desc', page: '1', limit: '100' }]);
-			const state = poller.state['poll:orderStatusChanged'] as { statuses: Record<string, unknown[]> };
-			expect(Object.keys(state.statuses)).toHaveLength(100);
+			// without updated_at nothing tells where to stop: the newest pages are compared
+			expect(first.requests.map((r) => r.query)).toEqual(
+				Array.from({ length: 5 }, (_, i) => ({ sort_field: 'updated_at', sort_direction: 'desc', page: String(i + 1), limit: '100' })),
+			);
+			const state = poller.state['poll:orderStatusChanged'] as { statuses: string[][]; createdMs: number };
+			expect(state.statuses).toHaveLength(500);
 
-			// a known order (in the newest page by last update) and one the trigger has not seen
-			const byUpdate = [...env.sandbox.store.orders.all()].sort((a, b) => (a.updated_at < b.updated_at ? 1 : -1));
-			const known = byUpdate.find((o) => o.payment_status === 'pending' && state.statuses[o.id])!;
-			const unknown = byUpdate.slice(150).find((o) => o.order_status === 'pending' && o.payment_status === 'pending')!;
-			expect(state.statuses[unknown.id]).toBeUndefined();
-
+			const known = rows.find((o) => o.payment_status === 'pending')!;
 			env.clock.now += 60 * SECOND;
-			expect((await env.api.put(`/api/orders/${known.id}`, { payment_status: 'paid' })).status).toBe(200);
+			expect((await env.api.put(`/api/orders/${String(known.id)}`, { payment_status: 'paid' })).status).toBe(200);
 			env.clock.now += SECOND;
-			expect((await env.api.put(`/api/orders/${unknown.id}`, { order_status: 'processing' })).status).toBe(200);
+			await env.api.put(`/api/orders/${String(rows[1].id)}`, { notes: 'Kirim pagi' });
 			env.clock.now += SECOND;
 			const fresh = await createOrder(env, 5);
 
 			const second = await poller.poll();
 			expect(second.error).toBeUndefined();
-			expect(second.items?.map((o) => [o.id, o.order_status, o.payment_status, o.previous_order_status, o.previous_payment_status])).toEqual([
-				[known.id, known.order_status, 'paid', known.order_status, 'pending'],
-				[unknown.id, 'processing', 'pending', null, null],
-			]);
-			expect(second.requests.map((r) => r.query.page)).toEqual(['1']);
+			expect(second.items?.map((o) => [o.id, o.payment_status, o.previous_order_status, o.previous_payment_status])).toEqual([[known.id, 'paid', known.order_status, 'pending']]);
+			expect((await poller.poll()).items).toBeNull();
 
-			// an update that changes no status, and the new order's first change
+			// the new order's first change
 			env.clock.now += SECOND;
-			await env.api.put(`/api/orders/${known.id}`, { notes: 'Kirim pagi' });
-			env.clock.now += SECOND;
-			await env.api.put(`/api/orders/${fresh.id}`, { payment_status: 'paid' });
+			await env.api.put(`/api/orders/${String(fresh.id)}`, { order_status: 'processing' });
 			const third = await poller.poll();
-			expect(third.items?.map((o) => [o.id, o.previous_payment_status, o.payment_status])).toEqual([[fresh.id, 'pending', 'paid']]);
+			expect(third.items?.map((o) => [o.id, o.previous_order_status, o.order_status])).toEqual([[fresh.id, 'pending', 'processing']]);
 			expect((await poller.poll()).items).toBeNull();
 		});
-	});
 
-	it('Order Status Changed: an order updated while the pages are read is emitted by the next poll; nothing slips past', async () => {
-		const poller = new Poller(env, { event: 'orderStatusChanged' });
-		await poller.poll('trigger', 'activate');
-		// 150 status changes, one second apart: two pages of changes, newest first
-		const changed = env.sandbox.store.orders.all().slice(0, 150);
-		for (const order of changed) {
-			env.clock.now += SECOND;
-			const next = order.order_status === 'shipping' ? 'completed' : 'shipping';
-			expect((await env.api.put(`/api/orders/${order.id}`, { order_status: next })).status).toBe(200);
-		}
-		// by last update, newest first: changed[149] … changed[50] on page 1, changed[49] … changed[0] on page 2
-		const moved = changed[30];
+		it('with updated_at on rows (variant orderUpdatedAt) the scan stops at orders not updated since', async () => {
+			env.sandbox.setVariant({ orderUpdatedAt: true });
+			const poller = new Poller(env, { event: 'orderStatusChanged' });
+			await poller.poll('trigger', 'activate');
+			const rows = await firstPage();
+			expect(rows[0].updated_at).toEqual(expect.any(String));
+			env.clock.now += 60 * SECOND;
+			const target = rows.find((o) => o.order_status === 'pending')!;
+			await env.api.put(`/api/orders/${String(target.id)}`, { order_status: 'shipping' });
+			const second = await poller.poll();
+			expect(second.items?.map((o) => [o.id, o.order_status, o.previous_order_status])).toEqual([[target.id, 'shipping', 'pending']]);
+			expect(second.requests.map((r) => r.query.page)).toEqual(['1']);
+			expect((await poller.poll()).items).toBeNull();
+		});
 
-		// page 1 answers at once; page 2 waits, and meanwhile `moved` is updated again: it jumps to the top
-		// (page 1, already read) and the records above its old place shift down one (page 2 repeats changed[50])
-		env.sandbox.addFault({ method: 'GET', path: '/api/orders', kind: 'delay', delayMs: 0 });
-		env.sandbox.addFault({ method: 'GET', path: '/api/orders', kind: 'delay', delayMs: 400 });
-		const polling = poller.poll();
-		await new Promise((r) => setTimeout(r, 150));
-		env.clock.now += SECOND;
-		expect((await env.api.put(`/api/orders/${moved.id}`, { payment_status: 'expired' })).status).toBe(200);
-		const result = await polling;
-
-		expect(result.error).toBeUndefined();
-		expect(result.requests.filter((r) => r.method === 'GET').map((r) => r.query.page)).toEqual(['1', '2']);
-		const emitted = ids(result.items);
-		expect(emitted).toHaveLength(149);
-		expect(new Set(emitted)).toEqual(new Set(changed.filter((o) => o !== moved).map((o) => o.id)));
-		// oldest change first
-		expect(emitted).toEqual(changed.filter((o) => o !== moved).map((o) => o.id));
-
-		// the moved order is newer than the position: the next poll emits it, with its latest state
-		const next = await poller.poll();
-		expect(next.items?.map((o) => [o.id, o.order_status, o.payment_status])).toEqual([[moved.id, moved.order_status, 'expired']]);
-		expect((await poller.poll()).items).toBeNull();
+		it('statuses are compared without case and passed through as Cekat sends them; an order paid before any poll saw it is emitted', async () => {
+			const poller = new Poller(env, { event: 'orderStatusChanged' });
+			const created = '2026-06-15 12:00:00'; // Jakarta wall time, no zone
+			const list = (orders: object[]) => ({ message: 'success', data: { orders, metadata: { pagination: { total_page: 1, current_page: 1, total_items: orders.length } } } });
+			env.sandbox.addFault({ path: '/api/orders', status: 200, body: list([{ id: 'o-1', order_status: 'pending', payment_status: 'pending', created_at: created }]) });
+			await poller.poll('trigger', 'activate');
+			env.sandbox.addFault({
+				path: '/api/orders',
+				status: 200,
+				body: list([
+					{ id: 'o-1', order_status: 'PENDING', payment_status: 'PAID', created_at: created },
+					{ id: 'o-2', order_status: 'pending', payment_status: 'PAID', created_at: '2026-06-15T05:00:01.000000+00:00' },
+				]),
+			});
+			const second = await poller.poll();
+			expect(second.error).toBeUndefined();
+			expect(second.items?.map((o) => [o.id, o.order_status, o.payment_status, o.previous_order_status, o.previous_payment_status])).toEqual([
+				['o-2', 'pending', 'PAID', null, null],
+				['o-1', 'PENDING', 'PAID', 'pending', 'pending'],
+			]);
+			// the same statuses in another case: no change
+			env.sandbox.addFault({ path: '/api/orders', status: 200, body: list([{ id: 'o-1', order_status: 'pending', payment_status: 'paid', created_at: created }]) });
+			expect((await poller.poll()).items).toBeNull();
+		});
 	});
 
 	describe('New Message, New Conversation, New CRM Item', () => {
@@ -268,7 +275,7 @@ describe('Cekat Trigger, Polling mode', () => {
 			const sent = await env.api.post('/messages/whatsapp', { conversation_id: conversation.id, message: 'Terima kasih!' });
 			expect(sent.status).toBe(200);
 			const one = await poller.poll();
-			expect(one.items).toEqual([sent.data.data]);
+			expect(ids(one.items)).toEqual([sent.data.data.id]);
 
 			env.clock.now += SECOND;
 			const { messages } = await seedMore(env, { messages: 150 });
@@ -299,15 +306,19 @@ describe('Cekat Trigger, Polling mode', () => {
 			expect(ids(result.items)).toEqual(['new-1', 'new-2']);
 		});
 
-		it('New Conversation: 120 conversations follow the cursor, each emitted once', async () => {
+		it('New Conversation: 120 new conversations follow the v2 cursor, each emitted once', async () => {
 			const poller = new Poller(env, { event: 'newConversation' });
-			await poller.poll('trigger', 'activate');
+			const first = await poller.poll('trigger', 'activate');
+			// one page is enough to start: everything further down was last active (so created) earlier
+			expect(first.requests.map((r) => r.query)).toEqual([{ limit: '100' }]);
 			env.clock.now += 60 * SECOND;
 			const { conversations } = await seedMore(env, { conversations: 120 });
 			const result = await poller.poll();
 			expect(result.error).toBeUndefined();
+			// 100 new on page 1, 20 new on page 2, then a page all last active before the position ends the scan
 			expect(result.requests.map((r) => r.query)).toEqual([
 				{ limit: '100' },
+				{ limit: '100', cursor_id: expect.any(String), cursor_ts: expect.any(String) },
 				{ limit: '100', cursor_id: expect.any(String), cursor_ts: expect.any(String) },
 			]);
 			expect(new Set(ids(result.items))).toEqual(new Set(conversations));
@@ -315,20 +326,70 @@ describe('Cekat Trigger, Polling mode', () => {
 			expect((await poller.poll()).items).toBeNull();
 		});
 
-		it('New CRM Item: items added to the chosen board, not to another one', async () => {
+		it('New Conversation, ordered by last activity: an older conversation becoming active neither stops the scan nor is emitted; the cursor ends at two nulls', async () => {
+			const poller = new Poller(env, { event: 'newConversation' });
+			const t = (offset: number) => new Date(START_MS + offset).toISOString();
+			const conv = (id: string, created: number, active: number) => ({ id, created_at: t(created), last_message: { message: 'halo', created_at: t(active) } });
+			const page = (rows: object[], next: { cursor_id: string | null; cursor_ts: string | null }) => ({ success: true, data: rows, metadata: { next_cursor: next } });
+			env.sandbox.addFault({ path: '/api/conversations', status: 200, body: page([conv('old-a', -9e6, -1000), conv('old-b', -8e6, -2000)], { cursor_id: 'old-b', cursor_ts: '2026-06-15 11:59:58' }) });
+			await poller.poll('trigger', 'activate');
+			expect((poller.state['poll:newConversation'] as { position: { ms: number } }).position.ms).toBe(START_MS - 1000);
+
+			env.sandbox.addFault({
+				path: '/api/conversations',
+				status: 200,
+				// old-c (created long ago) just got a message: it comes first; new-1 comes after it
+				body: page([conv('old-c', -7e6, 9000), conv('new-1', 5000, 8000), conv('old-a', -9e6, 7000)], { cursor_id: 'old-a', cursor_ts: '2026-06-15 12:00:07' }),
+			});
+			env.sandbox.addFault({ path: '/api/conversations', status: 200, body: page([conv('new-2', 1000, 2000), conv('old-b', -8e6, -2000)], { cursor_id: null, cursor_ts: null }) });
+			const second = await poller.poll();
+			expect(second.error).toBeUndefined();
+			expect(second.requests.map((r) => r.query)).toEqual([{ limit: '100' }, { limit: '100', cursor_id: 'old-a', cursor_ts: '2026-06-15 12:00:07' }]);
+			expect(ids(second.items)).toEqual(['new-2', 'new-1']);
+
+			// the next poll: the same two again (and old ones) emit nothing
+			env.sandbox.addFault({ path: '/api/conversations', status: 200, body: page([conv('new-1', 5000, 9500), conv('new-2', 1000, 2000), conv('old-b', -8e6, -2000)], { cursor_id: null, cursor_ts: null }) });
+			expect((await poller.poll()).items).toBeNull();
+		});
+
+		it('New CRM Item: rows carry item_id and no created_at: the first poll emits nothing, each new item once, deleted items leave the set', async () => {
 			const [sales, support] = env.sandbox.store.boards.all();
 			expect(sales.id).toBe(SALES_BOARD_ID);
 			const poller = new Poller(env, { event: 'newCrmItem', boardId: byId(sales.id) });
 			const first = await poller.poll('trigger', 'activate');
+			expect(first.error).toBeUndefined();
+			expect(first.items).toBeNull();
 			expect(first.requests.map((r) => r.path)).toEqual([`/api/crm/boards/${sales.id}/items`]);
-			env.clock.now += 60 * SECOND;
+			const known = (poller.state[`poll:newCrmItem:${sales.id}`] as { known: string[] }).known;
+			expect(known).toHaveLength(env.sandbox.store.itemsOfBoard(sales.id).length);
+
 			const a = await env.api.post(`/api/crm/boards/${sales.id}/items`, { item_name: 'Deal A', Stage: 'New Lead' });
+			expect(a.status).toBe(200);
 			await env.api.post(`/api/crm/boards/${support.id}/items`, { item_name: 'Ticket', Priority: 'High' });
-			env.clock.now += SECOND;
 			const { crm_items: bulk } = await seedMore(env, { crm_items: 3, board_id: sales.id });
 			const result = await poller.poll();
-			expect(ids(result.items)).toEqual([a.data.data.id, ...[...bulk].sort()]);
-			expect(result.items![0]).toEqual(a.data.data);
+			expect(result.error).toBeUndefined();
+			const itemIds = (result.items ?? []).map((i) => i.item_id);
+			expect(new Set(itemIds)).toEqual(new Set([a.data.data.item_id ?? a.data.data.id, ...bulk]));
+			expect(itemIds).toHaveLength(4);
+			expect(result.items![0]).toEqual(expect.objectContaining({ item_name: 'Deal A' }));
+			expect((await poller.poll()).items).toBeNull();
+
+			// a deleted item leaves the set; nothing is emitted, and no item comes back
+			expect((await env.api.delete(`/api/crm/boards/${sales.id}/items`, { data: { item_ids: [bulk[0]] } })).status).toBe(200);
+			expect((await poller.poll()).items).toBeNull();
+			expect((poller.state[`poll:newCrmItem:${sales.id}`] as { known: string[] }).known).toHaveLength(known.length + 3);
+			expect((await poller.poll()).items).toBeNull();
+		});
+
+		it('New CRM Item: the picker has From List and By ID; an item id may be in item_id or id', async () => {
+			const poller = new Poller(env, { event: 'newCrmItem', boardId: { __rl: true, mode: 'id', value: 'b-1' } });
+			const list = (rows: object[]) => ({ message: 'success', data: rows });
+			env.sandbox.addFault({ path: '/api/crm/boards/b-1/items', status: 200, body: list([{ item_id: 'i-1', item_name: 'A' }]) });
+			await poller.poll('trigger', 'activate');
+			env.sandbox.addFault({ path: '/api/crm/boards/b-1/items', status: 200, body: list([{ item_id: 'i-1', item_name: 'A' }, { id: 'i-2', item_name: 'B' }, { item_id: 'i-3', item_name: 'C' }]) });
+			expect((await poller.poll()).items).toEqual([{ id: 'i-2', item_name: 'B' }, { item_id: 'i-3', item_name: 'C' }]);
+			env.sandbox.addFault({ path: '/api/crm/boards/b-1/items', status: 200, body: list([{ item_id: 'i-3', item_name: 'C' }, { item_id: 'i-1', item_name: 'A' }, { id: 'i-2', item_name: 'B' }]) });
 			expect((await poller.poll()).items).toBeNull();
 		});
 
