@@ -13,7 +13,7 @@ import { Journal, type JournalEntry } from './journal';
 import { Store } from './store';
 import type { SandboxSizes } from './types';
 import { WebhookEmitter, type WebhookTarget } from './webhooks';
-import { RateLimiter, type RateLimitOptions } from './ratelimit';
+import { DEFAULT_RATE_LIMIT, DEFAULT_RATE_WINDOW_SECONDS, RateLimiter, type RateLimitOptions } from './ratelimit';
 import { parseVariant, resolveVariant, type SandboxVariant } from './variant';
 
 export type { JournalEntry } from './journal';
@@ -119,7 +119,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
 		journal.clear();
 		faults.clear();
 		webhooks.reset();
-		rateLimiter.reset();
+		rateLimiter.configure({ limit: opts.rateLimit?.limit ?? DEFAULT_RATE_LIMIT, windowSeconds: opts.rateLimit?.windowSeconds ?? DEFAULT_RATE_WINDOW_SECONDS });
 		Object.assign(variant, startVariant);
 	};
 

@@ -210,7 +210,7 @@ export function registerMessageRoutes(app: FastifyInstance, { store, webhooks, v
 			is_template: false,
 		});
 		webhooks?.emit('message.sent', msg, { inboxId: conv.inbox_id });
-		return { success: true, data: msg };
+		return { success: true, data: wireMessage(msg) };
 	});
 
 	app.post('/templates/send', { schema: { body: templateSendSchema } }, async (req) => {

@@ -63,7 +63,7 @@ function fixture(op: Op): { url: string; body?: unknown } {
 		case 'GET /api/orders':
 			return { url: `${op.path}?limit=5` };
 		case 'POST /api/orders':
-			return { url: op.path, body: { orders_products: [{ product_name: 'Kopi', quantity: 1, price: 50000 }], payment_method: 'manual', contact_id: s.contacts.all()[0].id } };
+			return { url: op.path, body: { orders_products: [{ product_name: 'Kopi', quantity: 1, price: 50000 }], payment_method: 'manual', bank_account_number: 'BCA 1234567890', contact_id: s.contacts.all()[0].id } };
 		case 'GET /api/orders/{id}':
 			return { url: fill(op.path, { id: order.id }) };
 		case 'PUT /api/orders/{id}':
@@ -110,7 +110,8 @@ describe('contract coverage', () => {
 			case 'cursor':
 				expect(b.success).toBe(true);
 				expect(b.data).toHaveLength(10);
-				expect(b.metadata.next_cursor).toEqual({ cursor_id: b.data[9].id, cursor_ts: b.data[9].created_at });
+				// cursor_ts: the row's last activity, UTC without a zone (INV).
+				expect(b.metadata.next_cursor).toEqual({ cursor_id: b.data[9].id, cursor_ts: b.data[9].last_message.created_at.slice(0, 23).replace('T', ' ') });
 				break;
 			case 'orders-list':
 				expect(Object.keys(b).sort()).toEqual(['data', 'message']);
@@ -150,22 +151,35 @@ describe('contract coverage', () => {
 
 	it('returns shapes with the documented fields', async () => {
 		const conv = (await env.api.get('/api/conversations?limit=1')).data.data[0];
-		for (const k of ['id', 'inbox_id', 'inbox_name', 'contact_id', 'contact_name', 'contact_phone', 'stage_status', 'labels', 'pipeline', 'handled_by_id', 'handled_by_name', 'last_message', 'created_at', 'resolved_at', 'platform_type', 'notes', 'additional_data', 'assigned_ai_agent']) {
+		for (const k of ['id', 'inbox_id', 'inbox_name', 'contact_id', 'contact_name', 'contact_phone', 'stage_status', 'labels', 'pipeline', 'handled_by_id', 'handled_by_name', 'last_message', 'created_at', 'resolved_at', 'platform_type', 'notes', 'additional_data', 'assigned_ai_agent', 'collaborators', 'first_message', 'resolved_by_id', 'resolved_by_name']) {
 			expect(conv).toHaveProperty(k);
 		}
+		expect(conv.created_at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}\+00:00$/);
+		const convDetail = await env.api.get(`/api/conversations/${conv.id}`);
+		expect(convDetail.data).toEqual({ success: true, data: conv });
+		expect((await env.api.get('/api/conversations/nope')).status).toBe(404);
+		const contact = (await env.api.get('/api/contacts?limit=1')).data.data[0];
+		expect(contact).toHaveProperty('display_name');
+		expect(contact).not.toHaveProperty('contact_name');
+		expect(contact.created_at).toMatch(/\.\d{6}\+00:00$/);
+		const inbox = (await env.api.get('/api/inboxes?limit=1')).data.data[0];
+		expect(inbox.status).toBe('active');
 		const msg = (await env.api.get('/api/messages?limit=1')).data.data[0];
 		for (const k of ['id', 'message', 'sent_by', 'sent_by_name', 'sent_by_type', 'media_type', 'media_url', 'status', 'is_template', 'created_at', 'conversation_id', 'contact', 'inbox']) {
 			expect(msg).toHaveProperty(k);
 		}
+		expect(msg.created_at).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+		expect(msg.contact).toEqual({ id: expect.any(String), display_name: expect.any(String), phone_number: expect.any(String) });
 		const order = (await env.api.get('/api/orders?limit=1&sort_field=order_number&sort_direction=asc')).data.data.orders[0];
-		expect(order.order_number).toMatch(/^ORD-\d{6}$/);
+		expect(order.order_number).toBe(1001);
 		expect(order.orders_products[0]).toEqual({ id: expect.any(String), product_id: expect.any(String), product_name: expect.any(String), quantity: expect.any(Number), price: expect.any(Number), total: expect.any(Number) });
 		const board = env.sb.store.boards.all()[0];
 		const detail = (await env.api.get(`/api/crm/boards/${board.id}`)).data.data;
 		expect(detail.crm_columns[0]).toEqual({ id: expect.any(String), name: expect.any(String), type: expect.any(String), settings: expect.any(Object), is_required: expect.any(Boolean), read_only: expect.any(Boolean), is_visible: expect.any(Boolean), position: expect.any(Number) });
 		expect(detail.crm_groups[0]).toEqual({ id: expect.any(String), name: expect.any(String), color: expect.any(String) });
 		const stage = detail.crm_columns.find((c: { name: string }) => c.name === 'Stage');
-		expect(stage.settings.labels).toContainEqual({ id: 'default', name: '' });
+		expect(stage.settings.labels).toContainEqual({ id: 'default', name: '', color: expect.any(String), count: 0 });
+		expect(stage.settings.labels).toContainEqual({ id: '3', name: 'Won', color: expect.any(String), count: expect.any(Number) });
 	});
 });
 

@@ -192,7 +192,7 @@ describe('reset, state, data', () => {
 	it('reset restores the seeded state and clears journal and faults', async () => {
 		const before = (await env.anon.get('/__sandbox/state')).data;
 		expect(before.counts.orders).toBe(1200);
-		await env.api.post('/api/orders', { orders_products: [{ product_name: 'x', quantity: 1, price: 1 }], payment_method: 'manual', phone_number: '6281200001111' });
+		await env.api.post('/api/orders', { orders_products: [{ product_name: 'x', quantity: 1, price: 1 }], payment_method: 'xendit', phone_number: '6281200001111' });
 		await addFault({ path: '/api/agents', status: 500 });
 		const mid = (await env.anon.get('/__sandbox/state')).data;
 		expect(mid.counts.orders).toBe(1201);
@@ -241,7 +241,7 @@ describe('determinism and sizes', () => {
 				expect(JSON.stringify(a.store.dump(name))).not.toBe(JSON.stringify(c.store.dump(name)));
 			}
 			// Runtime ids are deterministic too.
-			const body = { orders_products: [{ product_name: 'x', quantity: 1, price: 1 }], payment_method: 'manual', phone_number: '6281200002222' };
+			const body = { orders_products: [{ product_name: 'x', quantity: 1, price: 1 }], payment_method: 'manual', bank_account_number: 'BCA 1', phone_number: '6281200002222' };
 			const ra = await axios.post(`${a.url}/api/orders`, body, { headers: { api_key: a.apiKey } });
 			const rb = await axios.post(`${b.url}/api/orders`, body, { headers: { api_key: b.apiKey } });
 			expect(ra.data.data.id).toBe(rb.data.data.id);
@@ -262,7 +262,7 @@ describe('determinism and sizes', () => {
 	it('sizes can be raised to 100,000 orders', () => {
 		env.sb.reset({ sizes: { orders: 100_000 } });
 		expect(env.sb.store.orders.size).toBe(100_000);
-		expect(env.sb.store.orders.all()[99_999].order_number).toBe('ORD-100000');
+		expect(env.sb.store.orders.all()[99_999].order_number).toBe(101_000);
 		env.sb.reset();
 	});
 });

@@ -27,14 +27,18 @@ describe('POST /messages/whatsapp', () => {
 		expect(res.status).toBe(200);
 		expect(res.data.success).toBe(true);
 		expect(res.data.data).toMatchObject({ message: 'Pesanan kakak sudah dikirim ya', sent_by_type: 'api', status: 'sent', conversation_id: conv.id, media_type: 'text', is_template: false });
-		expect(res.data.data.created_at).toBe(new Date(env.clock.now).toISOString());
+		// Jakarta wall time without a zone (BOP): FIXED_NOW 05:00Z is 12:00 in Jakarta.
+		expect(res.data.data.created_at).toBe('2026-06-15 12:00:00');
+		expect(res.data.data.contact).toEqual({ id: conv.contact_id, display_name: conv.contact_name, phone_number: conv.contact_phone });
 
 		const legacy = await env.api.get(`/messages?conversation_id=${conv.id}`);
 		expect(legacy.data.data).toHaveLength(before + 1);
 		expect(legacy.data.data[before].id).toBe(res.data.data.id); // oldest first: the new one is last
 		const modern = await env.api.get(`/api/messages?conversation_id=${conv.id}&limit=1`);
 		expect(modern.data.data[0].id).toBe(res.data.data.id); // newest first
-		expect(env.sb.store.conversations.get(conv.id)!.last_message).toEqual({ message: 'Pesanan kakak sudah dikirim ya', created_at: res.data.data.created_at });
+		expect(env.sb.store.conversations.get(conv.id)!.last_message).toEqual({ message: 'Pesanan kakak sudah dikirim ya', created_at: new Date(env.clock.now).toISOString(), sent_by_type: 'api' });
+		const detail = await env.api.get(`/api/conversations/${conv.id}`);
+		expect(detail.data.data.last_message).toEqual({ message: 'Pesanan kakak sudah dikirim ya', created_at: '2026-06-15T05:00:00.000+00:00', sent_by_type: 'api' });
 	});
 
 	it('outside the window: 400 telling to send a template, nothing recorded', async () => {
@@ -237,7 +241,7 @@ describe('PUT /api/conversations/:id', () => {
 		const historyBefore = s.agentAssignments.size;
 		const res = await env.api.put(`/api/conversations/${conv.id}`, { stage_status: 'resolved', handled_by_id: agent.id, notes: 'selesai', keep_assigned_ai_agent_on_resolve: true, assigned_ai_agent: 'ai-1' });
 		expect(res.status).toBe(200);
-		expect(res.data.data).toMatchObject({ stage_status: 'resolved', handled_by_id: agent.id, handled_by_name: agent.name, notes: 'selesai', assigned_ai_agent: 'ai-1', resolved_at: new Date(env.clock.now).toISOString() });
+		expect(res.data.data).toMatchObject({ stage_status: 'resolved', handled_by_id: agent.id, handled_by_name: agent.name, notes: 'selesai', assigned_ai_agent: 'ai-1', resolved_at: '2026-06-15T05:00:00.000000+00:00', resolved_by_id: null });
 		expect(s.agentAssignments.size).toBe(historyBefore + 1);
 		const current = await env.api.get('/api/conversations/agent-assignments?limit=1');
 		expect(current.data.data[0]).toMatchObject({ conversation_id: conv.id, agent_id: agent.id, assigned_at: new Date(env.clock.now).toISOString() });
