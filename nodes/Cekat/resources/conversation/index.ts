@@ -17,7 +17,7 @@ export const conversationDescription: INodeProperties[] = [
 			name: 'Get Many',
 			value: 'getAll',
 			action: 'Get many conversations',
-			description: 'List conversations across all inboxes, newest first',
+			description: 'List conversations across all inboxes, most recently active first',
 			url: '/api/conversations',
 			family: 'page',
 		}),
