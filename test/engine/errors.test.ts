@@ -40,7 +40,7 @@ describe('Errors through the engine', () => {
 		const [board] = await apiData<IDataObject[]>(env, '/api/crm/boards');
 		const [item] = await apiData<IDataObject[]>(env, `/api/crm/boards/${board.id as string}/items`);
 		env.sandbox.clearJournal();
-		const result = await env.run({ resource: 'crmItem', operation: 'update', boardId: board.id, itemId: item.id, valuesJson: '{"No Such Column": 1}' });
+		const result = await env.run({ resource: 'crmItem', operation: 'update', boardId: board.id, itemId: item.item_id, valuesJson: '{"No Such Column": 1}' });
 		expect(result.error?.message).toMatch(/^Cekat error 400: .*No Such Column/);
 		expect(env.requests()).toHaveLength(1);
 	});
@@ -72,8 +72,8 @@ describe('Errors through the engine', () => {
 			['media without URL', { resource: 'message', operation: 'sendWhatsApp', sendTo: 'conversation', conversationId: byId(ID), messageType: 'image', fileUrl: '' }, /^File URL: is required/],
 			['bad date', { resource: 'order', operation: 'getAll', returnAll: true, filters: { startDate: '21/11/2026' } }, /^Start Date: "21\/11\/2026" is not a date/],
 			['dates reversed', { resource: 'order', operation: 'getAll', returnAll: true, filters: { startDate: '2026-02-01', endDate: '2026-01-01' } }, /^Start Date: 2026-02-01 is after the End Date/],
-			['no products', { resource: 'order', operation: 'create', products: {}, paymentMethod: 'manual', buyer: 'phone', phoneNumber: '6281234567890' }, /^Products: add at least one product/],
-			['quantity 0', { resource: 'order', operation: 'create', products: { product: [{ productName: 'A', quantity: 0, price: 1 }] }, paymentMethod: 'manual', buyer: 'phone', phoneNumber: '6281234567890' }, /^Products #1 Quantity: must be a whole number of at least 1/],
+			['no products', { resource: 'order', operation: 'create', products: {}, paymentMethod: 'xendit', buyer: 'phone', phoneNumber: '6281234567890' }, /^Products: add at least one product/],
+			['quantity 0', { resource: 'order', operation: 'create', products: { product: [{ productName: 'A', quantity: 0, price: 1 }] }, paymentMethod: 'xendit', buyer: 'phone', phoneNumber: '6281234567890' }, /^Products #1 Quantity: must be a whole number of at least 1/],
 			['empty update', { resource: 'order', operation: 'update', orderId: byId(ID), updateFields: {} }, /^Update Fields: add at least one field/],
 			['CRM item without name', { resource: 'crmItem', operation: 'create', boardId: byId(ID), itemName: '={{ "" }}' }, /^Item Name: is required/],
 			['CRM values JSON not an object', { resource: 'crmItem', operation: 'create', boardId: byId(ID), itemName: 'x', valuesJson: '[1]' }, /^Column Values \(JSON\): must be an object/],
