@@ -341,17 +341,16 @@ export function buildEnvelope(event: string, entity: unknown, ctx: BuildContext,
 			// REF: no data, the order id at the top level.
 			return { ...head(), order_id: e.id ?? e.order_id ?? null, changed: { old_value: cased(previous), new_value: cased(e[field] ?? null) } };
 		}
-		case 'netzme.invoice_paid': {
-			const order = e.id ? e : undefined;
+		case 'netzme.invoice_paid':
+			// Only sent by hand: the entity carries the fields (sampleEntity).
 			return {
 				...head(),
-				invoice_id: e.invoice_id ?? (order ? `INV-${String(order.order_number ?? order.id)}` : null),
-				amount: e.amount ?? order?.grand_total ?? null,
+				invoice_id: e.invoice_id ?? null,
+				amount: e.amount ?? null,
 				payment_method: e.payment_method ?? 'QRIS',
 				payment_time: e.payment_time ?? ctx.nowIso,
 				conversations: { id: e.conversation_id ?? null },
 			};
-		}
 		case 'template.status_updated': {
 			const inbox = lookup(ctx.store, 'inbox', e.inbox_id);
 			return {
@@ -371,6 +370,8 @@ export function buildEnvelope(event: string, entity: unknown, ctx: BuildContext,
 			return { ...head(), data: e };
 	}
 }
+
+const carriesInbox = (event: string): boolean => /^(message|conversation|conversation_note)\./.test(event) || event === 'template.status_updated';
 
 /** Puts an inbox id where the event carries one (hand-made events; the trigger reads it there). */
 function placeInbox(event: string, body: Rec, inboxId: string | null): void {
@@ -416,8 +417,8 @@ function sampleEntity(store: Store, event: string): unknown {
 			return order;
 		}
 		case 'netzme': {
-			const order = first(store.orders.all());
-			return order ? { ...order, conversation_id: order.conversation_id } : undefined;
+			const order = store.orders.all().find((o) => o.conversation_id) ?? first(store.orders.all());
+			return { invoice_id: `INV-${String(order?.order_number ?? '1')}`, amount: order?.grand_total ?? 150000, payment_method: 'QRIS', conversation_id: order?.conversation_id ?? conv?.id ?? null };
 		}
 		case 'template':
 			return first(store.templates.all());
@@ -505,7 +506,7 @@ export class WebhookEmitter {
 	 * returns the body that is being delivered, or undefined when nothing is sent. `entity` is the store's record
 	 * the event is about (see buildEnvelope); `options.data` / `fields` / `inboxId` / `boardId` shape hand-made events.
 	 */
-	emit(event: string, entity: unknown, options: EmitOptions = {}): WebhookPayload | undefined {
+	emit(event: string, entity: unknown, options: EmitOptions = {}, byHand = false): WebhookPayload | undefined {
 		if (!this.wants(event)) {
 			this.refreshShadow(event, entity);
 			return undefined;
@@ -513,9 +514,9 @@ export class WebhookEmitter {
 		const ctx: BuildContext = { store: this.store, before: (kind, id) => this.beforeOf(kind, id), nowIso: this.store.nowIso() };
 		const built = buildEnvelope(event, entity, ctx, options) as Rec;
 		if (options.data !== undefined) built.data = snapshot(options.data);
-		if (options.inboxId !== undefined && (options.data !== undefined || options.fields !== undefined || options.boardId !== undefined || !this.hasInbox(event, built))) {
-			placeInbox(event, built, options.inboxId);
-		}
+		// An inbox goes where the event names one (REF: messages, conversations, notes, templates); orders, contacts,
+		// CRM, AI summaries and Netzme name none. From a route only when the record did not say; by hand always.
+		if (options.inboxId !== undefined && carriesInbox(event) && (byHand || !this.hasInbox(event, built))) placeInbox(event, built, options.inboxId);
 		if (options.boardId !== undefined) built.board_id = options.boardId;
 		if (options.fields) Object.assign(built, snapshot(options.fields));
 		const payload = { id: options.id ?? this.rng.uuid(), ...built } as WebhookPayload;
@@ -536,7 +537,7 @@ export class WebhookEmitter {
 	/** A hand-made event (the emit control): a realistic body from the store unless `data` is given. */
 	emitByHand(event: string, options: EmitOptions = {}): WebhookPayload | undefined {
 		const entity = options.data === undefined ? sampleEntity(this.store, event) : {};
-		return this.emit(event, entity, options);
+		return this.emit(event, entity, options, true);
 	}
 
 	/** Sends an already sent event again (same id, same body). Undefined if unknown or no target. */

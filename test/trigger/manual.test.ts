@@ -28,7 +28,18 @@ describe('Cekat Trigger in a workflow run', () => {
 	const env = useTriggerEnv();
 	afterEach(() => env.sandbox.reset());
 
-	const event = { id: 'ev-1', event: 'order.payment_status_updated', created_at: '2026-06-15T05:00:00.000Z', inbox_id: 'inbox-1', data: { id: 'o-1', payment_status: 'paid' } };
+	// What the trigger's webhook() outputs for a real delivery: Cekat's body plus event, old_value, new_value.
+	const event = {
+		id: 'ev-1',
+		object: 'order',
+		timestamp: 1781499600,
+		event_name: 'order.payment_status_updated',
+		order_id: 'o-1',
+		changed: { old_value: 'PENDING', new_value: 'PAID' },
+		event: 'order.payment_status_updated',
+		old_value: 'PENDING',
+		new_value: 'PAID',
+	};
 
 	it('Webhook mode, a test event in the editor (manual run): the event is the output, no request is made', async () => {
 		const result = await run(env, { mode: 'webhook', events: ['*'] }, [event], 'manual');
