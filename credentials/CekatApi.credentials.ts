@@ -7,6 +7,21 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+/**
+ * Sources disagree on hosts (docs/cekat-api.md, "Hosts and authentication"): the seeds, the Postman collection
+ * and the secondary docs put every route on api.cekat.ai; Cekat's own n8n node sends these to server.cekat.ai.
+ */
+function servedByServer(method: string, url: string): boolean {
+	const path = url.split('?')[0];
+	return (
+		path.startsWith('/api/crm/') ||
+		path === '/api/orders' ||
+		path.startsWith('/api/orders/') ||
+		path === '/api/contacts' ||
+		(method.toUpperCase() === 'PUT' && path.startsWith('/api/conversations/') && path.split('/').length === 4)
+	);
+}
+
 export class CekatApi implements ICredentialType {
 	name = 'cekatApi';
 
@@ -37,6 +52,23 @@ export class CekatApi implements ICredentialType {
 			description:
 				'Address of the Cekat Open API. Keep the default for production; use http://localhost:3000 for the local Cekat sandbox.',
 		},
+		{
+			displayName: 'Server URL',
+			name: 'serverUrl',
+			type: 'string',
+			default: 'https://server.cekat.ai',
+			placeholder: 'https://server.cekat.ai',
+			description:
+				"Cekat's second host, used by Cekat's own n8n node for CRM, orders and contacts. Only used when the option below is on.",
+		},
+		{
+			displayName: 'Send CRM, Orders and Contacts to the Server URL',
+			name: 'crmOnServer',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether CRM, order and contact requests (and conversation updates) go to the Server URL, as Cekat\'s own node sends them, instead of the Base URL. Leave off unless Cekat support tells you otherwise.',
+		},
 	];
 
 	/**
@@ -48,7 +80,8 @@ export class CekatApi implements ICredentialType {
 	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
 		requestOptions.headers = { ...(requestOptions.headers ?? {}), api_key: String(credentials.apiKey ?? '') };
 		if (!requestOptions.baseURL && !/^https?:\/\//i.test(requestOptions.url)) {
-			requestOptions.baseURL = String(credentials.baseUrl ?? '').replace(/\/+$/, '');
+			const server = credentials.crmOnServer === true && servedByServer(requestOptions.method ?? 'GET', requestOptions.url);
+			requestOptions.baseURL = String((server ? credentials.serverUrl : credentials.baseUrl) ?? '').replace(/\/+$/, '');
 		}
 		return requestOptions;
 	}

@@ -3,7 +3,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { startSandbox, type JournalEntry, type Sandbox, type SandboxOptions } from '../../sandbox';
 import { API_KEY } from '../key';
-import { callNodeMethod, runCekat, type RunOptions, type RunResult } from './harness';
+import { callNodeMethod, runCekat, type CekatCredentials, type RunOptions, type RunResult } from './harness';
 
 /** A well-formed Cekat id that exists nowhere. */
 export const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
@@ -18,7 +18,7 @@ export interface Env {
 	sandbox: Sandbox;
 	/** Direct calls to the sandbox API, for fixtures (never used to check the node's own requests). */
 	api: AxiosInstance;
-	run(parameters: IDataObject, options?: Omit<RunOptions, 'parameters' | 'credentials'> & { apiKey?: string }): Promise<RunResult>;
+	run(parameters: IDataObject, options?: Omit<RunOptions, 'parameters' | 'credentials'> & { apiKey?: string; credentials?: Partial<CekatCredentials> }): Promise<RunResult>;
 	/** Calls an editor method of the node (picker search, column loading) through n8n-core. */
 	method<T = unknown>(kind: 'listSearch' | 'loadOptions' | 'resourceMapping', name: string, parameters: IDataObject, args?: unknown[], apiKey?: string): Promise<T>;
 	/** Requests the sandbox received since the last clear, in order. */
@@ -36,7 +36,7 @@ export function useEnv(sandboxOptions: Omit<SandboxOptions, 'port' | 'apiKey'> =
 				// Tests write parameters as plain data, the way workflow JSON holds them.
 				parameters: parameters as INodeParameters,
 				...options,
-				credentials: { apiKey: options.apiKey ?? API_KEY, baseUrl: env.sandbox.url },
+				credentials: { apiKey: options.apiKey ?? API_KEY, baseUrl: env.sandbox.url, ...options.credentials },
 			});
 		env.method = (kind, name, parameters, args = [], apiKey = API_KEY) =>
 			callNodeMethod(kind, name, parameters as INodeParameters, { apiKey, baseUrl: env.sandbox.url }, args);

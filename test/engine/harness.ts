@@ -160,12 +160,20 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 	}
 }
 
+/** The Cekat credential's fields (CekatApi.credentials.ts). */
+export interface CekatCredentials {
+	apiKey: string;
+	baseUrl: string;
+	serverUrl?: string;
+	crmOnServer?: boolean;
+}
+
 export interface RunOptions {
 	/** Parameters of the Cekat node. */
 	parameters: INodeParameters;
 	/** Input items (default: one empty item). */
 	items?: IDataObject[];
-	credentials: { apiKey: string; baseUrl: string };
+	credentials: CekatCredentials;
 	/** Node settings as in the workflow JSON, e.g. { onError: 'continueRegularOutput' }. */
 	settings?: Partial<Pick<INode, 'onError' | 'retryOnFail' | 'maxTries' | 'waitBetweenTries' | 'continueOnFail'>>;
 	mode?: WorkflowExecuteMode;
@@ -196,7 +204,7 @@ export const URLS = {
 
 function makeAdditionalData(
 	credentialTypes: ICredentialTypes,
-	credentials: { apiKey: string; baseUrl: string },
+	credentials: CekatCredentials,
 	hooks?: ExecutionLifecycleHooks,
 	currentNodeParameters?: INodeParameters,
 ): IWorkflowExecuteAdditionalData {
@@ -241,7 +249,7 @@ export async function callNodeMethod<T = unknown>(
 	kind: 'listSearch' | 'loadOptions' | 'resourceMapping',
 	method: string,
 	parameters: INodeParameters,
-	credentials: { apiKey: string; baseUrl: string },
+	credentials: CekatCredentials,
 	args: unknown[] = [],
 ): Promise<T> {
 	const pkg = await loadPackage();
@@ -262,7 +270,7 @@ export async function runNode(options: {
 	credentialTypes: ICredentialTypes;
 	node: INode;
 	items: IDataObject[];
-	credentials?: { apiKey: string; baseUrl: string };
+	credentials?: CekatCredentials;
 	mode?: WorkflowExecuteMode;
 }): Promise<IRun> {
 	const { node } = options;
