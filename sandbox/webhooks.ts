@@ -34,6 +34,8 @@ import type { FastifyInstance } from 'fastify';
 import { ApiError, badRequest } from './errors';
 import { Rng } from './prng';
 import type { Store } from './store';
+import type { Contact, Conversation, Message } from './types';
+import { wireContact, wireConversation, wireMessage, wireOrder } from './wire';
 
 /** The 24 events of REF's catalogue. */
 export const WEBHOOK_EVENTS = [
@@ -175,9 +177,27 @@ function objectOf(event: string): string {
 /** Payment statuses are upper case in webhook bodies (REF: `PENDING`, `PAID`), lower case in the sandbox's lists. */
 const upper = (value: unknown): unknown => (typeof value === 'string' ? value.toUpperCase() : value);
 
-/** An order as webhook `data` carries it: the record, payment status upper case. */
-function orderData(order: Rec): Rec {
-	return { ...order, payment_status: upper(order.payment_status) };
+/**
+ * A record as webhook `data` carries it: as the API serves it (sandbox/wire.ts), read from the store when the
+ * record is there (the entity otherwise, e.g. a hand-made one). Orders are the full detail, payment status upper
+ * case (REF).
+ */
+function wired(store: Store, kind: 'order' | 'conversation' | 'contact' | 'message', e: Rec): Rec {
+	const id = typeof e.id === 'string' ? e.id : undefined;
+	if (kind === 'order') {
+		const o = id ? store.orders.get(id) : undefined;
+		return o ? (snapshot(wireOrder(o, { orderUpdatedAt: true, paymentStatusCase: 'upper' })) as Rec) : { ...e, payment_status: upper(e.payment_status) };
+	}
+	if (kind === 'conversation') {
+		const c = id ? store.conversations.get(id) : undefined;
+		return c ? (snapshot(wireConversation(store, c as Conversation)) as Rec) : e;
+	}
+	if (kind === 'contact') {
+		const c = id ? store.contacts.get(id) : undefined;
+		return c ? (snapshot(wireContact(c as Contact)) as Rec) : e;
+	}
+	const m = id ? store.messages.get(id) : undefined;
+	return m ? (snapshot(wireMessage(m as Message)) as Rec) : e;
 }
 
 /** The collections whose old values some events carry (old_value, changed, changes). */
@@ -227,18 +247,19 @@ export function buildEnvelope(event: string, entity: unknown, ctx: BuildContext,
 		case 'message.received':
 		case 'message.sent':
 		case 'message.failed': {
-			const conversation = lookup(ctx.store, 'conversation', e.conversation_id) ?? (isRec(e.conversation) ? e.conversation : { id: e.conversation_id ?? null, inbox_id: options.inboxId ?? null });
+			const found = typeof e.conversation_id === 'string' ? lookup(ctx.store, 'conversation', e.conversation_id) : undefined;
+			const conversation = found ? wired(ctx.store, 'conversation', found) : isRec(e.conversation) ? e.conversation : { id: e.conversation_id ?? null, inbox_id: options.inboxId ?? null };
 			// REF: a customer's message is sent_by_type "user"; the sandbox's lists say "contact".
 			const sentBy = e.sent_by_type === 'contact' ? 'user' : (e.sent_by_type ?? (event === 'message.received' ? 'user' : 'agent'));
-			return { ...head(), data: { ...e, sent_by_type: sentBy, conversation } };
+			return { ...head(), data: { ...wired(ctx.store, 'message', e), sent_by_type: sentBy, conversation } };
 		}
 		case 'conversation.created':
 		case 'conversation.customer_first_response_human_stage':
-			return { ...head(), data: e };
+			return { ...head(), data: wired(ctx.store, 'conversation', e) };
 		case 'conversation.handled_by_updated':
-			return { ...head(), updated_field: 'handled_by', old_value: old('conversation', 'handled_by_id'), new_value: e.handled_by_id ?? null, data: e };
+			return { ...head(), updated_field: 'handled_by', old_value: old('conversation', 'handled_by_id'), new_value: e.handled_by_id ?? null, data: wired(ctx.store, 'conversation', e) };
 		case 'conversation.stage_status_updated':
-			return { ...head(), updated_field: 'stage_status', old_value: old('conversation', 'stage_status'), new_value: e.stage_status ?? null, data: e };
+			return { ...head(), updated_field: 'stage_status', old_value: old('conversation', 'stage_status'), new_value: e.stage_status ?? null, data: wired(ctx.store, 'conversation', e) };
 		case 'conversation.pipeline_status_updated': {
 			const pipelineId = (value: unknown) => (isRec(value) ? (value.id ?? null) : (value ?? null));
 			const before = given ?? ctx.before('conversation', e.id);
@@ -247,7 +268,7 @@ export function buildEnvelope(event: string, entity: unknown, ctx: BuildContext,
 				updated_field: 'pipeline_status_id',
 				old_value: before ? pipelineId(before.pipeline_status_id ?? before.pipeline) : null,
 				new_value: pipelineId(e.pipeline_status_id ?? e.pipeline),
-				data: e,
+				data: wired(ctx.store, 'conversation', e),
 			};
 		}
 		case 'conversation.labels_updated': {
@@ -259,8 +280,8 @@ export function buildEnvelope(event: string, entity: unknown, ctx: BuildContext,
 			const removed = then.find((t) => !now.some((l) => l.id === t.id));
 			const label = isRec(e.label) ? e.label : (added ?? removed ?? now[0] ?? { id: null, name: null });
 			const changeType = str(e.change_type) ?? (added || !removed ? 'added' : 'removed');
-			const { label: _l, change_type: _c, ...data } = e;
-			return { ...head(), change_type: changeType, label: { id: label.id ?? null, name: label.name ?? null }, data };
+			const { label: _l, change_type: _c, ...rest } = e;
+			return { ...head(), change_type: changeType, label: { id: label.id ?? null, name: label.name ?? null }, data: wired(ctx.store, 'conversation', rest) };
 		}
 		case 'ai_summary.generated': {
 			const conv = lookup(ctx.store, 'conversation', e.conversation_id ?? e.id) ?? e;
@@ -294,7 +315,7 @@ export function buildEnvelope(event: string, entity: unknown, ctx: BuildContext,
 			let key = str(e.key) ?? undefined;
 			if (!key && before) key = Object.keys(e).find((k) => JSON.stringify(e[k]) !== JSON.stringify(before[k]));
 			key ??= 'display_name';
-			const data = { ...e, display_name: contactName(e) };
+			const data = { ...wired(ctx.store, 'contact', e), display_name: contactName(e) };
 			const pick = (r: Rec | undefined) => (r ? (key === 'display_name' ? contactName(r) : r[key!]) : null) ?? null;
 			return { ...head(), changes: { key, old_value: pick(before), new_value: pick(data) }, data };
 		}
@@ -321,17 +342,19 @@ export function buildEnvelope(event: string, entity: unknown, ctx: BuildContext,
 			};
 		}
 		case 'order.created':
-			return { ...head(), message: 'success', data: orderData(e) };
+			return { ...head(), message: 'success', data: wired(ctx.store, 'order', e) };
 		case 'order.updated': {
 			const before = given ?? ctx.before('order', e.id);
 			const changed: Rec = {};
 			if (before) {
 				for (const key of Object.keys(e)) {
 					if (key === 'updated_at' || key.startsWith('previous_')) continue;
-					if (JSON.stringify(e[key]) !== JSON.stringify(before[key])) changed[key] = { old_value: before[key] ?? null, new_value: e[key] ?? null };
+					if (JSON.stringify(e[key]) === JSON.stringify(before[key])) continue;
+					const cased = key === 'payment_status' ? upper : (v: unknown) => v;
+					changed[key] = { old_value: cased(before[key] ?? null), new_value: cased(e[key] ?? null) };
 				}
 			}
-			return { ...head(), message: 'success', changed, data: orderData(e) };
+			return { ...head(), message: 'success', changed, data: wired(ctx.store, 'order', e) };
 		}
 		case 'order.order_status_updated':
 		case 'order.payment_status_updated': {
@@ -397,8 +420,11 @@ function sampleEntity(store: Store, event: string): unknown {
 			if (event === 'conversation.labels_updated' && conv) return { ...conv, change_type: 'added', label: conv.labels[0] ?? { id: 'label-vip', name: 'VIP' } };
 			return conv;
 		case 'ai_summary':
-		case 'conversation_note':
 			return { conversation_id: conv?.id ?? null };
+		case 'conversation_note':
+			return event === 'conversation_note.updated'
+				? { conversation_id: conv?.id ?? null, note: 'Call back on Tuesday', previous_note: 'Call back on Monday' }
+				: { conversation_id: conv?.id ?? null, note: 'Customer requested a follow-up call' };
 		case 'contact':
 			return first(store.contacts.all());
 		case 'crm_item':
