@@ -86,6 +86,7 @@ const EXAMPLES: Example[] = [
 		parameters: () => ({
 			products: { product: [{ productName: 'Kopi Gayo 250g', quantity: 2, price: 85000 }, { productName: 'Teh Melati', quantity: 1, price: 30000 }] },
 			paymentMethod: 'manual',
+			bankAccountNumber: 'BCA 1234567890',
 			buyer: 'phone',
 			phoneNumber: '+62 812-3456-7890',
 			additionalFields: { displayName: 'Siti', shippingFee: 15000, discount: 10000 },

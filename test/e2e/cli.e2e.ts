@@ -192,6 +192,7 @@ function tourWorkflow(open: WindowContact) {
 				operation: 'create',
 				products: { product: [{ productName: 'Kopi Gayo 250g', quantity: 2, price: 85000 }, { productName: 'Teh Melati', quantity: 1, price: 30000 }] },
 				paymentMethod: 'manual',
+				bankAccountNumber: 'BCA 1234567890',
 				buyer: 'phone',
 				phoneNumber: localPhone,
 				additionalFields: { shippingFee: 15000, notes: 'n8n e2e' },

@@ -62,6 +62,7 @@ const TARGETS: Target[] = [
 			operation: 'create',
 			products: { product: [{ productName: '={{ $json.product }}', quantity: 1, price: 1000 }] },
 			paymentMethod: 'manual',
+			bankAccountNumber: 'BCA 1234567890',
 			buyer: 'phone',
 			phoneNumber: '={{ $json.phone }}',
 		}),

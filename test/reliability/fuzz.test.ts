@@ -51,7 +51,7 @@ const OPS: Op[] = [
 	{ route: 'POST /api/crm/boards/:boardId/items/search', parameters: { resource: 'crmItem', operation: 'search', boardId: byId(v('board')), condition: 'OR', rules: { rule: [{ column: v('a'), operator: 'contains', value: v('b') }] }, returnAll: true } },
 	{ route: 'GET /api/orders', parameters: { resource: 'order', operation: 'getAll', returnAll: false, limit: 5, filters: { search: v('a'), startDate: v('b'), inboxId: v('id'), productIds: v('n') } } },
 	{ route: 'GET /api/orders/:id', parameters: { resource: 'order', operation: 'get', orderId: byId(v('id')) } },
-	{ route: 'POST /api/orders', parameters: { resource: 'order', operation: 'create', products: { product: [{ productName: v('a'), quantity: v('n'), price: v('b') }] }, paymentMethod: 'manual', buyer: 'phone', phoneNumber: v('a'), additionalFields: { discount: v('n') } } },
+	{ route: 'POST /api/orders', parameters: { resource: 'order', operation: 'create', products: { product: [{ productName: v('a'), quantity: v('n'), price: v('b') }] }, paymentMethod: 'manual', bankAccountNumber: v('a'), buyer: 'phone', phoneNumber: v('a'), additionalFields: { discount: v('n') } } },
 	{ route: 'POST /api/orders', parameters: { resource: 'order', operation: 'create', products: { product: [{ productName: 'Kopi', quantity: 1, price: 1000 }] }, paymentMethod: 'xendit', buyer: 'contact', contactId: v('id') } },
 	{ route: 'PUT /api/orders/:id', parameters: { resource: 'order', operation: 'update', orderId: byId(v('id')), updateFields: { notes: v('a'), customInvoiceUrl: v('b') } } },
 	{ route: 'POST /messages/whatsapp', parameters: { resource: 'message', operation: 'sendWhatsApp', sendTo: 'phone', receiver: v('a'), messageType: 'text', message: v('b') } },
