@@ -18,10 +18,13 @@ const SECRET = 'e2e-secret-Qm4Zx8';
 
 interface Order {
 	id: string;
-	order_number: string;
+	order_number: number;
 	grand_total: number;
-	contact: { contact_name: string; phone_number: string };
+	contact: { display_name: string; phone_number: string };
 }
+
+/** A delivery as Cekat's business webhooks send it (docs/cekat-api.md, Webhooks). */
+const envelope = (event: string, id: string, rest: Record<string, unknown> = {}) => ({ id, object: event.split('.')[0], timestamp: Math.floor(Date.now() / 1000), event_name: event, ...rest });
 
 /** A workflow in Polling mode: new orders → a note on each order (so the sandbox shows each item once). */
 const pollingWorkflow = {
@@ -129,7 +132,7 @@ describe('Cekat Trigger in n8n', () => {
 		const url = `${server.url}/webhook/${EXAMPLE_WEBHOOK_ID}/cekat`;
 		// n8n activates published workflows in the background: wait until its URL answers (an event not chosen)
 		const probe = await waitFor('the production webhook', async () => {
-			const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ event: 'contact.updated', id: 'probe', data: {} }) });
+			const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(envelope('contact.updated', 'probe', { data: {} })) });
 			return res.status === 404 ? undefined : { status: res.status, body: await res.json() };
 		});
 		expect(probe).toEqual({ status: 200, body: { received: true, ignored: 'event "contact.updated" is not one of the chosen events' } });
@@ -140,6 +143,7 @@ describe('Cekat Trigger in n8n', () => {
 		const order = await sandboxApi<Order>(env.sandbox, 'POST', '/api/orders', {
 			orders_products: [{ product_name: 'Kopi Gayo 250g', quantity: 2, price: 85000 }],
 			payment_method: 'manual',
+			bank_account_number: '1234567890',
 			contact_id: contact.id,
 		});
 		await sandboxApi(env.sandbox, 'PUT', `/api/orders/${order.id}`, { payment_status: 'paid' });
@@ -158,7 +162,7 @@ describe('Cekat Trigger in n8n', () => {
 		const total = (2 * 85000).toLocaleString('id-ID');
 		expect(send.body).toEqual({
 			receiver: open.phone,
-			message: `Terima kasih, ${contact.contact_name}! Pembayaran pesanan ${order.order_number} sebesar Rp ${total} sudah kami terima. Pesanan Anda segera kami proses.`,
+			message: `Terima kasih, ${order.contact.display_name}! Pembayaran pesanan #${order.order_number} sebesar Rp ${total} sudah kami terima. Pesanan Anda segera kami proses.`,
 		});
 		expect(send.status).toBe(200);
 		expectAuthenticated(env.sandbox.journal().filter((e) => e.path === '/messages/whatsapp'));
@@ -179,14 +183,15 @@ describe('Cekat Trigger in n8n', () => {
 		await sleep(1500);
 		expect(await executions(EXAMPLE)).toHaveLength(1);
 		expect(sends()).toHaveLength(1);
-		expect(calls(env.sandbox.journal())).toEqual(['POST /api/orders', 'PUT /api/orders/' + order.id, 'POST /messages/whatsapp']);
+		// the event carries only order_id: the workflow reads the order before it writes to the buyer
+		expect(calls(env.sandbox.journal())).toEqual(['POST /api/orders', 'PUT /api/orders/' + order.id, 'GET /api/orders/' + order.id, 'POST /messages/whatsapp']);
 	});
 
 	it('a secret: without it 401 and no execution; with it (in the URL or the header) one execution per event', async () => {
 		await server.publishWorkflow(SECRET_WORKFLOW);
 		const url = `${server.url}/webhook/${SECRET_WEBHOOK_ID}/cekat`;
 		const post = async (query: string, headers: Record<string, string> = {}, id = 'ev-secret-1') => {
-			const res = await fetch(`${url}${query}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ event: 'contact.updated', id, data: { id: 'c-1' } }) });
+			const res = await fetch(`${url}${query}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(envelope('contact.updated', id, { data: { id: 'c-1' } })) });
 			return { status: res.status, body: (await res.json()) as unknown };
 		};
 		const first = await waitFor('the production webhook', async () => {
@@ -211,17 +216,19 @@ describe('Cekat Trigger in n8n', () => {
 		expect(run.status).toBe(200);
 		expect(run.body.data).toEqual({ waitingForWebhook: true });
 
-		const order = env.sandbox.store.orders.all().find((o) => o.contact.phone_number === open.phone) ?? env.sandbox.store.orders.all()[0];
-		const event = {
-			id: 'test-event-1',
-			event: 'order.payment_status_updated',
-			created_at: new Date().toISOString(),
-			data: { ...order, order_number: 'ORD-TEST-0001', payment_status: 'paid', contact: { ...order.contact, phone_number: open.phone } },
-		};
+		// an order of the customer whose 24-hour window is open; the test event names it as Cekat does (order_id only)
+		const contact = env.sandbox.store.findContactByPhone(open.phone)!;
+		const order = await sandboxApi<Order>(env.sandbox, 'POST', '/api/orders', {
+			orders_products: [{ product_name: 'Kopi Toraja 200g', quantity: 1, price: 95000 }],
+			payment_method: 'manual',
+			bank_account_number: '1234567890',
+			contact_id: contact.id,
+		});
+		const event = envelope('order.payment_status_updated', 'test-event-1', { order_id: order.id, changed: { old_value: 'PENDING', new_value: 'PAID' } });
 		const res = await server.http(`/webhook-test/${EXAMPLE_WEBHOOK_ID}/cekat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event) });
 		expect(res.status).toBe(200);
 		const [send] = await waitFor('the test run’s message', () => (sends().length ? sends() : undefined));
-		expect(send.body).toEqual(expect.objectContaining({ receiver: open.phone, message: expect.stringContaining('ORD-TEST-0001') }));
+		expect(send.body).toEqual(expect.objectContaining({ receiver: open.phone, message: expect.stringContaining(`#${order.order_number} `) }));
 		const manual = await waitFor('the manual execution', async () => {
 			const list = (await executions(EXAMPLE)).filter((e) => e.mode === 'manual');
 			return list.length === 1 && list[0].status === 'success' ? list : undefined;
@@ -251,7 +258,7 @@ describe('Cekat Trigger in n8n', () => {
 
 		const created: Order[] = [];
 		for (let i = 0; i < 3; i++) {
-			created.push(await sandboxApi<Order>(env.sandbox, 'POST', '/api/orders', { orders_products: [{ product_name: `Teh ${i}`, quantity: 1, price: 20000 }], payment_method: 'manual', phone_number: `62811000000${i}` }));
+			created.push(await sandboxApi<Order>(env.sandbox, 'POST', '/api/orders', { orders_products: [{ product_name: `Teh ${i}`, quantity: 1, price: 20000 }], payment_method: 'manual', bank_account_number: '1234567890', phone_number: `62811000000${i}` }));
 		}
 		const notes = () => env.sandbox.journal().filter((e) => e.method === 'PUT' && e.path.startsWith('/api/orders/'));
 		const firstRound = await waitFor('the next poll’s execution', () => (notes().length >= 3 ? notes() : undefined), 90_000);
@@ -262,7 +269,7 @@ describe('Cekat Trigger in n8n', () => {
 		// two more orders: the following poll emits only those
 		const more: Order[] = [];
 		for (let i = 3; i < 5; i++) {
-			more.push(await sandboxApi<Order>(env.sandbox, 'POST', '/api/orders', { orders_products: [{ product_name: `Teh ${i}`, quantity: 1, price: 20000 }], payment_method: 'manual', phone_number: `62811000000${i}` }));
+			more.push(await sandboxApi<Order>(env.sandbox, 'POST', '/api/orders', { orders_products: [{ product_name: `Teh ${i}`, quantity: 1, price: 20000 }], payment_method: 'manual', bank_account_number: '1234567890', phone_number: `62811000000${i}` }));
 		}
 		const secondRound = await waitFor('the following poll’s execution', () => (notes().length >= 5 ? notes() : undefined), 90_000);
 		expect(sorted(secondRound.slice(3).map((e) => e.path))).toEqual(sorted(more.map((o) => `/api/orders/${o.id}`)));
