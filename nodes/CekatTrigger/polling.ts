@@ -216,6 +216,7 @@ class Reader {
 	/**
 	 * The conversation cursor (v2, INV): cursor_id + cursor_ts from metadata.next_cursor; the end is a missing
 	 * next_cursor or both its values null. A repeated cursor also ends the list (a server that does not move).
+	 * A v1 answer (page totals, no cursor) is paged by number.
 	 */
 	private async *conversationPages(): AsyncGenerator<IDataObject[]> {
 		let cursor: IDataObject = {};
@@ -227,7 +228,14 @@ class Reader {
 			if (records.length === 0) return;
 			yield records;
 			const next = isObject(body.metadata) ? body.metadata.next_cursor : undefined;
-			if (!isObject(next)) return;
+			if (!isObject(next)) {
+				// v1 (page + limit with page totals, newest created first): the next page by number.
+				const pagination = isObject(body.metadata) && isObject(body.metadata.pagination) ? body.metadata.pagination : undefined;
+				const current = Number(pagination?.current_page ?? cursor.page ?? 1);
+				if (!pagination || !(Number(pagination.total_page) > current)) return;
+				cursor = { page: current + 1 };
+				continue;
+			}
 			const id = next.cursor_id ?? null;
 			const ts = next.cursor_ts ?? null;
 			if (id === null && ts === null) return;

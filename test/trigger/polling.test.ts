@@ -326,6 +326,20 @@ describe('Cekat Trigger, Polling mode', () => {
 			expect((await poller.poll()).items).toBeNull();
 		});
 
+		it('New Conversation, a v1 list (page totals, newest created first): pages by number, each new conversation once', async () => {
+			env.sandbox.setVariant({ conversations: 'v1' });
+			const poller = new Poller(env, { event: 'newConversation' });
+			await poller.poll('trigger', 'activate');
+			env.clock.now += 60 * SECOND;
+			const { conversations } = await seedMore(env, { conversations: 120 });
+			const result = await poller.poll();
+			expect(result.error).toBeUndefined();
+			expect(result.requests[1].query).toEqual({ limit: '100', page: '2' });
+			expect(new Set(ids(result.items))).toEqual(new Set(conversations));
+			expect(result.items).toHaveLength(120);
+			expect((await poller.poll()).items).toBeNull();
+		});
+
 		it('New Conversation, ordered by last activity: an older conversation becoming active neither stops the scan nor is emitted; the cursor ends at two nulls', async () => {
 			const poller = new Poller(env, { event: 'newConversation' });
 			const t = (offset: number) => new Date(START_MS + offset).toISOString();
