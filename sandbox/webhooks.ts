@@ -280,7 +280,9 @@ export function buildEnvelope(event: string, entity: unknown, ctx: BuildContext,
 			const removed = then.find((t) => !now.some((l) => l.id === t.id));
 			const label = isRec(e.label) ? e.label : (added ?? removed ?? now[0] ?? { id: null, name: null });
 			const changeType = str(e.change_type) ?? (added || !removed ? 'added' : 'removed');
-			const { label: _l, change_type: _c, ...rest } = e;
+			const rest = { ...e };
+			delete rest.label;
+			delete rest.change_type;
 			return { ...head(), change_type: changeType, label: { id: label.id ?? null, name: label.name ?? null }, data: wired(ctx.store, 'conversation', rest) };
 		}
 		case 'ai_summary.generated': {

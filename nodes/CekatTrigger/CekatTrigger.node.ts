@@ -80,7 +80,7 @@ export class CekatTrigger implements INodeType {
 			// --- Webhook mode -------------------------------------------------------------------------------
 			{
 				displayName:
-					'In Cekat, add a webhook (Settings → Developer and API Setting → Webhooks) with the Production URL shown under Webhook URLs above (the Test URL while you test here) and the same events. If you set a Secret below, add it to the URL: <code>…/cekat?secret=YOUR_SECRET</code>. A redelivered event (same id) starts nothing. Poll Times do not apply in this mode.',
+					'In Cekat, add a webhook (Settings → Developer and API Setting → Webhooks) with the Production URL shown under Webhook URLs above (the Test URL while you test here) and the same events. If you set a Secret below, add it to the URL: <code>…/cekat?secret=YOUR_SECRET</code>. A redelivered event (same event ID) starts nothing. Poll Times do not apply in this mode.',
 				name: 'webhookNotice',
 				type: 'notice',
 				default: '',
@@ -94,7 +94,7 @@ export class CekatTrigger implements INodeType {
 				options: EVENT_OPTIONS,
 				default: [],
 				description:
-					'Events that start the workflow. The output is Cekat’s event as sent (id, timestamp, data…) plus "event", its name; order status events also get old_value and new_value at the top level. Other events Cekat sends to this URL are answered and start nothing.',
+					'Events that start the workflow. The output is Cekat’s event as sent (its ID, timestamp, data…) plus "event", its name; order status events also get old_value and new_value at the top level. Other events Cekat sends to this URL are answered and start nothing.',
 				displayOptions: webhookMode,
 			},
 			{
@@ -126,7 +126,7 @@ export class CekatTrigger implements INodeType {
 			// --- Polling mode -------------------------------------------------------------------------------
 			{
 				displayName:
-					'n8n asks Cekat for new records at the Poll Times above: use this mode when Cekat cannot reach this n8n. The first poll after activation starts from now (older records are not emitted); each record is emitted once, however many arrived between two polls. A test run shows the newest record as a sample.',
+					'n8n asks Cekat for new records at the Poll Times above: use this mode when Cekat cannot reach this n8n. The first poll after activation starts from now (older records are not emitted); each record is emitted once, however many arrived between two polls. New CRM items are found by their ID; status changes by comparing the newest orders with what the last poll saw. A test run shows a recent record as a sample.',
 				name: 'pollingNotice',
 				type: 'notice',
 				default: '',

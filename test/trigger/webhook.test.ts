@@ -293,13 +293,6 @@ describe('Cekat Trigger, Webhook mode', () => {
 			expect(receiver.executions).toHaveLength(1);
 		});
 
-		it('two deliveries of one event sent at the same time start one execution', async () => {
-			receiver = await receiverFor(env, { events: ['message.received'] });
-			await emit(env, { event: 'message.received', repeat: 2, parallel: true });
-			await waitForDeliveries(env, receiver, 2);
-			expect(receiver.executions).toHaveLength(1);
-		});
-
 		it('distinct events with equal data start one execution each; event_type events are deduplicated by their id too', async () => {
 			receiver = await receiverFor(env, { events: ['order.updated', 'conversation_note.created'] });
 			await emit(env, { event: 'order.updated', data: { id: 'o-1' } });
