@@ -1,7 +1,7 @@
 import type { INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { getColumnNames, getColumns, listSearch } from './methods';
+import { getColumnLabels, getColumnNames, getColumns, listSearch } from './methods';
 import { returnAllFields } from './shared/descriptions';
 import { agentDescription } from './resources/agent';
 import { agentAssignmentDescription } from './resources/agentAssignment';
@@ -81,7 +81,7 @@ export class Cekat implements INodeType {
 
 	methods = {
 		listSearch,
-		loadOptions: { getColumnNames },
+		loadOptions: { getColumnNames, getColumnLabels },
 		resourceMapping: { getColumns },
 	};
 }

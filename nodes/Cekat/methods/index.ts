@@ -1,2 +1,2 @@
 export * as listSearch from './listSearch';
-export { getColumns, getColumnNames } from './columns';
+export { getColumnLabels, getColumns, getColumnNames } from './columns';

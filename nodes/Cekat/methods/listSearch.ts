@@ -1,6 +1,8 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { crmItemId } from '../../shared/cekatShapes';
+import { loadBoard } from '../resources/crmItem/board';
 import { cekatApiRequest } from '../shared/transport';
 
 const PAGE = 100;
@@ -81,8 +83,15 @@ export async function searchItems(this: ILoadOptionsFunctions, filter?: string, 
 				search: [{ column_name: 'item_name', operator: 'contains', value: [filter] }],
 			})
 		: await cekatApiRequest.call(this, 'GET', `/api/crm/boards/${boardId}/items`);
-	const items = (body.data ?? []) as IDataObject[];
-	return slice(items.map((i) => ({ name: String(i.item_name ?? i.id), value: String(i.id) })), paginationToken);
+	// Rows are flat and carry `item_id`, not `id` (docs/cekat-api.md, CRM).
+	const items = ((body.data ?? []) as IDataObject[]).filter((i) => crmItemId(i) !== undefined);
+	return slice(items.map((i) => ({ name: String(i.item_name ?? crmItemId(i)), value: crmItemId(i) as string })), paginationToken);
+}
+
+/** Groups (the board's columns of cards) from the board's `crm_groups`. */
+export async function searchGroups(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	const { groups } = await loadBoard(this, boardIdOf(this));
+	return { results: groups.filter((g) => matches(filter, g.name, g.id)).map((g) => ({ name: String(g.name), value: String(g.id) })) };
 }
 
 export async function searchInboxes(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
@@ -104,9 +113,11 @@ export async function searchCampaigns(this: ILoadOptionsFunctions, filter?: stri
 export async function searchOrders(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
 	// The orders list searches order number, buyer name and phone on the server.
 	return await pageSearch(this, '/api/orders', filter ? { search: filter } : {}, undefined, (o) => {
+		// The buyer is `contact.display_name`; order_number is an integer (docs/cekat-api.md, Orders).
 		const contact = (o.contact ?? {}) as IDataObject;
+		const buyer = contact.display_name ?? contact.contact_name ?? '';
 		return {
-			name: `${String(o.order_number)} · ${String(contact.contact_name ?? '')} · ${String(o.order_status)} · Rp ${Number(o.grand_total).toLocaleString('en-US')}`,
+			name: `Order #${String(o.order_number)} · ${String(buyer)} · ${String(o.payment_status ?? '').toLowerCase()} · Rp ${Number(o.grand_total).toLocaleString('en-US')}`,
 			value: String(o.id),
 			search: [],
 		};

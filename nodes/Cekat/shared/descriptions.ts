@@ -45,7 +45,7 @@ export function singleOperation(spec: OperationSpec): INodePropertyOptions {
 }
 
 /** An operation that answers a list: one n8n item per record, Return All + Limit. */
-export function listOperation(spec: Omit<OperationSpec, 'method' | 'postReceive'> & { family: ListFamily; method?: IHttpRequestMethods }): INodePropertyOptions {
+export function listOperation(spec: Omit<OperationSpec, 'method'> & { family: ListFamily; method?: IHttpRequestMethods }): INodePropertyOptions {
 	return {
 		name: spec.name,
 		value: spec.value,
@@ -55,7 +55,8 @@ export function listOperation(spec: Omit<OperationSpec, 'method' | 'postReceive'
 			request: { method: spec.method ?? 'GET', url: spec.url },
 			send: { paginate: true, preSend: [prepareRequest, ...(spec.preSend ?? [])] },
 			operations: { pagination: paginate(spec.family) },
-			output: { postReceive: [checkResponse(spec.url)] },
+			// Extra steps see the whole answer (paging reads its records afterwards).
+			output: { postReceive: [checkResponse(spec.url), ...(spec.postReceive ?? [])] },
 		},
 	};
 }

@@ -2,20 +2,33 @@ import type {
 	IDataObject,
 	IExecuteSingleFunctions,
 	IHttpRequestOptions,
+	INodeExecutionData,
 	ResourceMapperField,
 	ResourceMapperValue,
 } from 'n8n-workflow';
 import { jsonParse } from 'n8n-workflow';
 
-import { AGENT_OPTION } from '../../shared/constants';
+import { isObject, withItemId } from '../../../shared/cekatShapes';
 import { toJakartaDate } from '../../shared/dates';
-import { asText, checkCekatId, fieldError, shown } from '../../shared/hooks';
+import { asText, checkCekatId, fieldError, requiredId, shown } from '../../shared/hooks';
+import {
+	findLabel,
+	hasLabels,
+	labelList,
+	labelsOf,
+	loadAgents,
+	loadBoard,
+	splitEntries,
+	type CrmColumn,
+	type CrmLabel,
+} from './board';
 
 const RESERVED = new Set(['item_name', 'group_id']);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function parseValue(value: unknown): unknown {
-	// An agents column takes a list; a text field holding a JSON array gives one.
-	if (typeof value === 'string' && value.trim().startsWith('[')) {
+	// A text field holding a JSON list or object gives one (e.g. a references column).
+	if (typeof value === 'string' && /^\s*[[{]/.test(value)) {
 		try {
 			return jsonParse(value);
 		} catch {
@@ -25,9 +38,121 @@ function parseValue(value: unknown): unknown {
 	return value;
 }
 
-function coerce(ctx: IExecuteSingleFunctions, column: string, raw: unknown, field: ResourceMapperField | undefined): unknown {
+/**
+ * The options a multi-valued or single input names: a whole text that is one option stays whole
+ * (a label name may hold a comma), else a list or comma-separated text.
+ */
+function pickEntries<T>(raw: unknown, find: (text: string) => T | undefined): unknown[] {
+	if (typeof raw === 'string' && find(raw) !== undefined) return [raw];
+	return splitEntries(raw);
+}
+
+/** "2026-01-01 to 2026-01-31", "2026-01-01/2026-01-31", { from, to } or [from, to] → { from, to }. */
+function toTimeline(ctx: IExecuteSingleFunctions, label: string, raw: unknown): { from: string; to: string } {
+	let from: unknown;
+	let to: unknown;
+	const parsed = parseValue(raw);
+	if (isObject(parsed)) ({ from, to } = parsed);
+	else if (Array.isArray(parsed) && parsed.length === 2) [from, to] = parsed;
+	else if (typeof parsed === 'string') {
+		const parts = parsed.trim().split(/\s+(?:to|until|sampai|s\/d|-|–|—)\s+|\s*\/\s*(?=\d{4}-)/i);
+		if (parts.length === 2) [from, to] = parts;
+	}
+	const hint = 'Use "YYYY-MM-DD to YYYY-MM-DD", or an object { "from": …, "to": … } from an expression.';
+	if (from === undefined || to === undefined) throw fieldError(ctx, label, `${shown(raw)} is not a from – to pair of dates`, hint);
+	const fromDate = toJakartaDate(from);
+	const toDate = toJakartaDate(to);
+	if (!fromDate) throw fieldError(ctx, label, `the start ${shown(from)} is not a date`, hint);
+	if (!toDate) throw fieldError(ctx, label, `the end ${shown(to)} is not a date`, hint);
+	if (fromDate > toDate) throw fieldError(ctx, label, `starts ${fromDate}, after its end ${toDate}`);
+	return { from: fromDate, to: toDate };
+}
+
+function labelIds(ctx: IExecuteSingleFunctions, label: string, column: CrmColumn, raw: unknown): string[] {
+	const labels = labelsOf(column);
+	return pickEntries(raw, (t) => findLabel(labels, t)).map((entry) => {
+		const text = asText(ctx, label, entry);
+		const found = findLabel(labels, text);
+		if (!found) throw unknownLabel(ctx, label, text, labels);
+		return String(found.id);
+	});
+}
+
+function unknownLabel(ctx: IExecuteSingleFunctions, label: string, text: string, labels: Array<Pick<CrmLabel, 'name'>>) {
+	return fieldError(
+		ctx,
+		label,
+		`"${text}" is not one of its labels (${labelList(labels as CrmLabel[])})`,
+		'Use a label’s name or its ID. If the board’s labels changed, reload the columns (Columns → refresh).',
+	);
+}
+
+type AgentList = Array<{ id: string; name: string }>;
+
+/**
+ * A value as Cekat stores it for the column's type (docs/cekat-api.md, CRM): label ids for select
+ * (one) and dropdown (several), agent ids, a { from, to } timeline, a Jakarta date.
+ */
+async function toCekatValue(
+	ctx: IExecuteSingleFunctions,
+	column: CrmColumn,
+	raw: unknown,
+	agents: () => Promise<AgentList>,
+): Promise<unknown> {
+	const label = `Column "${column.name}"`;
+	switch (column.type) {
+		case 'number': {
+			const number = typeof raw === 'number' ? raw : Number(String(raw).trim().replace(/,/g, ''));
+			if (!Number.isFinite(number) || (typeof raw !== 'number' && typeof raw !== 'string')) throw fieldError(ctx, label, `${shown(raw)} is not a number`);
+			return number;
+		}
+		case 'date': {
+			const date = toJakartaDate(raw);
+			if (!date) throw fieldError(ctx, label, `${shown(raw)} is not a date`, 'Use YYYY-MM-DD, or a date from an earlier node.');
+			return date;
+		}
+		case 'select': {
+			const ids = labelIds(ctx, label, column, raw);
+			if (ids.length !== 1) throw fieldError(ctx, label, `takes one label, got ${shown(raw)}`, `Labels: ${labelList(labelsOf(column))}`);
+			return ids[0];
+		}
+		case 'dropdown':
+			return labelIds(ctx, label, column, raw);
+		case 'agents': {
+			const ids: string[] = [];
+			for (const entry of splitEntries(raw)) {
+				const text = asText(ctx, label, entry);
+				if (UUID.test(text)) {
+					ids.push(text);
+					continue;
+				}
+				// A name: the workspace's agents are read only when one is typed.
+				const agent = (await agents()).find((a) => a.name.trim().toLowerCase() === text.toLowerCase());
+				if (!agent) throw fieldError(ctx, label, `"${text}" is not an agent of this workspace`);
+				ids.push(agent.id);
+			}
+			return ids;
+		}
+		case 'timeline':
+			return toTimeline(ctx, label, raw);
+		case 'references':
+			return splitEntries(parseValue(raw)).map((entry) => asText(ctx, label, entry));
+		case 'text':
+			if (typeof raw === 'number' || typeof raw === 'boolean') return String(raw);
+			return raw;
+		default:
+			// files, conversation and unknown types: passed on as given.
+			return parseValue(raw);
+	}
+}
+
+/**
+ * Checks a mapped value against its mapper field before any request, so a typo stops the run
+ * without touching Cekat. Options fields (labels, agents) must name one of the field's options by
+ * name or value; the result is the options' values (label or agent ids).
+ */
+function precheck(ctx: IExecuteSingleFunctions, column: string, raw: unknown, field: ResourceMapperField | undefined): unknown {
 	const label = `Column "${column}"`;
-	const options = field?.options ?? [];
 	if (field?.type === 'number') {
 		const number = typeof raw === 'number' ? raw : Number(String(raw).trim().replace(/,/g, ''));
 		if (!Number.isFinite(number)) throw fieldError(ctx, label, `${shown(raw)} is not a number`);
@@ -38,87 +163,133 @@ function coerce(ctx: IExecuteSingleFunctions, column: string, raw: unknown, fiel
 		if (!date) throw fieldError(ctx, label, `${shown(raw)} is not a date`, 'Use YYYY-MM-DD, or a date from an earlier node.');
 		return date;
 	}
-	if (field?.type === 'options' && options.length && options.every((o) => o.description === AGENT_OPTION)) {
-		// Cekat takes an agents column as a list of agent ids; a name is accepted too.
-		const wanted = Array.isArray(raw) ? raw : String(raw).split(',');
-		return wanted.map((entry) => {
-			const text = asText(ctx, label, entry);
-			const option = options.find((o) => o.value === text || o.name.toLowerCase() === text.toLowerCase());
-			if (!option) throw fieldError(ctx, label, `"${text}" is not an agent of this workspace`);
-			return option.value;
-		});
-	}
-	if (field?.type === 'options' && options.length) {
-		const text = asText(ctx, label, raw);
-		const option = options.find((o) => String(o.value).toLowerCase() === text.toLowerCase());
-		if (!option) {
-			throw fieldError(ctx, label, `"${text}" is not one of its labels`, `Allowed: ${options.map((o) => o.name).join(', ')}`);
-		}
-		return option.value;
-	}
-	if (field?.type === 'string' && (typeof raw === 'number' || typeof raw === 'boolean')) return String(raw);
-	return parseValue(raw);
+	const options = field?.type === 'options' ? (field.options ?? []) : [];
+	if (options.length === 0) return raw;
+	const find = (text: string) => {
+		const lower = text.trim().toLowerCase();
+		return (
+			options.find((o) => String(o.value) === text.trim()) ??
+			options.find((o) => String(o.value).toLowerCase() === lower || o.name.trim().toLowerCase() === lower)
+		);
+	};
+	const values = pickEntries(raw, find).map((entry) => {
+		const text = asText(ctx, label, entry);
+		const option = find(text);
+		if (!option) throw unknownLabel(ctx, label, text, options);
+		return String(option.value);
+	});
+	// One entry stays one value: whether the column takes a list is read from the board.
+	return Array.isArray(raw) || values.length > 1 ? values : values[0];
+}
+
+/** The Group picker's value (Create: Additional Fields, Update: Update Fields). */
+function groupId(ctx: IExecuteSingleFunctions): string | undefined {
+	const holder = ctx.getNodeParameter('operation', '') === 'create' ? 'additionalFields' : 'updateFields';
+	const raw = ctx.getNodeParameter(`${holder}.group`, '', { extractValue: true }) as unknown;
+	const id = asText(ctx, 'Group', raw);
+	return id === '' ? undefined : id;
 }
 
 /**
  * preSend of CRM item Create and Update: Cekat takes column values keyed by the column's name,
- * beside item_name and group_id. Values come from the column mapper (typed by the board's column
- * types) and/or a JSON object for dynamic column sets.
+ * beside item_name and group_id. Values come from the column mapper and/or a JSON object.
+ *
+ * Mapped values are first checked against the mapper's fields (no request: a typo stops the run
+ * before Cekat is touched). Then the board is read (once per execution) and every value, mapped
+ * or JSON, is turned into what Cekat stores by the column's type ON THE BOARD: the mapper's saved
+ * field list is a snapshot in the workflow and cannot tell a select from an agents column, and JSON
+ * values have no field list at all.
  */
 export async function buildItemValues(
 	this: IExecuteSingleFunctions,
 	requestOptions: IHttpRequestOptions,
 ): Promise<IHttpRequestOptions> {
 	const body = (requestOptions.body ?? {}) as IDataObject;
-	const seen = new Set<string>();
+	const values = new Map<string, unknown>();
 	const mapper = this.getNodeParameter('columns', null) as ResourceMapperValue | null;
 	const schema = mapper?.schema ?? [];
 	if (mapper) {
-		let values: IDataObject = {};
+		let mapped: IDataObject = {};
 		if (mapper.mappingMode === 'autoMapInputData') {
 			// Map each input field whose name is a column of the board.
 			const input = this.getInputData().json;
 			for (const field of schema) {
-				if (field.display !== false && !field.removed && input[field.id] !== undefined) values[field.id] = input[field.id];
+				if (field.display !== false && !field.removed && input[field.id] !== undefined) mapped[field.id] = input[field.id];
 			}
 		} else {
-			values = (mapper.value ?? {}) as IDataObject;
+			mapped = (mapper.value ?? {}) as IDataObject;
 		}
-		for (const [column, raw] of Object.entries(values)) {
+		for (const [column, raw] of Object.entries(mapped)) {
 			if (raw === undefined || raw === null || raw === '') continue;
-			if (RESERVED.has(column)) throw fieldError(this, `Column "${column}"`, 'is not a column; use the Item Name or Group ID field');
-			body[column] = coerce(this, column, raw, schema.find((field) => field.id === column)) as IDataObject[string];
-			seen.add(column);
+			if (RESERVED.has(column)) throw fieldError(this, `Column "${column}"`, 'is not a column; use the Item Name or Group field');
+			values.set(column, precheck(this, column, raw, schema.find((field) => field.id === column)));
 		}
 	}
 
 	const rawJson = this.getNodeParameter('valuesJson', '') as unknown;
 	if (rawJson !== '' && rawJson !== undefined && rawJson !== null) {
-		let values: unknown = rawJson;
+		let json: unknown = rawJson;
 		if (typeof rawJson === 'string') {
 			try {
-				values = jsonParse(rawJson);
+				json = jsonParse(rawJson);
 			} catch {
 				throw fieldError(this, 'Column Values (JSON)', 'is not valid JSON');
 			}
 		}
-		if (typeof values !== 'object' || values === null || Array.isArray(values)) {
+		if (!isObject(json)) {
 			throw fieldError(this, 'Column Values (JSON)', 'must be an object keyed by column name, e.g. {"Stage": "Won"}');
 		}
-		for (const [column, value] of Object.entries(values as IDataObject)) {
-			if (RESERVED.has(column)) throw fieldError(this, 'Column Values (JSON)', `"${column}" is not a column; use the Item Name or Group ID field`);
-			if (seen.has(column)) throw fieldError(this, 'Column Values (JSON)', `the column "${column}" is also set in Columns`);
-			seen.add(column);
-			body[column] = value;
+		for (const [column, value] of Object.entries(json)) {
+			if (RESERVED.has(column)) throw fieldError(this, 'Column Values (JSON)', `"${column}" is not a column; use the Item Name or Group field`);
+			if (values.has(column)) throw fieldError(this, 'Column Values (JSON)', `the column "${column}" is also set in Columns`);
+			values.set(column, value);
 		}
 	}
 
 	if (this.getNodeParameter('operation', '') === 'create') {
-		const missing = schema.filter((field) => field.required && !seen.has(field.id)).map((field) => field.id);
+		const missing = schema.filter((field) => field.required && !values.has(field.id)).map((field) => field.id);
 		if (missing.length) throw fieldError(this, 'Columns', `the board requires ${missing.map((m) => `"${m}"`).join(', ')}`);
+	}
+
+	const group = groupId(this);
+	if (group !== undefined) body.group_id = group;
+
+	if (values.size > 0) {
+		const board = await loadBoard(this, requiredId(this, 'boardId', 'Board'));
+		let agents: Promise<AgentList> | undefined;
+		const agentList = async () => await (agents ??= loadAgents(this));
+		for (const [name, raw] of values) {
+			const column = board.columns.find((c) => c.name === name);
+			if (!column) {
+				throw fieldError(this, `Column "${name}"`, 'is not a column of this board', `Columns: ${board.columns.filter((c) => !c.read_only).map((c) => c.name).join(', ')}`);
+			}
+			if (column.read_only) throw fieldError(this, `Column "${name}"`, 'is read-only in Cekat');
+			// JSON null clears a column.
+			body[name] = (raw === null ? null : await toCekatValue(this, column, raw, agentList)) as IDataObject[string];
+		}
 	}
 	requestOptions.body = body;
 	return requestOptions;
+}
+
+/** postReceive of item Get, Create and Update: `id` (from `item_id`) beside Cekat's fields. */
+export async function itemIds(
+	this: IExecuteSingleFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
+	return items.map((item) => ({ ...item, json: withItemId(item.json) }));
+}
+
+/** postReceive of item Get Many and Search (before paging reads `data`): the same `id` on each row. */
+export async function listItemIds(
+	this: IExecuteSingleFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
+	return items.map((item) =>
+		Array.isArray(item.json.data)
+			? { ...item, json: { ...item.json, data: (item.json.data as unknown[]).map((row) => (isObject(row) ? withItemId(row) : row)) as IDataObject[] } }
+			: item,
+	);
 }
 
 /** preSend of CRM item Delete: one id, a comma-separated list, or a list from an expression. */
@@ -139,26 +310,48 @@ export async function buildItemIds(
 
 const NO_VALUE_OPERATORS = new Set(['is_empty', 'is_not_empty']);
 
-/** preSend of CRM item Search: builds `{ condition, search: [{ column_name, operator, value[] }] }`. */
+/**
+ * preSend of CRM item Search: builds `{ condition, search: [{ column_name, operator, value[] }] }`.
+ * On select and dropdown columns the value is the label IDS (PM: `"value": ["1"]`): labels picked
+ * from the rule's list are ids already, typed names or ids are translated with the board's labels.
+ */
 export async function buildSearch(
 	this: IExecuteSingleFunctions,
 	requestOptions: IHttpRequestOptions,
 ): Promise<IHttpRequestOptions> {
 	const condition = this.getNodeParameter('condition', 'AND') as string;
-	const rules = this.getNodeParameter('rules.rule', []) as Array<{ column?: string; operator?: string; value?: unknown }>;
+	const rules = this.getNodeParameter('rules.rule', []) as Array<{ column?: string; operator?: string; value?: unknown; labels?: unknown }>;
 	if (rules.length === 0) throw fieldError(this, 'Rules', 'add at least one rule');
-	const search = rules.map((rule, index) => {
+	const checked = rules.map((rule, index) => {
 		const column = asText(this, `Rules #${index + 1} Column`, rule.column);
 		if (!column) throw fieldError(this, `Rules #${index + 1}`, 'the column name is empty');
 		const operator = String(rule.operator ?? 'equals');
 		let value: unknown[] = [];
 		if (!NO_VALUE_OPERATORS.has(operator)) {
-			value = Array.isArray(rule.value) ? rule.value : [rule.value];
+			const picked = splitEntries(rule.labels);
+			value = picked.length ? picked : Array.isArray(rule.value) ? rule.value : [rule.value];
 			value = value.map((v) => asText(this, `Rules #${index + 1} Value`, v)).filter((v) => v !== '');
 			if (value.length === 0) throw fieldError(this, `Rules #${index + 1}`, `a value is required for "${operator}"`);
 		}
 		return { column_name: column, operator, value };
 	});
-	requestOptions.body = { condition, search };
+
+	// Only rules with values on a board column can involve labels: read the board for those.
+	if (checked.some((rule) => rule.value.length > 0 && rule.column_name !== 'item_name')) {
+		const board = await loadBoard(this, requiredId(this, 'boardId', 'Board'));
+		checked.forEach((rule, index) => {
+			const column = board.columns.find((c) => c.name === rule.column_name);
+			if (!column || !hasLabels(column) || rule.value.length === 0) return;
+			const labels = labelsOf(column);
+			rule.value = rule.value.map((entry) => {
+				const found = findLabel(labels, entry as string);
+				if (!found) {
+					throw fieldError(this, `Rules #${index + 1} Value`, `"${String(entry)}" is not a label of "${column.name}" (${labelList(labels)})`, 'Use a label’s name or its ID.');
+				}
+				return String(found.id);
+			});
+		});
+	}
+	requestOptions.body = { condition, search: checked };
 	return requestOptions;
 }

@@ -1,8 +1,9 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { listOperation, locatorField, operationPicker, show, singleOperation } from '../../shared/descriptions';
+import { listOperation, locator, locatorField, operationPicker, show, singleOperation } from '../../shared/descriptions';
 import { requireFields, requireSomeBody } from '../../shared/hooks';
-import { buildItemIds, buildItemValues, buildSearch } from './hooks';
+import { unwrapData } from '../../shared/pagination';
+import { buildItemIds, buildItemValues, buildSearch, itemIds, listItemIds } from './hooks';
 
 const R = 'crmItem';
 
@@ -18,6 +19,14 @@ const OPERATORS = [
 	{ name: 'Less Than or Equal', value: 'less_than_or_equal' },
 	{ name: 'Not Equals', value: 'not_equals' },
 ];
+
+/** The Group picker: the board's crm_groups; the preSend hook sends its id as group_id. */
+const groupField = (description: string): INodeProperties => ({
+	displayName: 'Group',
+	name: 'group',
+	...locator('group', 'searchGroups'),
+	description,
+});
 
 const columnValuesFields = (operations: string[]): INodeProperties[] => [
 	{
@@ -49,7 +58,7 @@ const columnValuesFields = (operations: string[]): INodeProperties[] => [
 		// '{}', not '': the editor marks an empty JSON field as invalid.
 		default: '{}',
 		displayOptions: show(R, operations),
-		description: 'Optional, for dynamic column sets: more values as a JSON object keyed by column name, e.g. {"Stage": "Won", "Deal Value": 1500000}, typically from an expression',
+		description: 'Optional, for dynamic column sets: more values as a JSON object keyed by column name, e.g. {"Stage": "Won", "Tags": ["VIP"], "Deal Value": 1500000}. Label and agent names are turned into their IDs.',
 	},
 ];
 
@@ -63,6 +72,7 @@ export const crmItemDescription: INodeProperties[] = [
 			method: 'POST',
 			url: '/api/crm/boards/{boardId}/items',
 			preSend: [buildItemValues, requireFields('body', { item_name: 'Item Name' })],
+			postReceive: [unwrapData, itemIds],
 		}),
 		singleOperation({
 			name: 'Delete',
@@ -80,6 +90,7 @@ export const crmItemDescription: INodeProperties[] = [
 			description: 'Get one item with its column values',
 			method: 'GET',
 			url: '/api/crm/boards/{boardId}/items/{itemId}',
+			postReceive: [unwrapData, itemIds],
 		}),
 		listOperation({
 			name: 'Get Many',
@@ -88,6 +99,7 @@ export const crmItemDescription: INodeProperties[] = [
 			description: 'List the items of a board',
 			url: '/api/crm/boards/{boardId}/items',
 			family: 'whole',
+			postReceive: [listItemIds],
 		}),
 		listOperation({
 			name: 'Search',
@@ -98,6 +110,7 @@ export const crmItemDescription: INodeProperties[] = [
 			url: '/api/crm/boards/{boardId}/items/search',
 			family: 'whole',
 			preSend: [buildSearch],
+			postReceive: [listItemIds],
 		}),
 		singleOperation({
 			name: 'Update',
@@ -107,10 +120,11 @@ export const crmItemDescription: INodeProperties[] = [
 			method: 'PUT',
 			url: '/api/crm/boards/{boardId}/items/{itemId}',
 			preSend: [buildItemValues, requireSomeBody],
+			postReceive: [unwrapData, itemIds],
 		}),
 	], 'getAll'),
 	locatorField({ resource: R, operations: ['create', 'delete', 'get', 'getAll', 'search', 'update'], name: 'boardId', displayName: 'Board', noun: 'board', searchListMethod: 'searchBoards', description: 'The CRM board' }),
-	locatorField({ resource: R, operations: ['get', 'update'], name: 'itemId', displayName: 'Item', noun: 'item', searchListMethod: 'searchItems', description: 'An item of the chosen board (search by name)' }),
+	locatorField({ resource: R, operations: ['get', 'update'], name: 'itemId', displayName: 'Item', noun: 'item', searchListMethod: 'searchItems', description: 'An item of the chosen board (search by name); By ID takes its item_id' }),
 	{
 		displayName: 'Item Name',
 		name: 'itemName',
@@ -130,14 +144,7 @@ export const crmItemDescription: INodeProperties[] = [
 		default: {},
 		displayOptions: show(R, ['create']),
 		options: [
-			{
-				displayName: 'Group ID',
-				name: 'groupId',
-				type: 'string',
-				default: '',
-				description: 'ID of the board group (column of cards) to put the item in, from crm_groups of CRM Board → Get',
-				routing: { send: { type: 'body', property: 'group_id' } },
-			},
+			groupField('The board group (column of cards) to put the item in'),
 		],
 	},
 	{
@@ -148,14 +155,7 @@ export const crmItemDescription: INodeProperties[] = [
 		default: {},
 		displayOptions: show(R, ['update']),
 		options: [
-			{
-				displayName: 'Group ID',
-				name: 'groupId',
-				type: 'string',
-				default: '',
-				description: 'Move the item to this board group',
-				routing: { send: { type: 'body', property: 'group_id' } },
-			},
+			groupField('Move the item to this board group'),
 			{
 				displayName: 'Item Name',
 				name: 'itemName',
@@ -217,12 +217,21 @@ export const crmItemDescription: INodeProperties[] = [
 						default: 'equals',
 					},
 					{
+						displayName: 'Label Names or IDs',
+						name: 'labels',
+						type: 'multiOptions',
+						typeOptions: { loadOptionsMethod: 'getColumnLabels', loadOptionsDependsOn: ['boardId.value', '&column'] },
+						default: [],
+						displayOptions: { hide: { operator: ['is_empty', 'is_not_empty'] } },
+						description: 'For select and dropdown columns: the labels to match (any of them); used instead of Value. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+					},
+					{
 						displayName: 'Value',
 						name: 'value',
 						type: 'string',
 						default: '',
 						displayOptions: { hide: { operator: ['is_empty', 'is_not_empty'] } },
-						description: 'Value to compare with. An expression may give a list: the rule then matches any of them.',
+						description: 'Value to compare with. On a select or dropdown column a label name or ID works too. An expression may give a list: the rule then matches any of them.',
 					},
 				],
 			},

@@ -1,0 +1,123 @@
+/**
+ * A CRM board as Cekat serves it (GET /api/crm/boards/{id}, docs/cekat-api.md "CRM"), and the
+ * translation of what a user types (label and agent names) into what Cekat stores (label and agent ids).
+ * Shared by the editor methods (column mapper, pickers) and the preSend hooks.
+ */
+import type { IDataObject, IExecuteFunctions, IExecuteSingleFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
+
+import { isObject } from '../../../shared/cekatShapes';
+import { cekatApiRequest } from '../../shared/transport';
+
+export interface CrmLabel {
+	id: string;
+	name: string;
+}
+
+export interface CrmColumn {
+	id: string;
+	name: string;
+	/** text, number, date, select, dropdown, agents, timeline, references, files, conversation */
+	type: string;
+	settings?: { labels?: CrmLabel[] };
+	is_required?: boolean;
+	read_only?: boolean;
+	is_visible?: boolean;
+}
+
+export interface CrmBoard {
+	columns: CrmColumn[];
+	groups: Array<{ id: string; name: string }>;
+}
+
+type Context = ILoadOptionsFunctions | IExecuteSingleFunctions;
+
+/** Board details are read once per execution and board: a run over many items does not re-read them. */
+const boardsOfExecution = new Map<string, Promise<CrmBoard>>();
+const MAX_CACHED = 20;
+
+async function fetchBoard(ctx: Context, boardId: string): Promise<CrmBoard> {
+	// cekatApiRequest only uses getCredentials, getNode and helpers, which every context has.
+	const body = await cekatApiRequest.call(ctx as unknown as IExecuteFunctions, 'GET', `/api/crm/boards/${encodeURIComponent(boardId)}`);
+	const data = isObject(body.data) ? body.data : {};
+	return {
+		columns: (Array.isArray(data.crm_columns) ? data.crm_columns : []) as unknown as CrmColumn[],
+		groups: (Array.isArray(data.crm_groups) ? data.crm_groups : []) as unknown as CrmBoard['groups'],
+	};
+}
+
+export async function loadBoard(ctx: Context, boardId: string): Promise<CrmBoard> {
+	let executionId: string | undefined;
+	try {
+		executionId = 'getItemIndex' in ctx ? ctx.getExecutionId() : undefined;
+	} catch {
+		executionId = undefined;
+	}
+	// Editor calls always read the board afresh: the user may just have changed it in Cekat.
+	if (!executionId) return await fetchBoard(ctx, boardId);
+	const key = `${executionId}|${boardId}`;
+	let board = boardsOfExecution.get(key);
+	if (!board) {
+		board = fetchBoard(ctx, boardId);
+		board.catch(() => boardsOfExecution.delete(key));
+		boardsOfExecution.set(key, board);
+		if (boardsOfExecution.size > MAX_CACHED) boardsOfExecution.delete(boardsOfExecution.keys().next().value as string);
+	}
+	return await board;
+}
+
+/** A column's real labels: the `"default"` placeholder is not one. */
+export function labelsOf(column: CrmColumn): CrmLabel[] {
+	return (column.settings?.labels ?? []).filter((label) => label.id !== 'default' && String(label.name ?? '') !== '');
+}
+
+export const hasLabels = (column: CrmColumn) => column.type === 'select' || column.type === 'dropdown';
+
+/** Columns the user can see in Cekat (Cekat's own node hides `is_visible: false`). */
+export const isShown = (column: CrmColumn) => column.is_visible !== false;
+
+/** A label by its id or its name, case and surrounding spaces ignored; an exact id wins. */
+export function findLabel(labels: CrmLabel[], text: string): CrmLabel | undefined {
+	const wanted = text.trim();
+	const lower = wanted.toLowerCase();
+	return (
+		labels.find((label) => String(label.id) === wanted) ??
+		labels.find((label) => String(label.id).toLowerCase() === lower) ??
+		labels.find((label) => String(label.name).trim().toLowerCase() === lower)
+	);
+}
+
+export const labelList = (labels: CrmLabel[]) => labels.map((label) => label.name).join(', ');
+
+/**
+ * The entries of a multi-valued input: a list, a JSON list in text, or comma-separated text.
+ * Text that is itself one label (a name with a comma) is kept whole by `entriesOf`'s callers.
+ */
+export function splitEntries(raw: unknown): unknown[] {
+	if (Array.isArray(raw)) return raw;
+	if (typeof raw === 'string') {
+		const text = raw.trim();
+		if (text.startsWith('[')) {
+			try {
+				const parsed = JSON.parse(text) as unknown;
+				if (Array.isArray(parsed)) return parsed;
+			} catch {
+				// not a JSON list: read as comma-separated text
+			}
+		}
+		return text.split(',').map((part) => part.trim()).filter((part) => part !== '');
+	}
+	return raw === undefined || raw === null || raw === '' ? [] : [raw];
+}
+
+/** Agents of the workspace (all pages), for agent names typed in expressions or JSON values. */
+export async function loadAgents(ctx: Context): Promise<Array<{ id: string; name: string }>> {
+	const agents: Array<{ id: string; name: string }> = [];
+	for (let page = 1; page <= 50; page++) {
+		const body = await cekatApiRequest.call(ctx as unknown as IExecuteFunctions, 'GET', '/api/agents', { page, limit: 100 });
+		const rows = (Array.isArray(body.data) ? body.data : []) as IDataObject[];
+		agents.push(...rows.map((a) => ({ id: String(a.id), name: String(a.name ?? '') })));
+		const pagination = (isObject(body.metadata) && isObject(body.metadata.pagination) ? body.metadata.pagination : {}) as IDataObject;
+		if (rows.length < 100 || page >= Number(pagination.total_page ?? page)) break;
+	}
+	return agents;
+}
