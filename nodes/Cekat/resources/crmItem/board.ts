@@ -31,9 +31,12 @@ export interface CrmBoard {
 
 type Context = ILoadOptionsFunctions | IExecuteSingleFunctions;
 
-/** Board details are read once per execution and board: a run over many items does not re-read them. */
-const boardsOfExecution = new Map<string, Promise<CrmBoard>>();
-const MAX_CACHED = 20;
+/**
+ * Board details are read once per execution and board, so a run over many items does not re-read
+ * them. The key is the execution's node context object (one per execution and node): nothing
+ * outlives the execution and nothing is written into its saved data.
+ */
+const boardsOfExecution = new WeakMap<object, Map<string, Promise<CrmBoard>>>();
 
 async function fetchBoard(ctx: Context, boardId: string): Promise<CrmBoard> {
 	// cekatApiRequest only uses getCredentials, getNode and helpers, which every context has.
@@ -46,21 +49,17 @@ async function fetchBoard(ctx: Context, boardId: string): Promise<CrmBoard> {
 }
 
 export async function loadBoard(ctx: Context, boardId: string): Promise<CrmBoard> {
-	let executionId: string | undefined;
-	try {
-		executionId = 'getItemIndex' in ctx ? ctx.getExecutionId() : undefined;
-	} catch {
-		executionId = undefined;
-	}
 	// Editor calls always read the board afresh: the user may just have changed it in Cekat.
-	if (!executionId) return await fetchBoard(ctx, boardId);
-	const key = `${executionId}|${boardId}`;
-	let board = boardsOfExecution.get(key);
+	const execution = 'getContext' in ctx ? (ctx.getContext('node') as object) : undefined;
+	if (!execution) return await fetchBoard(ctx, boardId);
+	let boards = boardsOfExecution.get(execution);
+	if (!boards) boardsOfExecution.set(execution, (boards = new Map()));
+	let board = boards.get(boardId);
 	if (!board) {
 		board = fetchBoard(ctx, boardId);
-		board.catch(() => boardsOfExecution.delete(key));
-		boardsOfExecution.set(key, board);
-		if (boardsOfExecution.size > MAX_CACHED) boardsOfExecution.delete(boardsOfExecution.keys().next().value as string);
+		const cache = boards;
+		board.catch(() => cache.delete(boardId));
+		boards.set(boardId, board);
 	}
 	return await board;
 }

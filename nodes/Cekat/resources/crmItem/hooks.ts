@@ -78,12 +78,17 @@ function labelIds(ctx: IExecuteSingleFunctions, label: string, column: CrmColumn
 	});
 }
 
-function unknownLabel(ctx: IExecuteSingleFunctions, label: string, text: string, labels: Array<Pick<CrmLabel, 'name'>>) {
+/** Names listed in an error, cut short on big lists (an agents column lists every agent). */
+function listed(names: string[]): string {
+	return names.length > 20 ? `${names.slice(0, 20).join(', ')}, … (${names.length} in all)` : names.join(', ');
+}
+
+function unknownLabel(ctx: IExecuteSingleFunctions, label: string, text: string, labels: Array<Pick<CrmLabel, 'name'>>, what = 'labels') {
 	return fieldError(
 		ctx,
 		label,
-		`"${text}" is not one of its labels (${labelList(labels as CrmLabel[])})`,
-		'Use a label’s name or its ID. If the board’s labels changed, reload the columns (Columns → refresh).',
+		`"${text}" is not one of its ${what} (${listed(labels.map((l) => l.name))})`,
+		'Use a name or an ID. If the board changed, reload the columns (Columns → refresh).',
 	);
 }
 
@@ -175,7 +180,7 @@ function precheck(ctx: IExecuteSingleFunctions, column: string, raw: unknown, fi
 	const values = pickEntries(raw, find).map((entry) => {
 		const text = asText(ctx, label, entry);
 		const option = find(text);
-		if (!option) throw unknownLabel(ctx, label, text, options);
+		if (!option) throw unknownLabel(ctx, label, text, options, 'options');
 		return String(option.value);
 	});
 	// One entry stays one value: whether the column takes a list is read from the board.
