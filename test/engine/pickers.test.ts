@@ -28,7 +28,7 @@ describe('Pickers (resource locators with search) through n8n-core', () => {
 		await expect(search('searchColumns', { resource: 'crmColumn', operation: 'get', boardId: fromList('') })).rejects.toThrow('Choose a board first');
 	});
 
-	it('Item: the search text is sent to Cekat’s item search; without it, the whole board 100 at a time', async () => {
+	it('Item: valued by item_id; the search text is sent to Cekat’s item search; without it, the whole board 100 at a time', async () => {
 		const board = env.sandbox.store.boards.all()[0];
 		const items = env.sandbox.store.crmItems.all().filter((i) => i.board_id === board.id);
 		const word = items[0].item_name.split(' ')[0];
@@ -36,13 +36,27 @@ describe('Pickers (resource locators with search) through n8n-core', () => {
 		const [request] = env.requests();
 		expect(request.method).toBe('POST');
 		expect(request.body).toEqual({ condition: 'AND', search: [{ column_name: 'item_name', operator: 'contains', value: [word] }] });
-		expect(found.results.map((r) => r.value).sort()).toEqual(items.filter((i) => i.item_name.toLowerCase().includes(word.toLowerCase())).map((i) => i.id).sort());
+		const matching = items.filter((i) => i.item_name.toLowerCase().includes(word.toLowerCase()));
+		expect(found.results.map((r) => r.value).sort()).toEqual(matching.map((i) => i.id).sort());
+		expect(found.results.find((r) => r.value === items[0].id)?.name).toBe(items[0].item_name);
 
 		const first = await search('searchItems', { resource: 'crmItem', operation: 'get', boardId: fromList(board.id) });
 		expect(first.results).toHaveLength(100);
 		const second = await search('searchItems', { resource: 'crmItem', operation: 'get', boardId: fromList(board.id) }, undefined, first.paginationToken);
 		expect([...first.results, ...second.results].map((r) => r.value)).toEqual(items.map((i) => i.id));
 		expect(second.paginationToken).toBeUndefined();
+		expect(first.results.some((r) => r.value === 'undefined' || r.name === 'undefined')).toBe(false);
+	});
+
+	it('Group: the chosen board’s groups (crm_groups), filtered by name', async () => {
+		const board = env.sandbox.store.boards.all().find((b) => b.name === 'Sales Pipeline')!;
+		const all = await search('searchGroups', { resource: 'crmItem', operation: 'create', boardId: fromList(board.id) });
+		expect(all.results).toEqual(board.crm_groups.map((g) => ({ name: g.name, value: g.id })));
+		expect(all.results.map((r) => r.name)).toEqual(['Prospek', 'Negosiasi', 'Menang', 'Kalah']);
+		const filtered = await search('searchGroups', { resource: 'crmItem', operation: 'create', boardId: fromList(board.id) }, 'nego');
+		expect(filtered.results.map((r) => r.name)).toEqual(['Negosiasi']);
+		expect(env.requests().map((r) => r.path)).toEqual([`/api/crm/boards/${board.id}`, `/api/crm/boards/${board.id}`]);
+		await expect(search('searchGroups', { resource: 'crmItem', operation: 'create', boardId: fromList('') })).rejects.toThrow('Choose a board first');
 	});
 
 	it('Inbox: pages of the inbox list, filtered by name or number', async () => {
@@ -58,12 +72,17 @@ describe('Pickers (resource locators with search) through n8n-core', () => {
 		expect(result.paginationToken).toBeUndefined();
 	});
 
-	it('Order: the search text goes to Cekat’s order search; scrolling loads the next page', async () => {
+	it('Order: shows number, buyer (display_name), payment status and total; the search text goes to Cekat’s order search; scrolling loads the next page', async () => {
 		const order = env.sandbox.store.orders.all()[5];
-		const found = await search('searchOrders', { resource: 'order', operation: 'get' }, order.order_number);
-		expect(env.requests()[0].query).toEqual({ search: order.order_number, page: '1', limit: '100' });
-		expect(found.results.map((r) => r.value)).toEqual([order.id]);
-		expect(found.results[0].name).toContain(order.order_number);
+		const wire = (await env.api.get(`/api/orders/${order.id}`)).data.data as { order_number: number; contact: { display_name: string }; payment_status: string; grand_total: number };
+		expect(typeof wire.order_number).toBe('number');
+		env.sandbox.clearJournal();
+		const found = await search('searchOrders', { resource: 'order', operation: 'get' }, String(wire.order_number));
+		expect(env.requests()[0].query).toEqual({ search: String(wire.order_number), page: '1', limit: '100' });
+		expect(found.results.map((r) => r.value)).toContain(order.id);
+		const shown = found.results.find((r) => r.value === order.id)!;
+		expect(shown.name).toBe(`Order #${wire.order_number} · ${wire.contact.display_name} · ${wire.payment_status.toLowerCase()} · Rp ${wire.grand_total.toLocaleString('en-US')}`);
+		expect(wire.contact.display_name).toBeTruthy();
 
 		const first = await search('searchOrders', { resource: 'order', operation: 'get' });
 		expect(first.results).toHaveLength(100);
