@@ -191,8 +191,8 @@ function precheck(ctx: IExecuteSingleFunctions, column: string, raw: unknown, fi
 function groupId(ctx: IExecuteSingleFunctions): string | undefined {
 	const holder = ctx.getNodeParameter('operation', '') === 'create' ? 'additionalFields' : 'updateFields';
 	const raw = ctx.getNodeParameter(`${holder}.group`, '', { extractValue: true }) as unknown;
-	const id = asText(ctx, 'Group', raw);
-	return id === '' ? undefined : id;
+	// Group ids are UUIDs (PM: group_id "string (UUID)").
+	return asText(ctx, 'Group', raw) === '' ? undefined : checkCekatId(ctx, 'Group', raw);
 }
 
 /**
