@@ -17,6 +17,3 @@ export const PATH_PARAMETER_NAMES: Record<string, string> = {
 	conversationId: 'Conversation',
 	campaignId: 'Campaign',
 };
-
-/** Marks the options of an agents column in the column mapper: Cekat takes those as a list of agent ids. */
-export const AGENT_OPTION = 'Agent';
