@@ -248,11 +248,13 @@ describe('CRM column mapper (resourceMapper) through the engine', () => {
 		expect(twice.error?.message).toMatch(/^Column Values \(JSON\): the column "Notes" is also set in Columns/);
 	});
 
-	it('Column Values (JSON) with an unknown label or column is refused before writing, listing what exists', async () => {
+	it('Column Values (JSON): an unknown label or a read-only column is refused before writing; an unknown column is Cekat’s to refuse', async () => {
 		const label = await create({}, { valuesJson: '{"Tags": ["VIP", "Platinum"]}' });
 		expect(label.error?.message).toBe('Column "Tags": "Platinum" is not one of its labels (VIP, Reseller, Repeat Buyer, Wholesale) [item 0]');
 		const column = await create({}, { valuesJson: '{"Stgae": "Won"}' });
-		expect(column.error?.message).toBe('Column "Stgae": is not a column of this board [item 0]');
+		expect(column.error?.message).toMatch(/^Cekat error 400: .*Stgae/);
+		expect(env.requests().filter((e) => e.method === 'POST').map((e) => (e.body as IDataObject).Stgae)).toEqual(['Won']);
+		env.sandbox.clearJournal();
 		const readOnly = await create({}, { valuesJson: '{"Lead Score": 5}' });
 		expect(readOnly.error?.message).toMatch(/^Column "Lead Score": is read-only/);
 		expect(env.requests().filter((e) => e.method !== 'GET')).toEqual([]);

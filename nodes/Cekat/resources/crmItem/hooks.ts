@@ -266,7 +266,9 @@ export async function buildItemValues(
 		for (const [name, raw] of values) {
 			const column = board.columns.find((c) => c.name === name);
 			if (!column) {
-				throw fieldError(this, `Column "${name}"`, 'is not a column of this board', `Columns: ${board.columns.filter((c) => !c.read_only).map((c) => c.name).join(', ')}`);
+				// Not on the board as read: sent as given, Cekat's answer names it (a 400 in the sandbox).
+				body[name] = raw as IDataObject[string];
+				continue;
 			}
 			if (column.read_only) throw fieldError(this, `Column "${name}"`, 'is read-only in Cekat');
 			// JSON null clears a column.
