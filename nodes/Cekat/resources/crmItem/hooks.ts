@@ -333,14 +333,16 @@ export async function buildSearch(
 		const column = asText(this, `Rules #${index + 1} Column`, rule.column);
 		if (!column) throw fieldError(this, `Rules #${index + 1}`, 'the column name is empty');
 		const operator = String(rule.operator ?? 'equals');
+		const texts = (list: unknown[]) => list.map((v) => asText(this, `Rules #${index + 1} Value`, v)).filter((v) => v !== '');
 		let value: unknown[] = [];
+		let typed: unknown[] = [];
 		if (!NO_VALUE_OPERATORS.has(operator)) {
-			const picked = splitEntries(rule.labels);
-			value = picked.length ? picked : Array.isArray(rule.value) ? rule.value : [rule.value];
-			value = value.map((v) => asText(this, `Rules #${index + 1} Value`, v)).filter((v) => v !== '');
+			typed = texts(Array.isArray(rule.value) ? rule.value : [rule.value]);
+			const picked = texts(splitEntries(rule.labels));
+			value = picked.length ? picked : typed;
 			if (value.length === 0) throw fieldError(this, `Rules #${index + 1}`, `a value is required for "${operator}"`);
 		}
-		return { column_name: column, operator, value };
+		return { column_name: column, operator, value, typed };
 	});
 
 	// Only rules with values on a board column can involve labels: read the board for those.
@@ -348,7 +350,12 @@ export async function buildSearch(
 		const board = await loadBoard(this, requiredId(this, 'boardId', 'Board'));
 		checked.forEach((rule, index) => {
 			const column = board.columns.find((c) => c.name === rule.column_name);
-			if (!column || !hasLabels(column) || rule.value.length === 0) return;
+			if (!column || !hasLabels(column)) {
+				// Labels picked for another column before the rule's column changed do not apply here.
+				if (rule.typed.length) rule.value = rule.typed;
+				return;
+			}
+			if (rule.value.length === 0) return;
 			const labels = labelsOf(column);
 			rule.value = rule.value.map((entry) => {
 				const found = findLabel(labels, entry as string);
@@ -359,6 +366,6 @@ export async function buildSearch(
 			});
 		});
 	}
-	requestOptions.body = { condition, search: checked };
+	requestOptions.body = { condition, search: checked.map(({ column_name, operator, value }) => ({ column_name, operator, value })) };
 	return requestOptions;
 }
