@@ -259,4 +259,33 @@ describe('CRM column mapper (resourceMapper) through the engine', () => {
 		expect(readOnly.error?.message).toMatch(/^Column "Lead Score": is read-only/);
 		expect(env.requests().filter((e) => e.method !== 'GET')).toEqual([]);
 	});
+	it('Search rules offer the board’s visible columns (hidden ones not), with their type', async () => {
+		const options = await env.method<Array<{ name: string; value: string; description?: string }>>('loadOptions', 'getColumnNames', { resource: 'crmItem', operation: 'search', boardId: fromList(boardId) });
+		expect(options.map((o) => o.value)).toEqual(['item_name', 'Stage', 'Deal Value', 'Close Date', 'Owner', 'Notes', 'Customer Phone', 'Lead Source', 'Lead Score', 'Tags', 'Contract Period']);
+		expect(options.find((o) => o.value === 'Tags')?.description).toBe('dropdown column');
+	});
+
+	it('Search with an operator on a number column sends the value as text in a list', async () => {
+		const result = await env.run({
+			resource: 'crmItem',
+			operation: 'search',
+			boardId: fromList(boardId),
+			condition: 'AND',
+			rules: { rule: [{ column: 'Deal Value', operator: 'greater_than_or_equal', value: 5000000 }, { column: 'Notes', operator: 'is_not_empty' }] },
+			returnAll: true,
+		});
+		expect(result.error).toBeUndefined();
+		expect(env.requests()[1].body).toEqual({
+			condition: 'AND',
+			search: [
+				{ column_name: 'Deal Value', operator: 'greater_than_or_equal', value: ['5000000'] },
+				{ column_name: 'Notes', operator: 'is_not_empty', value: [] },
+			],
+		});
+		const expected = env.sandbox.store.crmItems
+			.all()
+			.filter((i) => i.board_id === boardId && Number(i.values['Deal Value'] ?? -1) >= 5000000 && i.values.Notes);
+		expect(result.json.map((i) => i.id).sort()).toEqual(expected.map((i) => i.id).sort());
+		expect(expected.length).toBeGreaterThan(0);
+	});
 });
