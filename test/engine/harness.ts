@@ -210,7 +210,7 @@ function makeAdditionalData(
 ): IWorkflowExecuteAdditionalData {
 	return {
 		...URLS,
-		credentialsHelper: new TestCredentialsHelper(credentialTypes, { 'cred-1': credentials }),
+		credentialsHelper: new TestCredentialsHelper(credentialTypes, { 'cred-1': { ...credentials } }),
 		hooks,
 		currentNodeParameters,
 		currentNodeExecutionIndex: 0,

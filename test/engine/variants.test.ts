@@ -2,8 +2,6 @@
  * Where public evidence of Cekat conflicts (docs/cekat-api.md, "conflict"), the sandbox serves each variant and the
  * node must work with every one. One sandbox per variant; each test asserts what the server received and the output.
  */
-import type { IDataObject } from 'n8n-workflow';
-
 import { onlyRequest, useEnv } from './env';
 
 const conversationIds = (env: ReturnType<typeof useEnv>) => env.sandbox.store.conversations.all().map((c) => c.id).sort();
