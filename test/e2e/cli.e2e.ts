@@ -23,15 +23,19 @@ import {
 
 interface Order {
 	id: string;
-	order_number: string;
+	order_number: number;
 	grand_total: number;
 	contact: { phone_number: string };
 }
+/** A CRM item as Cekat serves it: flat, named by item_id, select values as label ids. */
 interface Item {
-	id: string;
+	item_id: string;
 	item_name: string;
-	values: Record<string, unknown>;
+	[column: string]: unknown;
 }
+
+/** The Sales Pipeline's "Won" label id (the sandbox's board; the example picks it from the list). */
+const WON = '3';
 
 describe('n8n execute (CLI)', () => {
 	let env: E2eInstance;
@@ -52,20 +56,24 @@ describe('n8n execute (CLI)', () => {
 	});
 	beforeEach(() => env.sandbox.reset());
 
-	it('example "paid orders mark CRM deals as won": orders → deal search → filter → update', async () => {
+	it('example "paid orders mark CRM deals as won": orders → search for the not-won deal → update, label ids sent', async () => {
 		// What the workflow should do, from the API itself before the run.
 		const orders = (await sandboxApi<{ orders: Order[] }>(env.sandbox, 'GET', '/api/orders?payment_status=paid&sort_field=updated_at&sort_direction=desc&page=1&limit=20')).orders;
 		expect(orders).toHaveLength(20);
-		const found: Array<{ order: Order; item: Item }> = [];
+		const searchOf = (o: Order) => ({
+			condition: 'AND',
+			search: [
+				{ column_name: 'Customer Phone', operator: 'equals', value: [o.contact.phone_number] },
+				{ column_name: 'Stage', operator: 'not_equals', value: [WON] },
+			],
+		});
+		const toUpdate: Array<{ order: Order; item: Item }> = [];
 		for (const order of orders) {
-			const items = await sandboxApi<Item[]>(env.sandbox, 'POST', `/api/crm/boards/${SALES_BOARD_ID}/items/search`, {
-				condition: 'AND',
-				search: [{ column_name: 'Customer Phone', operator: 'equals', value: [order.contact.phone_number] }],
-			});
-			for (const item of items) found.push({ order, item });
+			const items = await sandboxApi<Item[]>(env.sandbox, 'POST', `/api/crm/boards/${SALES_BOARD_ID}/items/search`, searchOf(order));
+			for (const item of items) toUpdate.push({ order, item });
 		}
-		const toUpdate = found.filter(({ item }) => item.values.Stage !== 'Won');
 		expect(toUpdate.length).toBeGreaterThan(0);
+		expect(toUpdate.every(({ item }) => item.Stage !== WON)).toBe(true);
 		env.sandbox.clearJournal();
 
 		const { code, run, stdout } = await env.n8n.execute('CekatExample0002');
@@ -76,31 +84,30 @@ describe('n8n execute (CLI)', () => {
 		const journal = env.sandbox.journal();
 		expectAuthenticated(journal);
 		const sorted = (values: unknown[]) => values.map((v) => JSON.stringify(v)).sort();
-		expect(calls(journal)).toEqual([
+		// Each CRM node reads the board once (label ids, column types), then writes.
+		const boardReads = journal.filter((e) => e.method === 'GET' && e.path === `/api/crm/boards/${SALES_BOARD_ID}`);
+		expect(boardReads).toHaveLength(2);
+		const rest = journal.filter((e) => !boardReads.includes(e));
+		expect(calls(rest)).toEqual([
 			'GET /api/orders',
 			...orders.map(() => `POST /api/crm/boards/${SALES_BOARD_ID}/items/search`),
 			...toUpdate.map(() => expect.stringMatching(new RegExp(`^PUT /api/crm/boards/${SALES_BOARD_ID}/items/`))),
 		]);
-		expect(journal[0].query).toEqual({ payment_status: 'paid', sort_field: 'updated_at', sort_direction: 'desc', page: '1', limit: '20' });
-		expect(sorted(journal.slice(1, 21).map((e) => e.body))).toEqual(
-			sorted(orders.map((o) => ({ condition: 'AND', search: [{ column_name: 'Customer Phone', operator: 'equals', value: [o.contact.phone_number] }] }))),
-		);
-		expect(sorted(journal.slice(21).map((e) => [e.path, e.body]))).toEqual(
-			sorted(toUpdate.map(({ item, order }) => [`/api/crm/boards/${SALES_BOARD_ID}/items/${item.id}`, { Stage: 'Won', 'Deal Value': order.grand_total, Notes: `Paid order ${order.order_number}` }])),
+		expect(rest[0].query).toEqual({ payment_status: 'paid', sort_field: 'updated_at', sort_direction: 'desc', page: '1', limit: '20' });
+		expect(sorted(rest.slice(1, 21).map((e) => e.body))).toEqual(sorted(orders.map(searchOf)));
+		expect(sorted(rest.slice(21).map((e) => [e.path, e.body]))).toEqual(
+			sorted(toUpdate.map(({ item, order }) => [`/api/crm/boards/${SALES_BOARD_ID}/items/${item.item_id}`, { Stage: WON, 'Deal Value': order.grand_total, Notes: `Paid order ${order.order_number}` }])),
 		);
 
-		// Outputs, node by node, and the stored deals.
+		// Outputs, node by node (CRM items carry id = item_id), and the stored deals.
 		expect(nodeOutput(run!, 'Get paid orders').map((o) => o.id)).toEqual(orders.map((o) => o.id));
-		expect(nodeOutput(run!, "Find the customer's deal").map((i) => i.id)).toEqual(found.map(({ item }) => item.id));
-		expect(nodeOutput(run!, 'Not won yet').map((i) => i.id)).toEqual(toUpdate.map(({ item }) => item.id));
+		expect(nodeOutput(run!, "Find the customer's deal").map((i) => [i.id, i.item_id])).toEqual(toUpdate.map(({ item }) => [item.item_id, item.item_id]));
 		const updated = nodeOutput(run!, 'Mark deal as won');
-		expect(updated.map((i) => [i.id, (i.values as Item['values']).Stage, (i.values as Item['values'])['Deal Value']])).toEqual(
-			toUpdate.map(({ item, order }) => [item.id, 'Won', order.grand_total]),
-		);
+		expect(updated.map((i) => [i.id, i.Stage, i['Deal Value']])).toEqual(toUpdate.map(({ item, order }) => [item.item_id, WON, order.grand_total]));
 		for (const { item } of toUpdate) {
 			// (a customer with two paid orders gets two concurrent updates; either may land last)
-			const candidates = toUpdate.filter((u) => u.item.id === item.id).map(({ order }) => ['Won', order.grand_total, `Paid order ${order.order_number}`]);
-			const stored = env.sandbox.store.crmItems.get(item.id)!;
+			const candidates = toUpdate.filter((u) => u.item.item_id === item.item_id).map(({ order }) => [WON, order.grand_total, `Paid order ${order.order_number}`]);
+			const stored = env.sandbox.store.crmItems.get(item.item_id)!;
 			expect(candidates).toContainEqual([stored.values.Stage, stored.values['Deal Value'], stored.values.Notes]);
 		}
 		expect(stdout).not.toContain(API_KEY);

@@ -143,12 +143,44 @@ describe('n8n start: editor, credential test, webhook and form workflows', () =>
 			return res.body.data!.fields;
 		};
 		const createFields = await fieldsFor('create');
-		const writable = board.crm_columns.filter((c) => !c.read_only);
+		const writable = board.crm_columns.filter((c) => !c.read_only && c.is_visible !== false);
 		expect(createFields.map((f) => [f.id, f.required])).toEqual(writable.map((c) => [c.name, c.is_required]));
 		const stage = createFields.find((f) => f.id === 'Stage')!;
-		expect(stage.options?.map((o) => o.value)).toEqual(
-			(board.crm_columns.find((c) => c.name === 'Stage')!.settings as { labels: Array<{ id: string; name: string }> }).labels.filter((l) => l.id !== 'default').map((l) => l.name),
+		// The editor offers label names; the stored choice is Cekat's label id.
+		expect(stage.options?.map((o) => [o.name, o.value])).toEqual(
+			(board.crm_columns.find((c) => c.name === 'Stage')!.settings as { labels: Array<{ id: string; name: string }> }).labels.filter((l) => l.id !== 'default').map((l) => [l.name, l.id]),
 		);
+		// Hidden and read-only columns are not offered.
+		expect(createFields.map((f) => f.id)).not.toContain('Internal Notes');
+
+		// The Group picker (inside Additional Fields) and a search rule's label list, as the editor asks for them.
+		const groups = await server.rest<{ results: Array<{ name: string; value: string }> }>('POST', '/dynamic-node-parameters/resource-locator-results', {
+			...base,
+			path: 'additionalFields.group',
+			methodName: 'searchGroups',
+			currentNodeParameters: { resource: 'crmItem', operation: 'create', boardId: { __rl: true, mode: 'list', value: SALES_BOARD_ID }, additionalFields: {} },
+		});
+		expect(groups.status).toBe(200);
+		expect(groups.body.data?.results).toEqual(board.crm_groups.map((g) => ({ name: g.name, value: g.id })));
+		const labels = await server.rest<Array<{ name: string; value: string }>>('POST', '/dynamic-node-parameters/options', {
+			...base,
+			path: 'rules.rule[0].labels',
+			methodName: 'getColumnLabels',
+			currentNodeParameters: {
+				resource: 'crmItem',
+				operation: 'search',
+				boardId: { __rl: true, mode: 'list', value: SALES_BOARD_ID },
+				condition: 'AND',
+				rules: { rule: [{ column: 'Tags', operator: 'equals', labels: [], value: '' }] },
+			},
+		});
+		expect(labels.status).toBe(200);
+		expect(labels.body.data).toEqual([
+			{ name: 'VIP', value: '0' },
+			{ name: 'Reseller', value: '1' },
+			{ name: 'Repeat Buyer', value: '2' },
+			{ name: 'Wholesale', value: '3' },
+		]);
 
 		// The schemas saved in the examples are what the editor loads for the sandbox's board.
 		const fields = { create: createFields, update: await fieldsFor('update') } as Record<string, MapperField[]>;
@@ -210,28 +242,29 @@ describe('n8n start: editor, credential test, webhook and form workflows', () =>
 		expect(res.status).toBe(200);
 
 		const journal = env.sandbox.journal();
-		expect(calls(journal)).toEqual([`POST /api/crm/boards/${SALES_BOARD_ID}/items`, 'POST /templates/send']);
+		// The board is read first: the mapper's label names become Cekat's label ids.
+		expect(calls(journal)).toEqual([`GET /api/crm/boards/${SALES_BOARD_ID}`, `POST /api/crm/boards/${SALES_BOARD_ID}/items`, 'POST /templates/send']);
 		expectAuthenticated(journal);
-		expect(journal[0].body).toEqual({
+		expect(journal[1].body).toEqual({
 			item_name: 'Dewi Lestari',
 			group_id: NEW_LEAD_GROUP,
-			Stage: 'New Lead',
-			'Lead Source': 'Website',
+			Stage: '0', // New Lead
+			'Lead Source': '2', // Website
 			'Customer Phone': phone,
 			Notes: 'Kopi Gayo 1 kg untuk kafe',
 		});
-		expect(journal[1].body).toEqual({
+		expect(journal[2].body).toEqual({
 			inbox_id: KOPI_INBOX,
 			wa_template_id: PROMO_TEMPLATE,
 			phone_number: phone,
 			phone_name: 'Dewi Lestari',
 			template_body_variables: ['Dewi Lestari', 'member baru', '10%'],
 		});
-		expect(journal.map((e) => e.status)).toEqual([200, 200]);
+		expect(journal.map((e) => e.status)).toEqual([200, 200, 200]);
 
 		const lead = env.sandbox.store.crmItems.all().find((i) => i.item_name === 'Dewi Lestari')!;
 		expect(lead).toEqual(expect.objectContaining({ board_id: SALES_BOARD_ID, group_id: NEW_LEAD_GROUP }));
-		expect(lead.values).toEqual(expect.objectContaining({ Stage: 'New Lead', 'Customer Phone': phone, 'Lead Source': 'Website' }));
+		expect(lead.values).toEqual(expect.objectContaining({ Stage: '0', 'Customer Phone': phone, 'Lead Source': '2' }));
 		const contact = env.sandbox.store.findContactByPhone(phone)!;
 		expect(contact.contact_name).toBe('Dewi Lestari');
 		const conversation = env.sandbox.store.conversations.all().find((c) => c.contact_id === contact.id)!;
