@@ -131,6 +131,7 @@ describe('n8n execute (CLI)', () => {
 				{ product_name: 'Teh Melati', quantity: 1, price: 30000 },
 			],
 			payment_method: 'manual',
+			bank_account_number: 'BCA 1234567890',
 			phone_number: open.phone,
 			shipping_fee: 15000,
 			notes: 'n8n e2e',

@@ -164,7 +164,7 @@ describe('n8n start: editor, credential test, webhook and form workflows', () =>
 		expect(groups.body.data?.results).toEqual(board.crm_groups.map((g) => ({ name: g.name, value: g.id })));
 		const labels = await server.rest<Array<{ name: string; value: string }>>('POST', '/dynamic-node-parameters/options', {
 			...base,
-			path: 'rules.rule[0].labels',
+			path: 'parameters.rules.rule[0].labels',
 			methodName: 'getColumnLabels',
 			currentNodeParameters: {
 				resource: 'crmItem',

@@ -187,16 +187,17 @@ describe('CRM boards, columns and items through the engine', () => {
 			resource: 'crmItem',
 			operation: 'search',
 			boardId: sales.id,
-			// The editor loads a rule's options with the rule's path; `&column` reads the rule's column.
-			'': { column: 'Tags' },
-		});
+			condition: 'OR',
+			rules: { rule: [{ column: 'Notes', operator: 'contains' }, { column: 'Tags', operator: 'equals' }] },
+			// The editor loads a rule's options with the rule's path; `&column` reads that rule's column.
+		}, [], undefined, 'parameters.rules.rule[1].labels');
 		expect(labels).toEqual([
 			{ name: 'VIP', value: '0' },
 			{ name: 'Reseller', value: '1' },
 			{ name: 'Repeat Buyer', value: '2' },
 			{ name: 'Wholesale', value: '3' },
 		]);
-		const none = await env.method<unknown[]>('loadOptions', 'getColumnLabels', { resource: 'crmItem', operation: 'search', boardId: sales.id, '': { column: 'Notes' } });
+		const none = await env.method<unknown[]>('loadOptions', 'getColumnLabels', { resource: 'crmItem', operation: 'search', boardId: sales.id, rules: { rule: [{ column: 'Notes', operator: 'contains' }, { column: 'Tags' }] } }, [], undefined, 'parameters.rules.rule[0].labels');
 		expect(none).toEqual([]);
 
 		env.sandbox.clearJournal();

@@ -20,7 +20,7 @@ export interface Env {
 	api: AxiosInstance;
 	run(parameters: IDataObject, options?: Omit<RunOptions, 'parameters' | 'credentials'> & { apiKey?: string; credentials?: Partial<CekatCredentials> }): Promise<RunResult>;
 	/** Calls an editor method of the node (picker search, column loading) through n8n-core. */
-	method<T = unknown>(kind: 'listSearch' | 'loadOptions' | 'resourceMapping', name: string, parameters: IDataObject, args?: unknown[], apiKey?: string): Promise<T>;
+	method<T = unknown>(kind: 'listSearch' | 'loadOptions' | 'resourceMapping', name: string, parameters: IDataObject, args?: unknown[], apiKey?: string, path?: string): Promise<T>;
 	/** Requests the sandbox received since the last clear, in order. */
 	requests(): JournalEntry[];
 }
@@ -38,8 +38,8 @@ export function useEnv(sandboxOptions: Omit<SandboxOptions, 'port' | 'apiKey'> =
 				...options,
 				credentials: { apiKey: options.apiKey ?? API_KEY, baseUrl: env.sandbox.url, ...options.credentials },
 			});
-		env.method = (kind, name, parameters, args = [], apiKey = API_KEY) =>
-			callNodeMethod(kind, name, parameters as INodeParameters, { apiKey, baseUrl: env.sandbox.url }, args);
+		env.method = (kind, name, parameters, args = [], apiKey = API_KEY, path?: string) =>
+			callNodeMethod(kind, name, parameters as INodeParameters, { apiKey, baseUrl: env.sandbox.url }, args, path);
 		env.requests = () => env.sandbox.journal();
 	});
 	beforeEach(() => env.sandbox.clearJournal());

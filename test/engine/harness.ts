@@ -251,11 +251,13 @@ export async function callNodeMethod<T = unknown>(
 	parameters: INodeParameters,
 	credentials: CekatCredentials,
 	args: unknown[] = [],
+	/** The parameter's path as the editor sends it (`parameters.rules.rule[0].labels`): `&sibling` reads resolve against it. */
+	path = 'parameters',
 ): Promise<T> {
 	const pkg = await loadPackage();
 	const node = cekatNode(parameters);
 	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: pkg.nodeTypes });
-	const context = new LoadOptionsContext(workflow, node, makeAdditionalData(pkg.credentialTypes, credentials, undefined, parameters), 'parameters');
+	const context = new LoadOptionsContext(workflow, node, makeAdditionalData(pkg.credentialTypes, credentials, undefined, parameters), path);
 	const fn = (pkg.nodeType.methods?.[kind] as Record<string, (...a: unknown[]) => Promise<T>> | undefined)?.[method];
 	if (!fn) throw new Error(`no ${kind} method ${method}`);
 	return await fn.call(context, ...args);
