@@ -47,6 +47,7 @@ const CHROMIUM_ARGS = [
 ];
 
 const NEW_LEAD_ID = 'CekatExample0003';
+const PAID_ORDERS_ID = 'CekatExample0002';
 /** The sandbox's clock: 2026-05-04 10:15 in Jakarta. */
 const SANDBOX_CLOCK = Date.parse('2026-05-04T03:15:00.000Z');
 /** A sample submission of the example's form, pinned on its trigger so Execute workflow runs without the form. */
@@ -69,6 +70,7 @@ const SHOTS: Shot[] = [
 	{ name: 'node', file: 'cekat-node-editor.png', what: 'Send Template node panel after a run', take: shotNodePanel },
 	{ name: 'mapper', file: 'cekat-crm-mapper.png', what: 'CRM Item → Create column mapper', take: shotCrmMapper },
 	{ name: 'actions', file: 'cekat-actions.png', what: 'the node panel searched for "Cekat": its actions', take: shotActions },
+	{ name: 'search', file: 'cekat-crm-search.png', what: 'CRM Item → Search: a rule’s labels listed by name (sent as label ids)', take: shotCrmSearch },
 ];
 
 /** Everything started here, stopped in reverse order by cleanup(). */
@@ -131,7 +133,7 @@ async function main(): Promise<void> {
 	const t1 = Date.now();
 	await n8n.installPackage();
 	await n8n.importCredentials([{ ...SANDBOX_CREDENTIAL, type: 'cekatApi', data: { apiKey: sandbox.apiKey, baseUrl: sandboxUrl } }]);
-	await n8n.importWorkflows([newLeadWithSample(userFolder)]);
+	await n8n.importWorkflows([newLeadWithSample(userFolder), path.join(REPO_DIR, 'examples', 'paid-orders-to-crm.json')]);
 	say(`n8n ${N8N_VERSION}: package, credential and example imported (${secs(t1)}); starting …`);
 	const server = await n8n.start({ logFile: path.join(userFolder, 'n8n.log') });
 	started.push({ what: 'n8n', stop: () => server.stop() });
@@ -332,6 +334,23 @@ async function shotCrmMapper(page: Page): Promise<void> {
 	// the board's other columns, offered by "Add column to send"
 	await mapper.locator('[data-test-id=add-fields-select]').click();
 	await page.getByRole('menuitem', { name: 'Deal Value' }).waitFor({ timeout: 10_000 });
+	await page.waitForTimeout(300);
+}
+
+/** The paid-orders example's Search: the Stage rule's "Label Names or IDs" lists the board's labels by name. */
+async function shotCrmSearch(page: Page): Promise<void> {
+	await closeNdv(page);
+	await openWorkflow(page, PAID_ORDERS_ID);
+	const ndv = await openNode(page, "Find the customer's deal");
+	await expectNoParameterIssues(ndv, "Find the customer's deal");
+	const labels = ndv.locator('[data-test-id="parameter-input-labels"]').last();
+	await labels.scrollIntoViewIfNeeded();
+	// the stored label id "3" is shown by its name
+	await labels.getByText('Won', { exact: true }).waitFor({ timeout: 15_000 });
+	await labels.click();
+	for (const name of ['New Lead', 'Contacted', 'Proposal Sent', 'Lost']) {
+		await page.locator('.el-select-dropdown__item:visible', { hasText: new RegExp(`^${name}$`) }).first().waitFor({ timeout: 15_000 });
+	}
 	await page.waitForTimeout(300);
 }
 
