@@ -16,7 +16,7 @@ const STATUS_HINTS: Record<string, string> = {
 	'401': 'Check the API key and the Base URL of the Cekat credential.',
 	'403': 'The API key is valid but not allowed to do this. Check the workspace plan and the key’s permissions.',
 	'404': 'Check that the ID exists in this Cekat workspace (and that the Base URL points to the right server).',
-	'429': 'Cekat is rate limiting this workspace. Slow down with the node’s Batching option (Options → Batching), or turn on Retry On Fail with a wait between tries.',
+	'429': 'Cekat is rate limiting this workspace. Slow down with the node’s batching (Settings → Request Options → Batching), or turn on Settings → Retry On Fail with a wait between tries.',
 	'5xx': 'Cekat had a server error. Try again later, or turn on Retry On Fail.',
 };
 
@@ -187,7 +187,7 @@ export async function guardedRequest<T>(node: INode, request: () => Promise<T>, 
 		let description: string;
 		if (/ECONNABORTED|ETIMEDOUT|timeout/i.test(text)) {
 			message = 'Cekat did not answer in time';
-			description = `No answer came within the node’s timeout (Options → Timeout). ${maybeDone}`;
+			description = `No answer came within the node’s timeout (Settings → Request Options → Timeout). ${maybeDone}`;
 		} else if (/ECONNRESET|socket hang up|closed/i.test(text)) {
 			message = 'The connection to Cekat was closed before it answered';
 			description = `A network problem or a proxy ended the request. ${maybeDone}`;
