@@ -6,7 +6,7 @@
  *    (the same two legs its CLI runs after downloading a package from npm).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -29,6 +29,10 @@ async function main() {
 		for (const required of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'dist/nodes/Cekat/Cekat.node.js', 'dist/credentials/CekatApi.credentials.js']) {
 			if (!files.includes(required)) problems.push(`missing from the tarball: ${required}`);
 		}
+
+		// The README ships in the tarball and is the package page: details live in docs/ (issue 15: at most 15 kB).
+		const readme = statSync(path.join(REPO, 'README.md')).size;
+		if (readme > 15_000) problems.push(`README.md is ${readme} bytes; keep it at most 15,000 and move details to docs/`);
 
 		const unpacked = path.join(work, 'package');
 		execFileSync('tar', ['-xzf', path.join(work, path.basename(packed.filename)), '-C', work]);
