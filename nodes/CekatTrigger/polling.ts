@@ -22,8 +22,8 @@ import { createHash } from 'crypto';
 import type { IDataObject, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { PAGE_SIZE } from '../Cekat/shared/constants';
-import { cekatTimeMs, crmItemId, sameStatus } from '../shared/cekatShapes';
+import { cekatTimeMs, crmItemId, isObject, sameStatus } from '../shared/cekatShapes';
+import { PAGE_SIZE, pageAfter, pageTotals, RECORDS_AT, recordsIn, walkPages, type ListFamily, type PagePosition } from '../shared/paging';
 import type { PollEvent } from './events';
 
 export interface Position {
@@ -67,10 +67,6 @@ export const MAX_KNOWN_STATUSES = 5000;
 export const MAX_KNOWN_ITEMS = 20_000;
 /** Order Status Changed reads at most this many pages of the newest orders per poll. */
 export const STATUS_SCAN_PAGES = 5;
-
-function isObject(value: unknown): value is IDataObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** A short, stable stand-in for an id (72 bits): 20,000 ids fit in about 300 KB of static data. */
 export function fingerprint(id: string): string {
@@ -147,37 +143,31 @@ class Reader {
 	async *pages(): AsyncGenerator<IDataObject[]> {
 		const { event } = this.deps;
 		if (event === 'newOrder') {
-			yield* this.pageFamily('/api/orders', { sort_field: 'created_at', sort_direction: 'desc' }, ordersOf, 'data.orders');
+			yield* this.list('/api/orders', 'orders', { sort_field: 'created_at', sort_direction: 'desc' });
 		} else if (event === 'newMessage') {
 			yield* this.messagePages();
 		} else {
-			yield* this.conversationPages();
+			// The cursor (v2) or page totals (v1): walkPages reads either.
+			yield* this.list('/api/conversations', 'page', {}, null);
 		}
 	}
 
-	listOf(value: unknown, where: string): IDataObject[] {
-		if (!Array.isArray(value)) {
-			throw this.fail(`Cekat answered the list of ${WHAT[this.deps.event]} without a list of records`, `Expected "${where}" to be an array.`);
+	listOf(body: IDataObject, family: ListFamily): IDataObject[] {
+		const records = recordsIn(body, family);
+		if (!Array.isArray(records)) {
+			throw this.fail(`Cekat answered the list of ${WHAT[this.deps.event]} without a list of records`, `Expected "${RECORDS_AT[family]}" to be an array.`);
 		}
-		return value as IDataObject[];
+		return records as IDataObject[];
 	}
 
-	/** page + limit lists; a short or empty page is the last, a repeated page ends the list. */
-	async *pageFamily(path: string, qs: IDataObject, pick: (body: IDataObject) => unknown, where: string, firstPage = 1): AsyncGenerator<IDataObject[]> {
-		const seen = new Set<string>();
-		for (let page = firstPage; ; page++) {
-			this.checkBudget(page - 1);
-			const body = await this.deps.get(path, { ...qs, page, limit: PAGE_SIZE });
-			const records = this.listOf(pick(body), where);
-			if (records.length === 0) return;
-			const signature = JSON.stringify([records[0]?.id, records[records.length - 1]?.id, records.length]);
-			if (seen.has(signature)) return;
-			seen.add(signature);
-			yield records;
-			const pagination = isObject(body.metadata) && isObject(body.metadata.pagination) ? body.metadata.pagination : undefined;
-			if (pagination?.total_page !== undefined && page >= Number(pagination.total_page)) return;
-			if (records.length < PAGE_SIZE) return;
-		}
+	/** A list's pages (page numbers or the conversation cursor), within the poll's budget. */
+	async *list(path: string, family: ListFamily, qs: IDataObject, start?: PagePosition | null): AsyncGenerator<IDataObject[]> {
+		let pages = 0;
+		const fetchPage = async (position: IDataObject) => {
+			this.checkBudget(pages++);
+			return await this.deps.get(path, { ...qs, ...position });
+		};
+		for await (const { records } of walkPages(fetchPage, (body) => this.listOf(body, family), { start })) yield records;
 	}
 
 	/**
@@ -186,16 +176,15 @@ class Reader {
 	 */
 	private async *messagePages(): AsyncGenerator<IDataObject[]> {
 		const first = await this.deps.get('/api/messages', { page: 1, limit: PAGE_SIZE });
-		const records = this.listOf(first.data, 'data');
+		const records = this.listOf(first, 'page');
 		if (records.length === 0) return;
 		const recs = records.map((r) => this.toRec(r, 'created_at'));
 		const ascending = recs.length > 1 && recs[0].ms < recs[recs.length - 1].ms;
-		const pagination = isObject(first.metadata) && isObject(first.metadata.pagination) ? first.metadata.pagination : undefined;
-		const totalPages = pagination?.total_page !== undefined ? Number(pagination.total_page) : undefined;
+		const totalPages = pageTotals(first)?.totalPages;
 		if (!ascending) {
 			yield records;
-			if ((totalPages !== undefined && totalPages <= 1) || records.length < PAGE_SIZE) return;
-			yield* this.pageFamily('/api/messages', {}, (body) => body.data, 'data', 2);
+			const next = pageAfter(first, 1, records.length, PAGE_SIZE);
+			if (next) yield* this.list('/api/messages', 'page', {}, next);
 			return;
 		}
 		if (totalPages !== undefined && Number.isFinite(totalPages)) {
@@ -203,47 +192,14 @@ class Reader {
 			for (let page = totalPages; page >= 1; page--) {
 				this.checkBudget(totalPages - page);
 				const body = page === 1 ? first : await this.deps.get('/api/messages', { page, limit: PAGE_SIZE });
-				yield [...this.listOf(body.data, 'data')].reverse();
+				yield [...this.listOf(body, 'page')].reverse();
 			}
 			return;
 		}
 		// Oldest first without totals: the whole list, then newest first.
 		const all: IDataObject[] = [];
-		for await (const page of this.pageFamily('/api/messages', {}, (body) => body.data, 'data')) all.push(...page);
+		for await (const page of this.list('/api/messages', 'page', {})) all.push(...page);
 		yield all.reverse();
-	}
-
-	/**
-	 * The conversation cursor (v2, INV): cursor_id + cursor_ts from metadata.next_cursor; the end is a missing
-	 * next_cursor or both its values null. A repeated cursor also ends the list (a server that does not move).
-	 * A v1 answer (page totals, no cursor) is paged by number.
-	 */
-	private async *conversationPages(): AsyncGenerator<IDataObject[]> {
-		let cursor: IDataObject = {};
-		const seen = new Set<string>();
-		for (let pages = 0; ; pages++) {
-			this.checkBudget(pages);
-			const body = await this.deps.get('/api/conversations', { limit: PAGE_SIZE, ...cursor });
-			const records = this.listOf(body.data, 'data');
-			if (records.length === 0) return;
-			yield records;
-			const next = isObject(body.metadata) ? body.metadata.next_cursor : undefined;
-			if (!isObject(next)) {
-				// v1 (page + limit with page totals, newest created first): the next page by number.
-				const pagination = isObject(body.metadata) && isObject(body.metadata.pagination) ? body.metadata.pagination : undefined;
-				const current = Number(pagination?.current_page ?? cursor.page ?? 1);
-				if (!pagination || !(Number(pagination.total_page) > current)) return;
-				cursor = { page: current + 1 };
-				continue;
-			}
-			const id = next.cursor_id ?? null;
-			const ts = next.cursor_ts ?? null;
-			if (id === null && ts === null) return;
-			const key = JSON.stringify([id, ts]);
-			if (seen.has(key)) return;
-			seen.add(key);
-			cursor = { ...(id !== null ? { cursor_id: id } : {}), ...(ts !== null ? { cursor_ts: ts } : {}) };
-		}
 	}
 
 	/**
@@ -294,8 +250,6 @@ class Reader {
 		return { fresh, newest, atNewest, firstPageActivity };
 	}
 }
-
-const ordersOf = (body: IDataObject): unknown => (isObject(body.data) ? body.data.orders : undefined);
 
 function newestFirst(a: Rec, b: Rec): number {
 	return a.ms !== b.ms ? b.ms - a.ms : a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
@@ -354,7 +308,7 @@ async function pollCrmItems(deps: PollDeps, reader: Reader, key: string): Promis
 	if (!boardId) throw reader.fail('Choose the board whose new items start the workflow');
 	const body = await deps.get(`/api/crm/boards/${encodeURIComponent(boardId)}/items`);
 	// The whole board in one answer (no paging is documented for items).
-	const rows = reader.listOf(isObject(body.data) && Array.isArray(body.data.items) ? body.data.items : body.data, 'data');
+	const rows = reader.listOf(body, 'whole');
 	const items: Array<{ row: IDataObject; fp: string }> = [];
 	for (const row of rows) {
 		if (!isObject(row)) throw reader.fail('Cekat answered a list of CRM items with an entry that is not a record');
@@ -404,7 +358,7 @@ async function pollStatuses(deps: PollDeps, reader: Reader, key: string): Promis
 	const state = deps.manual ? undefined : readStatuses(deps.staticData[key]);
 	const rows: IDataObject[] = [];
 	let pages = 0;
-	for await (const page of reader.pageFamily('/api/orders', { sort_field: 'updated_at', sort_direction: 'desc' }, ordersOf, 'data.orders')) {
+	for await (const page of reader.list('/api/orders', 'orders', { sort_field: 'updated_at', sort_direction: 'desc' })) {
 		pages++;
 		for (const row of page) {
 			if (!isObject(row) || row.id === undefined || row.id === null || row.id === '') throw reader.fail('Cekat answered a record of orders without an id');

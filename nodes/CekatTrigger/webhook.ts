@@ -9,16 +9,13 @@
 import { createHash, timingSafeEqual } from 'crypto';
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
+import { isObject } from '../shared/cekatShapes';
 import { ALL_EVENTS, isCrmEvent, isKnownEvent, scopeOf } from './events';
 
 /** How many recent event ids the node remembers to recognise a redelivery. */
 export const SEEN_EVENTS_LIMIT = 1000;
 export const SEEN_EVENTS_KEY = 'seenEventIds';
 export const SECRET_HEADER = 'x-cekat-secret';
-
-function isObject(value: unknown): value is IDataObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 const nonEmpty = (value: unknown): value is string | number =>
 	(typeof value === 'string' && value.trim() !== '') || (typeof value === 'number' && Number.isFinite(value));

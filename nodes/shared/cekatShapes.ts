@@ -1,6 +1,6 @@
 /**
  * Cekat's real record shapes, read in one place by the node, its pickers and the trigger.
- * Facts and sources: docs/cekat-api.md (a copy of CEKAT-API-NOTES.md edition 2 plus what the code relies on).
+ * Facts and sources: docs/cekat-api.md (the API notes, plus what the code relies on).
  */
 import type { IDataObject } from 'n8n-workflow';
 

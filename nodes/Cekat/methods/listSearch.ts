@@ -2,10 +2,9 @@ import type { IDataObject, ILoadOptionsFunctions, INodeListSearchItems, INodeLis
 import { NodeOperationError } from 'n8n-workflow';
 
 import { crmItemId } from '../../shared/cekatShapes';
+import { PAGE_SIZE, positionOfToken, positionToken, recordsOrNone, walkPages, type ListFamily } from '../../shared/paging';
 import { loadBoard } from '../resources/crmItem/board';
 import { cekatApiRequest } from '../shared/transport';
-
-const PAGE = 100;
 
 const matches = (filter: string | undefined, ...texts: unknown[]) => {
 	if (!filter) return true;
@@ -22,45 +21,46 @@ function boardIdOf(ctx: ILoadOptionsFunctions): string {
 /** With a search text, pages with no match are skipped (up to this many) so the list is not empty. */
 const MAX_PAGES_PER_SEARCH = 10;
 
-/** Lists of the page family: one API page per scroll step, filtered by the search text. */
+/**
+ * Paged lists (page numbers or the conversation cursor): one API page per scroll step, filtered by
+ * the search text; the pagination token is where the list goes on.
+ */
 async function pageSearch(
 	ctx: ILoadOptionsFunctions,
 	path: string,
+	family: ListFamily,
 	qs: IDataObject,
 	filter: string | undefined,
 	toItem: (record: IDataObject) => INodeListSearchItems & { search: unknown[] },
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
-	let page = Number(paginationToken ?? 1);
 	const results: INodeListSearchItems[] = [];
-	for (let fetched = 0; fetched < MAX_PAGES_PER_SEARCH; fetched++) {
-		const body = await cekatApiRequest.call(ctx, 'GET', path, { ...qs, page, limit: PAGE });
-		const records = (Array.isArray(body.data) ? body.data : ((body.data as IDataObject)?.orders ?? [])) as IDataObject[];
+	const fetchPage = async (position: IDataObject) => await cekatApiRequest.call(ctx, 'GET', path, { ...qs, ...position });
+	const read = (body: IDataObject) => recordsOrNone(body, family);
+	let fetched = 0;
+	for await (const { records, next } of walkPages(fetchPage, read, { start: positionOfToken(paginationToken) })) {
 		results.push(
 			...records
 				.map(toItem)
 				.filter((item) => matches(filter, ...item.search))
 				.map(({ name, value, url, description }) => ({ name, value, url, description })),
 		);
-		const pagination = ((body.metadata as IDataObject)?.pagination ?? {}) as IDataObject;
-		const more = pagination.total_page !== undefined ? page < Number(pagination.total_page) : records.length === PAGE;
-		if (!more) return { results };
-		page++;
-		if (results.length > 0) break;
+		if (!next) break;
+		if (++fetched >= MAX_PAGES_PER_SEARCH || results.length > 0) return { results, paginationToken: positionToken(next) };
 	}
-	return { results, paginationToken: String(page) };
+	return { results };
 }
 
-/** Whole lists (CRM): everything in one answer, shown 100 at a time. */
+/** Whole lists (CRM): everything in one answer, shown one page size at a time. */
 function slice(all: INodeListSearchItems[], paginationToken?: string): INodeListSearchResult {
 	const offset = Number(paginationToken ?? 0);
-	const next = offset + PAGE;
+	const next = offset + PAGE_SIZE;
 	return { results: all.slice(offset, next), paginationToken: next < all.length ? String(next) : undefined };
 }
 
 export async function searchBoards(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
 	const body = await cekatApiRequest.call(this, 'GET', '/api/crm/boards');
-	const boards = (body.data ?? []) as IDataObject[];
+	const boards = recordsOrNone(body, 'whole');
 	return slice(
 		boards.filter((b) => matches(filter, b.name, b.id)).map((b) => ({ name: String(b.name), value: String(b.id) })),
 		paginationToken,
@@ -84,7 +84,7 @@ export async function searchItems(this: ILoadOptionsFunctions, filter?: string, 
 			})
 		: await cekatApiRequest.call(this, 'GET', `/api/crm/boards/${boardId}/items`);
 	// Rows are flat and carry `item_id`, not `id` (docs/cekat-api.md, CRM).
-	const items = ((body.data ?? []) as IDataObject[]).filter((i) => crmItemId(i) !== undefined);
+	const items = recordsOrNone(body, 'whole').filter((i) => crmItemId(i) !== undefined);
 	return slice(items.map((i) => ({ name: String(i.item_name ?? crmItemId(i)), value: crmItemId(i) as string })), paginationToken);
 }
 
@@ -95,7 +95,7 @@ export async function searchGroups(this: ILoadOptionsFunctions, filter?: string)
 }
 
 export async function searchInboxes(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
-	return await pageSearch(this, '/api/inboxes', {}, filter, (i) => ({
+	return await pageSearch(this, '/api/inboxes', 'page', {}, filter, (i) => ({
 		name: `${String(i.name)}${i.phone_number ? ` (${String(i.phone_number)})` : ''} · ${String(i.type)}`,
 		value: String(i.id),
 		search: [i.name, i.phone_number, i.id],
@@ -103,7 +103,7 @@ export async function searchInboxes(this: ILoadOptionsFunctions, filter?: string
 }
 
 export async function searchCampaigns(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
-	return await pageSearch(this, '/api/campaigns', {}, filter, (c) => ({
+	return await pageSearch(this, '/api/campaigns', 'page', {}, filter, (c) => ({
 		name: `${String(c.name)} · ${String(c.status)}`,
 		value: String(c.id),
 		search: [c.name, c.id],
@@ -112,7 +112,7 @@ export async function searchCampaigns(this: ILoadOptionsFunctions, filter?: stri
 
 export async function searchOrders(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
 	// The orders list searches order number, buyer name and phone on the server.
-	return await pageSearch(this, '/api/orders', filter ? { search: filter } : {}, undefined, (o) => {
+	return await pageSearch(this, '/api/orders', 'orders', filter ? { search: filter } : {}, undefined, (o) => {
 		// The buyer is `contact.display_name`; order_number is an integer (docs/cekat-api.md, Orders).
 		const contact = (o.contact ?? {}) as IDataObject;
 		const buyer = contact.display_name ?? contact.contact_name ?? '';
@@ -125,26 +125,11 @@ export async function searchOrders(this: ILoadOptionsFunctions, filter?: string,
 }
 
 export async function searchConversations(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
-	let cursor = paginationToken ? (JSON.parse(paginationToken) as IDataObject) : {};
-	const results: INodeListSearchItems[] = [];
-	for (let fetched = 0; fetched < MAX_PAGES_PER_SEARCH; fetched++) {
-		const body = await cekatApiRequest.call(this, 'GET', '/api/conversations', { limit: PAGE, ...cursor });
-		results.push(
-			...((body.data ?? []) as IDataObject[])
-				.filter((c) => matches(filter, c.contact_name, c.contact_phone, c.inbox_name, c.id))
-				.map((c) => ({
-					name: `${String(c.contact_name)} (${String(c.contact_phone)}) · ${String(c.inbox_name)}`,
-					value: String(c.id),
-				})),
-		);
-		const next = (body.metadata as IDataObject | undefined)?.next_cursor as IDataObject | null | undefined;
-		const nextCursor = next && next.cursor_id ? { cursor_id: next.cursor_id, cursor_ts: next.cursor_ts } : undefined;
-		// A cursor that does not move ends the list.
-		if (!nextCursor || JSON.stringify(nextCursor) === JSON.stringify(cursor)) return { results };
-		cursor = nextCursor;
-		if (results.length > 0) break;
-	}
-	return { results, paginationToken: JSON.stringify(cursor) };
+	return await pageSearch(this, '/api/conversations', 'page', {}, filter, (c) => ({
+		name: `${String(c.contact_name)} (${String(c.contact_phone)}) · ${String(c.inbox_name)}`,
+		value: String(c.id),
+		search: [c.contact_name, c.contact_phone, c.inbox_name, c.id],
+	}), paginationToken);
 }
 
 export async function searchTemplates(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
@@ -152,7 +137,7 @@ export async function searchTemplates(this: ILoadOptionsFunctions, filter?: stri
 	if (!inboxId) throw new NodeOperationError(this.getNode(), 'Choose an inbox first');
 	// The legacy route lists an inbox's templates with Meta's wa_template_id, which sending needs.
 	const body = await cekatApiRequest.call(this, 'GET', '/templates', { inbox_id: String(inboxId) });
-	const templates = ((body.data ?? []) as IDataObject[]).filter((t) => t.status === 'APPROVED' && matches(filter, t.name, t.wa_template_id));
+	const templates = recordsOrNone(body, 'whole').filter((t) => t.status === 'APPROVED' && matches(filter, t.name, t.wa_template_id));
 	return {
 		results: templates.map((t) => ({
 			name: `${String(t.name)} · language ${String(t.language)} · ${String(t.category ?? '').toLowerCase()}`,

@@ -8,6 +8,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
+import { isObject } from '../../shared/cekatShapes';
 import { PATH_PARAMETER_NAMES } from './constants';
 
 /** What a user can do next, by HTTP status. */
@@ -23,11 +24,7 @@ const STATUS_HINTS: Record<string, string> = {
 const WINDOW_HINT =
 	'WhatsApp allows free-form messages only within 24 hours of the customer’s last message. To reach the customer now, use Message → Send Template with an approved template.';
 
-function isObject(value: unknown): value is IDataObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** Reads every error shape Cekat is known to answer with (see CEKAT-API-NOTES.md). */
+/** Reads every error shape Cekat is known to answer with (docs/cekat-api.md, "Errors"). */
 export function extractCekatError(body: unknown): { message?: string; fields: string[] } {
 	const fields: string[] = [];
 	if (typeof body === 'string') {

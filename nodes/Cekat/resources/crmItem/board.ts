@@ -6,6 +6,7 @@
 import type { IDataObject, IExecuteFunctions, IExecuteSingleFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 
 import { isObject } from '../../../shared/cekatShapes';
+import { PAGE_SIZE, recordsOrNone, walkPages } from '../../../shared/paging';
 import { cekatApiRequest } from '../../shared/transport';
 
 export interface CrmLabel {
@@ -111,12 +112,11 @@ export function splitEntries(raw: unknown): unknown[] {
 /** Agents of the workspace (all pages), for agent names typed in expressions or JSON values. */
 export async function loadAgents(ctx: Context): Promise<Array<{ id: string; name: string }>> {
 	const agents: Array<{ id: string; name: string }> = [];
-	for (let page = 1; page <= 50; page++) {
-		const body = await cekatApiRequest.call(ctx as unknown as IExecuteFunctions, 'GET', '/api/agents', { page, limit: 100 });
-		const rows = (Array.isArray(body.data) ? body.data : []) as IDataObject[];
-		agents.push(...rows.map((a) => ({ id: String(a.id), name: String(a.name ?? '') })));
-		const pagination = (isObject(body.metadata) && isObject(body.metadata.pagination) ? body.metadata.pagination : {}) as IDataObject;
-		if (rows.length < 100 || page >= Number(pagination.total_page ?? page)) break;
+	const fetchPage = async (qs: IDataObject) => await cekatApiRequest.call(ctx as unknown as IExecuteFunctions, 'GET', '/api/agents', qs);
+	for await (const { records } of walkPages(fetchPage, (body) => recordsOrNone(body, 'page'))) {
+		agents.push(...records.map((a) => ({ id: String(a.id), name: String(a.name ?? '') })));
+		// A bound, as before: 50 pages of agents is far beyond any workspace.
+		if (agents.length >= 50 * PAGE_SIZE) break;
 	}
 	return agents;
 }
