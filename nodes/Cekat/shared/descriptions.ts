@@ -10,7 +10,7 @@ import type {
 } from 'n8n-workflow';
 
 import { checkResponse } from './errors';
-import { prepareRequest } from './hooks';
+import { prepareRequest } from './request';
 import { paginate, singleRequest, unwrapData, type ListFamily } from './pagination';
 
 type PreSend = (this: IExecuteSingleFunctions, options: IHttpRequestOptions) => Promise<IHttpRequestOptions>;

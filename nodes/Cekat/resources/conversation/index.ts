@@ -9,7 +9,7 @@ import {
 	show,
 	singleOperation,
 } from '../../shared/descriptions';
-import { requireSomeBody } from '../../shared/hooks';
+import { requireSomeBody } from '../../shared/validation';
 
 export const conversationDescription: INodeProperties[] = [
 	operationPicker('conversation', [

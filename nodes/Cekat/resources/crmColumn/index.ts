@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { locatorField, operationPicker, show, singleOperation } from '../../shared/descriptions';
-import { requireFields } from '../../shared/hooks';
+import { requireFields } from '../../shared/validation';
 
 export const crmColumnDescription: INodeProperties[] = [
 	operationPicker('crmColumn', [

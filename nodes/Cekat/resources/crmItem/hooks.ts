@@ -10,7 +10,7 @@ import { jsonParse } from 'n8n-workflow';
 
 import { isObject, withItemId } from '../../../shared/cekatShapes';
 import { toJakartaDate } from '../../shared/dates';
-import { asText, checkCekatId, fieldError, requiredId, shown } from '../../shared/hooks';
+import { asText, checkCekatId, decimalNumber, fieldError, isCekatId, jakartaDate, requiredId, shown } from '../../shared/validation';
 import {
 	findLabel,
 	hasLabels,
@@ -24,7 +24,7 @@ import {
 } from './board';
 
 const RESERVED = new Set(['item_name', 'group_id']);
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DATE_HINT = 'Use YYYY-MM-DD, or a date from an earlier node.';
 
 function parseValue(value: unknown): unknown {
 	// A text field holding a JSON list or object gives one (e.g. a references column).
@@ -106,16 +106,11 @@ async function toCekatValue(
 ): Promise<unknown> {
 	const label = `Column "${column.name}"`;
 	switch (column.type) {
-		case 'number': {
-			const number = typeof raw === 'number' ? raw : Number(String(raw).trim().replace(/,/g, ''));
-			if (!Number.isFinite(number) || (typeof raw !== 'number' && typeof raw !== 'string')) throw fieldError(ctx, label, `${shown(raw)} is not a number`);
-			return number;
-		}
-		case 'date': {
-			const date = toJakartaDate(raw);
-			if (!date) throw fieldError(ctx, label, `${shown(raw)} is not a date`, 'Use YYYY-MM-DD, or a date from an earlier node.');
-			return date;
-		}
+		case 'number':
+			if (typeof raw !== 'number' && typeof raw !== 'string') throw fieldError(ctx, label, `${shown(raw)} is not a number`);
+			return decimalNumber(ctx, label, raw);
+		case 'date':
+			return jakartaDate(ctx, label, raw, DATE_HINT);
 		case 'select': {
 			const ids = labelIds(ctx, label, column, raw);
 			if (ids.length !== 1) throw fieldError(ctx, label, `takes one label, got ${shown(raw)}`, `Labels: ${labelList(labelsOf(column))}`);
@@ -127,7 +122,7 @@ async function toCekatValue(
 			const ids: string[] = [];
 			for (const entry of splitEntries(raw)) {
 				const text = asText(ctx, label, entry);
-				if (UUID.test(text)) {
+				if (isCekatId(text)) {
 					ids.push(text);
 					continue;
 				}
@@ -158,16 +153,8 @@ async function toCekatValue(
  */
 function precheck(ctx: IExecuteSingleFunctions, column: string, raw: unknown, field: ResourceMapperField | undefined): unknown {
 	const label = `Column "${column}"`;
-	if (field?.type === 'number') {
-		const number = typeof raw === 'number' ? raw : Number(String(raw).trim().replace(/,/g, ''));
-		if (!Number.isFinite(number)) throw fieldError(ctx, label, `${shown(raw)} is not a number`);
-		return number;
-	}
-	if (field?.type === 'dateTime') {
-		const date = toJakartaDate(raw);
-		if (!date) throw fieldError(ctx, label, `${shown(raw)} is not a date`, 'Use YYYY-MM-DD, or a date from an earlier node.');
-		return date;
-	}
+	if (field?.type === 'number') return decimalNumber(ctx, label, raw);
+	if (field?.type === 'dateTime') return jakartaDate(ctx, label, raw, DATE_HINT);
 	const options = field?.type === 'options' ? (field.options ?? []) : [];
 	if (options.length === 0) return raw;
 	const find = (text: string) => {

@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { listOperation, locator, locatorField, operationPicker, show, singleOperation } from '../../shared/descriptions';
-import { requireFields, requireSomeBody } from '../../shared/hooks';
+import { requireFields, requireSomeBody } from '../../shared/validation';
 import { unwrapData } from '../../shared/pagination';
 import { buildItemIds, buildItemValues, buildSearch, itemIds, listItemIds } from './hooks';
 

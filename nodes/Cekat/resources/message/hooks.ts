@@ -1,17 +1,8 @@
 import type { IDataObject, IExecuteSingleFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
-import { asText, checkCekatId, fieldError, shown, textParameter } from '../../shared/hooks';
-import { normalizePhone } from '../../shared/phone';
+import { asText, checkCekatId, checkPhone, fieldError, httpUrl, shown, textParameter } from '../../shared/validation';
 
 const MEDIA_TYPES = new Set(['image', 'video', 'document', 'audio']);
-
-
-function httpUrl(ctx: IExecuteSingleFunctions, label: string, value: string): string {
-	if (!/^https?:\/\/\S+$/i.test(value)) {
-		throw fieldError(ctx, label, `${shown(value)} is not an http(s) URL`);
-	}
-	return value;
-}
 
 /** preSend of Send WhatsApp: builds the body of `POST /messages/whatsapp` for the chosen type. */
 export async function buildWhatsAppMessage(
@@ -23,11 +14,7 @@ export async function buildWhatsAppMessage(
 	if (sendTo === 'phone') {
 		const raw = textParameter(this, 'receiver', 'Phone Number');
 		if (!raw) throw fieldError(this, 'Phone Number', 'is required when sending to a phone number');
-		const receiver = normalizePhone(raw);
-		if (!receiver) {
-			throw fieldError(this, 'Phone Number', `${shown(raw)} is not a phone number`, 'Use the number with its country code, e.g. 6281234567890 or +62 812-3456-7890.');
-		}
-		body.receiver = receiver;
+		body.receiver = checkPhone(this, 'Phone Number', raw);
 	} else {
 		const conversationId = this.getNodeParameter('conversationId', '', { extractValue: true }) as unknown;
 		if (conversationId === '' || conversationId === undefined || conversationId === null) {
@@ -104,11 +91,7 @@ export async function buildTemplateMessage(
 
 	const raw = textParameter(this, 'templatePhoneNumber', 'Phone Number');
 	if (!raw) throw fieldError(this, 'Phone Number', 'is required');
-	const phone = normalizePhone(raw);
-	if (!phone) {
-		throw fieldError(this, 'Phone Number', `${shown(raw)} is not a phone number`, 'Use the number with its country code, e.g. 6281234567890 or +62 812-3456-7890.');
-	}
-	body.phone_number = phone;
+	body.phone_number = checkPhone(this, 'Phone Number', raw);
 	const name = textParameter(this, 'phoneName', 'Contact Name');
 	if (name) body.phone_name = name;
 

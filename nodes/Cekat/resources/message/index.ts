@@ -9,7 +9,7 @@ import {
 	show,
 	singleOperation,
 } from '../../shared/descriptions';
-import { requireQueryId } from '../../shared/hooks';
+import { requireQueryId } from '../../shared/validation';
 import { buildTemplateMessage, buildWhatsAppMessage } from './hooks';
 
 const R = 'message';

@@ -1,15 +1,6 @@
 import type { IDataObject, IExecuteSingleFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
-import { asText, checkCekatId, fieldError, shown } from '../../shared/hooks';
-import { normalizePhone } from '../../shared/phone';
-
-function wholeNumber(ctx: IExecuteSingleFunctions, label: string, value: unknown, min: number): number {
-	const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-	if (typeof number !== 'number' || !Number.isInteger(number) || number < min) {
-		throw fieldError(ctx, label, `must be a whole number of at least ${min}, got ${shown(value)}`);
-	}
-	return number;
-}
+import { asText, checkCekatId, checkPhone, fieldError, wholeNumber } from '../../shared/validation';
 
 /** preSend of Order Create: product lines, the buyer, and amounts checked before any request. */
 export async function buildOrder(
@@ -53,11 +44,7 @@ export async function buildOrder(
 	const value = asText(this, labels[parameter], raw);
 	if (!value) throw fieldError(this, labels[parameter], 'is required to identify the buyer');
 	if (buyer === 'phone') {
-		const phone = normalizePhone(value);
-		if (!phone) {
-			throw fieldError(this, 'Phone Number', `${shown(value)} is not a phone number`, 'Use the number with its country code, e.g. 6281234567890 or +62 812-3456-7890.');
-		}
-		body[key] = phone;
+		body[key] = checkPhone(this, 'Phone Number', value);
 	} else {
 		body[key] = checkCekatId(this, labels[parameter], value);
 	}

@@ -10,7 +10,7 @@ import {
 	show,
 	singleOperation,
 } from '../../shared/descriptions';
-import { requireSomeBody } from '../../shared/hooks';
+import { requireSomeBody } from '../../shared/validation';
 import { buildOrder } from './hooks';
 
 const R = 'order';

@@ -1,10 +1,12 @@
+/**
+ * Field checks, in one place: ids, dates, numbers, phones, URLs and required values. Each error names
+ * the field (as the editor shows it) and the item, and says what would be accepted.
+ */
 import type { IDataObject, IExecuteSingleFunctions, IHttpRequestOptions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { PATH_PARAMETER_NAMES } from './constants';
 import { toJakartaDate } from './dates';
-
-const DATE_FIELDS: Record<string, string> = { start_date: 'Start Date', end_date: 'End Date' };
+import { normalizePhone } from './phone';
 
 export function fieldError(
 	ctx: IExecuteSingleFunctions,
@@ -43,11 +45,14 @@ export function textParameter(ctx: IExecuteSingleFunctions, parameter: string, l
 	return asText(ctx, label, ctx.getNodeParameter(parameter, '', { extractValue: true }));
 }
 
-function isEmpty(value: unknown): boolean {
+export function isEmpty(value: unknown): boolean {
 	return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
 }
 
 const CEKAT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether a text is a Cekat id (a UUID). */
+export const isCekatId = (text: string) => CEKAT_ID.test(text);
 
 /** Checks a Cekat id (a UUID) given by a user or an earlier node; throws naming the field. */
 export function checkCekatId(ctx: IExecuteSingleFunctions, label: string, raw: unknown): string {
@@ -69,50 +74,49 @@ export function requiredId(ctx: IExecuteSingleFunctions, parameter: string, labe
 	return checkCekatId(ctx, label, ctx.getNodeParameter(parameter, '', { extractValue: true }));
 }
 
-/**
- * preSend step shared by every operation. The description keeps paths readable
- * (`/api/orders/{orderId}`); here each `{parameter}` becomes the URL-encoded value, so a user's
- * value can never change which route is called. Then empty optional values are dropped and
- * date filters are turned into Jakarta YYYY-MM-DD dates.
- */
-export async function prepareRequest(
-	this: IExecuteSingleFunctions,
-	requestOptions: IHttpRequestOptions,
-): Promise<IHttpRequestOptions> {
-	requestOptions.url = requestOptions.url.replace(/\{(\w+)\}/g, (_match, parameter: string) =>
-		encodeURIComponent(requestedId(this, parameter)),
-	);
-
-	const qs = (requestOptions.qs ?? {}) as IDataObject;
-	for (const key of Object.keys(qs)) {
-		if (isEmpty(qs[key])) delete qs[key];
+/** A WhatsApp number with its country code, normalised (see normalizePhone); throws naming the field. */
+export function checkPhone(ctx: IExecuteSingleFunctions, label: string, raw: string): string {
+	const phone = normalizePhone(raw);
+	if (!phone) {
+		throw fieldError(ctx, label, `${shown(raw)} is not a phone number`, 'Use the number with its country code, e.g. 6281234567890 or +62 812-3456-7890.');
 	}
-	for (const [key, label] of Object.entries(DATE_FIELDS)) {
-		if (qs[key] === undefined) continue;
-		const date = toJakartaDate(qs[key]);
-		if (!date) {
-			throw fieldError(this, label, `${shown(qs[key])} is not a date`, 'Use the format YYYY-MM-DD (Jakarta time), or a date from an earlier node.');
-		}
-		qs[key] = date;
-	}
-	if (qs.start_date && qs.end_date && String(qs.start_date) > String(qs.end_date)) {
-		throw fieldError(this, 'Start Date', `${String(qs.start_date)} is after the End Date ${String(qs.end_date)}`);
-	}
-	requestOptions.qs = qs;
-
-	const body = requestOptions.body as IDataObject | undefined;
-	if (body && typeof body === 'object' && !Array.isArray(body)) {
-		for (const key of Object.keys(body)) {
-			if (body[key] === undefined || (typeof body[key] === 'string' && (body[key] as string).trim() === '')) {
-				delete body[key];
-			}
-		}
-	}
-	return requestOptions;
+	return phone;
 }
 
-function requestedId(ctx: IExecuteSingleFunctions, parameter: string): string {
-	return requiredId(ctx, parameter, PATH_PARAMETER_NAMES[parameter] ?? parameter);
+/** A whole number of at least `min` (numeric text is read as a number). */
+export function wholeNumber(ctx: IExecuteSingleFunctions, label: string, value: unknown, min: number): number {
+	const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+	if (typeof number !== 'number' || !Number.isInteger(number) || number < min) {
+		throw fieldError(ctx, label, `must be a whole number of at least ${min}, got ${shown(value)}`);
+	}
+	return number;
+}
+
+/** An http(s) URL. */
+export function httpUrl(ctx: IExecuteSingleFunctions, label: string, value: string): string {
+	if (!/^https?:\/\/\S+$/i.test(value)) {
+		throw fieldError(ctx, label, `${shown(value)} is not an http(s) URL`);
+	}
+	return value;
+}
+
+/** A date as Cekat takes it: YYYY-MM-DD in Jakarta time. */
+export function jakartaDate(
+	ctx: IExecuteSingleFunctions,
+	label: string,
+	value: unknown,
+	hint = 'Use the format YYYY-MM-DD (Jakarta time), or a date from an earlier node.',
+): string {
+	const date = toJakartaDate(value);
+	if (!date) throw fieldError(ctx, label, `${shown(value)} is not a date`, hint);
+	return date;
+}
+
+/** A number; text may carry thousands separators ("1,250,000"). */
+export function decimalNumber(ctx: IExecuteSingleFunctions, label: string, raw: unknown): number {
+	const number = typeof raw === 'number' ? raw : Number(String(raw).trim().replace(/,/g, ''));
+	if (!Number.isFinite(number)) throw fieldError(ctx, label, `${shown(raw)} is not a number`);
+	return number;
 }
 
 /** preSend for updates: an update with nothing to change is a mistake, not a no-op request. */
