@@ -2,7 +2,7 @@ import type { INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { getColumnLabels, getColumnNames, getColumns, listSearch } from './methods';
-import { returnAllFields } from './shared/descriptions';
+import { singleRequest } from './shared/pagination';
 import { agentDescription } from './resources/agent';
 import { agentAssignmentDescription } from './resources/agentAssignment';
 import { campaignDescription } from './resources/campaign';
@@ -52,12 +52,20 @@ export class Cekat implements INodeType {
 			// Failed answers reach checkResponse, which shows Cekat's own message.
 			ignoreHttpStatusErrors: true,
 		},
+		// The one hook of n8n's routing engine that wraps a request: every request of the node runs through
+		// singleRequest, which rebuilds transport errors (timeouts, dropped connections) without the HTTP
+		// client's config, API key included. List operations replace it with their paging
+		// (routing.operations.pagination), which guards each page the same way. Measured: without it, a
+		// timeout's error carries the key (test/reliability/secrets.test.ts).
+		requestOperations: { pagination: singleRequest },
 		properties: [
 			{
 				displayName: 'Resource',
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
+				// Turns the request hook above on for every operation (n8n calls it only when `paginate` is set).
+				routing: { send: { paginate: true } },
 				options: [
 					{ name: 'Agent', value: 'agent' },
 					{ name: 'Agent Assignment', value: 'agentAssignment' },
@@ -75,7 +83,6 @@ export class Cekat implements INodeType {
 				default: 'message',
 			},
 			...RESOURCES.flat(),
-			...returnAllFields(RESOURCES),
 		],
 	};
 

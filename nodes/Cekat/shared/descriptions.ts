@@ -11,7 +11,7 @@ import type {
 
 import { checkResponse } from './errors';
 import { prepareRequest } from './request';
-import { paginate, singleRequest, unwrapData, type ListFamily } from './pagination';
+import { paginate, unwrapData, type ListFamily } from './pagination';
 
 type PreSend = (this: IExecuteSingleFunctions, options: IHttpRequestOptions) => Promise<IHttpRequestOptions>;
 
@@ -36,15 +36,17 @@ export function singleOperation(spec: OperationSpec): INodePropertyOptions {
 		description: spec.description,
 		routing: {
 			request: { method: spec.method, url: spec.url },
-			send: { paginate: true, preSend: [prepareRequest, ...(spec.preSend ?? [])] },
-			// Not paging: the hook is where a request can be guarded (see singleRequest).
-			operations: { pagination: singleRequest },
+			// The request runs through the node's request hook (Cekat.node.ts, requestOperations).
+			send: { preSend: [prepareRequest, ...(spec.preSend ?? [])] },
 			output: { postReceive: [checkResponse(spec.url), ...(spec.postReceive ?? [unwrapData])] },
 		},
 	};
 }
 
-/** An operation that answers a list: one n8n item per record, Return All + Limit. */
+/**
+ * An operation that answers a list: one n8n item per record. Its resource declares Return All + Limit
+ * beside it with returnAllFields (the paging function reads them).
+ */
 export function listOperation(spec: Omit<OperationSpec, 'method'> & { family: ListFamily; method?: IHttpRequestMethods }): INodePropertyOptions {
 	return {
 		name: spec.name,
@@ -77,32 +79,14 @@ export function operationPicker(resource: string, options: INodePropertyOptions[
 	};
 }
 
-/**
- * Return All + Limit, once for every list operation of the node (the pagination function reads them).
- * One pair instead of one per resource: n8n's routing engine walks every top-level property for
- * every item, so fewer properties is less work per item.
- */
-export function returnAllFields(resourceDescriptions: INodeProperties[][]): INodeProperties[] {
-	const resources = new Set<string>();
-	const operations = new Set<string>();
-	for (const description of resourceDescriptions) {
-		for (const picker of description.filter((p) => p.name === 'operation')) {
-			for (const option of (picker.options ?? []) as INodePropertyOptions[]) {
-				const pagination = option.routing?.operations?.pagination as { name?: string } | undefined;
-				if (pagination?.name === 'paginateList') {
-					(picker.displayOptions?.show?.resource as string[]).forEach((r) => resources.add(r));
-					operations.add(option.value as string);
-				}
-			}
-		}
-	}
-	const showLists = { resource: [...resources], operation: [...operations] };
+/** Return All + Limit of a resource's list operations (read by the paging function, pagination.ts). */
+export function returnAllFields(resource: string, operations: string[]): INodeProperties[] {
 	return [
 		{
 			displayName: 'Return All',
 			name: 'returnAll',
 			type: 'boolean',
-			displayOptions: { show: showLists },
+			displayOptions: show(resource, operations),
 			default: false,
 			description: 'Whether to return all results or only up to a given limit',
 		},
@@ -110,7 +94,7 @@ export function returnAllFields(resourceDescriptions: INodeProperties[][]): INod
 			displayName: 'Limit',
 			name: 'limit',
 			type: 'number',
-			displayOptions: { show: { ...showLists, returnAll: [false] } },
+			displayOptions: show(resource, operations, { returnAll: [false] }),
 			typeOptions: { minValue: 1 },
 			default: 50,
 			description: 'Max number of results to return',
@@ -171,6 +155,7 @@ export function listOnlyResource(spec: {
 				family: 'page',
 			}),
 		], 'getAll'),
+		...returnAllFields(spec.resource, ['getAll']),
 		...(spec.dateFilters ? [filtersCollection(spec.resource, ['getAll'], dateRangeOptions())] : []),
 	];
 }

@@ -86,8 +86,8 @@ export function paginate(family: ListFamily) {
 }
 
 /**
- * The `pagination` hook of single-record operations: one request, through the same guard as the
- * lists, so that transport errors are rebuilt without the client's request config.
+ * The node's request hook (Cekat.node.ts, requestOperations): one request, through the same guard
+ * as the lists, so that transport errors are rebuilt without the client's request config.
  */
 export async function singleRequest(
 	this: IExecutePaginationFunctions,

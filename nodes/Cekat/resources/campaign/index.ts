@@ -6,6 +6,7 @@ import {
 	listOperation,
 	locatorField,
 	operationPicker,
+	returnAllFields,
 } from '../../shared/descriptions';
 
 export const campaignDescription: INodeProperties[] = [
@@ -27,6 +28,7 @@ export const campaignDescription: INodeProperties[] = [
 			family: 'page',
 		}),
 	], 'getAll'),
+	...returnAllFields('campaign', ['getAll', 'getMessages']),
 	locatorField({ resource: 'campaign', operations: ['getMessages'], name: 'campaignId', displayName: 'Campaign', noun: 'campaign', searchListMethod: 'searchCampaigns', description: 'The broadcast campaign' }),
 	filtersCollection('campaign', ['getAll', 'getMessages'], dateRangeOptions()),
 ];

@@ -8,6 +8,7 @@ import {
 	operationPicker,
 	show,
 	singleOperation,
+	returnAllFields,
 } from '../../shared/descriptions';
 import { requireSomeBody } from '../../shared/validation';
 
@@ -39,6 +40,7 @@ export const conversationDescription: INodeProperties[] = [
 			family: 'page',
 		}),
 	], 'getAll'),
+	...returnAllFields('conversation', ['getAll', 'getAgentAssignments']),
 	locatorField({ resource: 'conversation', operations: ['update'], name: 'conversationId', displayName: 'Conversation', noun: 'conversation', searchListMethod: 'searchConversations', description: 'The conversation (search by contact name or phone)' }),
 	{
 		displayName: 'Update Fields',

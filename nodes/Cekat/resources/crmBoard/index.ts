@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { listOperation, locatorField, operationPicker, singleOperation } from '../../shared/descriptions';
+import { listOperation, locatorField, operationPicker, returnAllFields, singleOperation } from '../../shared/descriptions';
 
 export const crmBoardDescription: INodeProperties[] = [
 	operationPicker('crmBoard', [
@@ -21,5 +21,6 @@ export const crmBoardDescription: INodeProperties[] = [
 			url: '/api/crm/boards/{boardId}',
 		}),
 	], 'getAll'),
+	...returnAllFields('crmBoard', ['getAll']),
 	locatorField({ resource: 'crmBoard', operations: ['get'], name: 'boardId', displayName: 'Board', noun: 'board', searchListMethod: 'searchBoards', description: 'The CRM board' }),
 ];

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { listOperation, locator, locatorField, operationPicker, show, singleOperation } from '../../shared/descriptions';
+import { listOperation, locator, locatorField, operationPicker, show, singleOperation, returnAllFields } from '../../shared/descriptions';
 import { requireFields, requireSomeBody } from '../../shared/validation';
 import { unwrapData } from '../../shared/pagination';
 import { buildItemIds, buildItemValues, buildSearch, itemIds, listItemIds } from './hooks';
@@ -123,6 +123,7 @@ export const crmItemDescription: INodeProperties[] = [
 			postReceive: [unwrapData, itemIds],
 		}),
 	], 'getAll'),
+	...returnAllFields(R, ['getAll', 'search']),
 	locatorField({ resource: R, operations: ['create', 'delete', 'get', 'getAll', 'search', 'update'], name: 'boardId', displayName: 'Board', noun: 'board', searchListMethod: 'searchBoards', description: 'The CRM board' }),
 	locatorField({ resource: R, operations: ['get', 'update'], name: 'itemId', displayName: 'Item', noun: 'item', searchListMethod: 'searchItems', description: 'An item of the chosen board (search by name); By ID takes its item_id' }),
 	{

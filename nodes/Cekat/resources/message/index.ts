@@ -8,6 +8,7 @@ import {
 	operationPicker,
 	show,
 	singleOperation,
+	returnAllFields,
 } from '../../shared/descriptions';
 import { requireQueryId } from '../../shared/validation';
 import { buildTemplateMessage, buildWhatsAppMessage } from './hooks';
@@ -69,6 +70,7 @@ export const messageDescription: INodeProperties[] = [
 			url: '/api/messages/summary/ai_credits',
 		}),
 	], 'sendWhatsApp'),
+	...returnAllFields(R, ['getAll', 'getConversationHistory']),
 
 	// Send WhatsApp
 	{

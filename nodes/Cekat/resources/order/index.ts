@@ -9,6 +9,7 @@ import {
 	operationPicker,
 	show,
 	singleOperation,
+	returnAllFields,
 } from '../../shared/descriptions';
 import { requireSomeBody } from '../../shared/validation';
 import { buildOrder } from './hooks';
@@ -56,6 +57,7 @@ export const orderDescription: INodeProperties[] = [
 			preSend: [requireSomeBody],
 		}),
 	], 'getAll'),
+	...returnAllFields(R, ['getAll']),
 	locatorField({ resource: R, operations: ['get', 'update'], name: 'orderId', displayName: 'Order', noun: 'order', searchListMethod: 'searchOrders', description: 'The order (search by order number, buyer name or phone)' }),
 
 	// Create
