@@ -216,6 +216,7 @@ export const crmItemDescription: INodeProperties[] = [
 						type: 'options',
 						options: OPERATORS,
 						default: 'equals',
+						description: 'How the column is compared with the value',
 					},
 					{
 						displayName: 'Label Names or IDs',

@@ -173,7 +173,7 @@ export const messageDescription: INodeProperties[] = [
 		displayOptions: show(R, ['sendWhatsApp']),
 		options: [
 			{ displayName: 'Footer', name: 'footer', type: 'string', default: '', description: 'Small text under the message' },
-			{ displayName: 'Header Media URL', name: 'headerFileUrl', type: 'string', default: '', description: 'Image or document shown above the message' },
+			{ displayName: 'Header Media URL', name: 'headerFileUrl', type: 'string', default: '', placeholder: 'https://example.com/banner.jpg', description: 'Image or document shown above the message' },
 			{ displayName: 'Header Text', name: 'headerText', type: 'string', default: '', description: 'Bold text above the message' },
 		],
 	},
@@ -196,6 +196,7 @@ export const messageDescription: INodeProperties[] = [
 		name: 'phoneName',
 		type: 'string',
 		default: '',
+		placeholder: 'Budi Santoso',
 		displayOptions: show(R, ['sendTemplate']),
 		description: 'Name for the contact when Cekat creates it for a new number',
 	},
@@ -224,7 +225,7 @@ export const messageDescription: INodeProperties[] = [
 		default: {},
 		displayOptions: show(R, ['sendTemplate']),
 		options: [
-			{ displayName: 'Header Media URL', name: 'headerFileUrl', type: 'string', default: '', description: 'Image or document for a template with a media header' },
+			{ displayName: 'Header Media URL', name: 'headerFileUrl', type: 'string', default: '', placeholder: 'https://example.com/banner.jpg', description: 'Image or document for a template with a media header' },
 			{ displayName: 'OTP Code', name: 'otpCode', type: 'string', default: '', description: 'The code for an authentication (OTP) template' },
 		],
 	},

@@ -77,7 +77,7 @@ export const orderDescription: INodeProperties[] = [
 				name: 'product',
 				values: [
 					{ displayName: 'Product Name', name: 'productName', type: 'string', default: '', description: 'Name shown on the order' },
-					{ displayName: 'Quantity', name: 'quantity', type: 'number', typeOptions: { minValue: 1 }, default: 1 },
+					{ displayName: 'Quantity', name: 'quantity', type: 'number', typeOptions: { minValue: 1 }, default: 1, description: 'How many of the product (a whole number)' },
 					{ displayName: 'Price', name: 'price', type: 'number', typeOptions: { minValue: 0 }, default: 0, description: 'Unit price in rupiah (whole number); with a Product ID, 0 keeps the catalogue price' },
 					{ displayName: 'Product ID', name: 'productId', type: 'string', default: '', description: 'ID of the product in your Cekat catalogue; then the name and price may stay empty' },
 				],
@@ -176,7 +176,7 @@ export const orderDescription: INodeProperties[] = [
 		displayOptions: show(R, ['update']),
 		options: [
 			{ displayName: 'Address', name: 'address', type: 'string', default: '', description: 'New delivery address', routing: { send: { type: 'body', property: 'address' } } },
-			{ displayName: 'Custom Invoice URL', name: 'customInvoiceUrl', type: 'string', default: '', description: 'Link to an invoice made outside Cekat', routing: { send: { type: 'body', property: 'custom_invoice_url' } } },
+			{ displayName: 'Custom Invoice URL', name: 'customInvoiceUrl', type: 'string', default: '', placeholder: 'https://shop.example.com/invoice/1001', description: 'Link to an invoice made outside Cekat', routing: { send: { type: 'body', property: 'custom_invoice_url' } } },
 			{ displayName: 'Invoice Is Sent', name: 'invoiceIsSent', type: 'boolean', default: false, description: 'Whether the invoice has been sent to the buyer', routing: { send: { type: 'body', property: 'invoice_is_sent' } } },
 			{ displayName: 'Notes', name: 'notes', type: 'string', default: '', description: 'New notes (replace the old ones)', routing: { send: { type: 'body', property: 'notes' } } },
 			{ displayName: 'Order Status', name: 'orderStatus', type: 'options', options: orderStatusOptions, default: 'processing', description: 'Where the order is: pending, processing, shipping, completed or cancelled', routing: { send: { type: 'body', property: 'order_status' } } },
