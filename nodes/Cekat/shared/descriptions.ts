@@ -67,6 +67,29 @@ export function show(resource: string, operations: string[], extra: IDataObject 
 	return { show: { resource: [resource], operation: operations, ...extra } } as IDisplayOptions;
 }
 
+/** One operation of a resource: its entry in the Operation picker and the fields only it uses. */
+export interface OperationDescription {
+	option: INodePropertyOptions;
+	fields: INodeProperties[];
+}
+
+/**
+ * A resource's properties: its Operation picker, the fields several operations share, then each
+ * operation's own fields (one file per operation where a resource has many).
+ */
+export function resourceProperties(
+	resource: string,
+	operations: OperationDescription[],
+	defaultOperation: string,
+	sharedFields: INodeProperties[] = [],
+): INodeProperties[] {
+	return [
+		operationPicker(resource, operations.map((operation) => operation.option), defaultOperation),
+		...sharedFields,
+		...operations.flatMap((operation) => operation.fields),
+	];
+}
+
 export function operationPicker(resource: string, options: INodePropertyOptions[], defaultValue: string): INodeProperties {
 	return {
 		displayName: 'Operation',

@@ -1,0 +1,42 @@
+import { show, singleOperation, type OperationDescription } from '../../shared/descriptions';
+import { requireFields } from '../../shared/validation';
+import { unwrapData } from '../../shared/pagination';
+import { columnValuesFields, groupField, R } from './fields';
+import { buildItemValues, itemIds } from './hooks';
+
+export const create: OperationDescription = {
+	option: singleOperation({
+		name: 'Create',
+		value: 'create',
+		action: 'Create a CRM item',
+		description: 'Create an item (card, lead) on a board',
+		method: 'POST',
+		url: '/api/crm/boards/{boardId}/items',
+		preSend: [buildItemValues, requireFields('body', { item_name: 'Item Name' })],
+		postReceive: [unwrapData, itemIds],
+	}),
+	fields: [
+		{
+			displayName: 'Item Name',
+			name: 'itemName',
+			type: 'string',
+			required: true,
+			default: '',
+			displayOptions: show(R, ['create']),
+			description: 'Name of the new item (the card title)',
+			routing: { send: { type: 'body', property: 'item_name' } },
+		},
+		...columnValuesFields(['create']),
+		{
+			displayName: 'Additional Fields',
+			name: 'additionalFields',
+			type: 'collection',
+			placeholder: 'Add Field',
+			default: {},
+			displayOptions: show(R, ['create']),
+			options: [
+				groupField('The board group (column of cards) to put the item in'),
+			],
+		},
+	],
+};

@@ -1,0 +1,53 @@
+/** Fields and constants several CRM Item operations share. */
+import type { INodeProperties } from 'n8n-workflow';
+
+import { locator, locatorField, show } from '../../shared/descriptions';
+
+export const R = 'crmItem';
+
+export const boardField: INodeProperties = locatorField({ resource: R, operations: ['create', 'delete', 'get', 'getAll', 'search', 'update'], name: 'boardId', displayName: 'Board', noun: 'board', searchListMethod: 'searchBoards', description: 'The CRM board' });
+
+export const itemField: INodeProperties = locatorField({ resource: R, operations: ['get', 'update'], name: 'itemId', displayName: 'Item', noun: 'item', searchListMethod: 'searchItems', description: 'An item of the chosen board (search by name); By ID takes its item_id' });
+
+/** The Group picker: the board's crm_groups; the preSend hook sends its id as group_id. */
+export const groupField = (description: string): INodeProperties => ({
+	displayName: 'Group',
+	name: 'group',
+	...locator('group', 'searchGroups'),
+	description,
+});
+
+export const columnValuesFields = (operations: string[]): INodeProperties[] => [
+	{
+		displayName: 'Columns',
+		name: 'columns',
+		type: 'resourceMapper',
+		noDataExpression: true,
+		default: { mappingMode: 'defineBelow', value: null },
+		required: true,
+		displayOptions: show(R, operations),
+		typeOptions: {
+			loadOptionsDependsOn: ['boardId.value'],
+			resourceMapper: {
+				resourceMapperMethod: 'getColumns',
+				mode: 'add',
+				fieldWords: { singular: 'column', plural: 'columns' },
+				addAllFields: false,
+				multiKeyMatch: false,
+				supportAutoMap: true,
+				noFieldsError: 'This board has no writable columns',
+			},
+		},
+		description: 'Values of the board’s columns, by column name. Choose the board first; the columns load from Cekat.',
+	},
+	{
+		displayName: 'Column Values (JSON)',
+		name: 'valuesJson',
+		type: 'json',
+		// '{}', not '': the editor marks an empty JSON field as invalid.
+		default: '{}',
+		displayOptions: show(R, operations),
+		description: 'Optional, for dynamic column sets: more values as a JSON object keyed by column name, e.g. {"Stage": "Won", "Tags": ["VIP"], "Deal Value": 1500000}. Label and agent names are turned into their IDs.',
+	},
+];
+

@@ -1,0 +1,40 @@
+import { show, singleOperation, type OperationDescription } from '../../shared/descriptions';
+import { requireSomeBody } from '../../shared/validation';
+import { unwrapData } from '../../shared/pagination';
+import { columnValuesFields, groupField, R } from './fields';
+import { buildItemValues, itemIds } from './hooks';
+
+export const update: OperationDescription = {
+	option: singleOperation({
+		name: 'Update',
+		value: 'update',
+		action: 'Update a CRM item',
+		description: 'Change the name, group or column values of an item',
+		method: 'PUT',
+		url: '/api/crm/boards/{boardId}/items/{itemId}',
+		preSend: [buildItemValues, requireSomeBody],
+		postReceive: [unwrapData, itemIds],
+	}),
+	fields: [
+		...columnValuesFields(['update']),
+		{
+			displayName: 'Update Fields',
+			name: 'updateFields',
+			type: 'collection',
+			placeholder: 'Add Field',
+			default: {},
+			displayOptions: show(R, ['update']),
+			options: [
+				groupField('Move the item to this board group'),
+				{
+					displayName: 'Item Name',
+					name: 'itemName',
+					type: 'string',
+					default: '',
+					description: 'New name of the item',
+					routing: { send: { type: 'body', property: 'item_name' } },
+				},
+			],
+		},
+	],
+};
