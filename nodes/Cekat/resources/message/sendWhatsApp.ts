@@ -1,0 +1,221 @@
+/**
+ * Message → Send WhatsApp (`POST /messages/whatsapp`). Each field says where its value goes
+ * (`routing.send`); the hook below only checks across fields and gives values their final shape.
+ */
+import type { IDataObject, IExecuteSingleFunctions, IHttpRequestOptions } from 'n8n-workflow';
+
+import { isObject } from '../../../shared/cekatShapes';
+import { locatorField, show, singleOperation, type OperationDescription } from '../../shared/descriptions';
+import { asText, checkCekatId, checkPhone, fieldError, httpUrl, shown } from '../../shared/validation';
+import { R } from './fields';
+
+const MEDIA_TYPES = new Set(['image', 'video', 'document', 'audio']);
+
+/**
+ * preSend of Send WhatsApp: the recipient and the fields the chosen type needs are present and
+ * valid; the phone number normalised; location, button and header in Cekat's shapes.
+ */
+export async function checkWhatsAppMessage(
+	this: IExecuteSingleFunctions,
+	requestOptions: IHttpRequestOptions,
+): Promise<IHttpRequestOptions> {
+	const body = (requestOptions.body ?? {}) as IDataObject;
+	if (this.getNodeParameter('sendTo', 'conversation') === 'phone') {
+		const raw = asText(this, 'Phone Number', body.receiver);
+		if (!raw) throw fieldError(this, 'Phone Number', 'is required when sending to a phone number');
+		body.receiver = checkPhone(this, 'Phone Number', raw);
+	} else {
+		const conversationId = body.conversation_id;
+		if (conversationId === '' || conversationId === undefined || conversationId === null) {
+			throw fieldError(this, 'Conversation', 'is required when sending to a conversation');
+		}
+		body.conversation_id = checkCekatId(this, 'Conversation', conversationId);
+	}
+
+	const type = this.getNodeParameter('messageType', 'text') as string;
+	const message = asText(this, 'Message', body.message);
+	if (message) body.message = message;
+	else delete body.message;
+
+	if (type === 'text' && !message) throw fieldError(this, 'Message', 'is required for a text message');
+	if (MEDIA_TYPES.has(type)) {
+		const fileUrl = asText(this, 'File URL', body.file_url);
+		if (!fileUrl) throw fieldError(this, 'File URL', `is required for a ${type} message`);
+		body.file_url = httpUrl(this, 'File URL', fileUrl);
+	}
+	if (type === 'location') {
+		const location = isObject(body.location) ? body.location : {};
+		const latitude = Number(location.latitude);
+		const longitude = Number(location.longitude);
+		const latitudeText = asText(this, 'Latitude', location.latitude);
+		const longitudeText = asText(this, 'Longitude', location.longitude);
+		if (latitudeText === '' || !(latitude >= -90 && latitude <= 90)) {
+			throw fieldError(this, 'Latitude', `must be a number from -90 to 90, got ${shown(location.latitude ?? '')}`);
+		}
+		if (longitudeText === '' || !(longitude >= -180 && longitude <= 180)) {
+			throw fieldError(this, 'Longitude', `must be a number from -180 to 180, got ${shown(location.longitude ?? '')}`);
+		}
+		const name = asText(this, 'Location Name', location.name);
+		const address = asText(this, 'Location Address', location.address);
+		body.location = {
+			latitude: latitudeText,
+			longitude: longitudeText,
+			...(name ? { name } : {}),
+			...(address ? { address } : {}),
+		};
+	}
+	if (type === 'cta_url') {
+		if (!message) throw fieldError(this, 'Message', 'is required: it is the text above the button');
+		const parameters = isObject(body.action) && isObject(body.action.parameters) ? body.action.parameters : {};
+		const displayText = asText(this, 'Button Text', parameters.display_text);
+		if (!displayText) throw fieldError(this, 'Button Text', 'is required for a button message');
+		body.action = {
+			name: 'cta_url',
+			parameters: { display_text: displayText, url: httpUrl(this, 'Button URL', asText(this, 'Button URL', parameters.url)) },
+		};
+	}
+
+	const header = isObject(body.header) ? body.header : {};
+	delete body.header;
+	const headerText = asText(this, 'Header Text', header.text);
+	const headerFileUrl = asText(this, 'Header Media URL', header.file_url);
+	if (headerText && headerFileUrl) throw fieldError(this, 'Header', 'use either a header text or a header media URL, not both');
+	if (headerText) body.header = { text: headerText };
+	if (headerFileUrl) body.header = { file_url: httpUrl(this, 'Header Media URL', headerFileUrl) };
+	const footer = asText(this, 'Footer', body.footer);
+	if (footer) body.footer = footer;
+	else delete body.footer;
+
+	requestOptions.body = body;
+	return requestOptions;
+}
+
+const whatsApp = (extra: IDataObject = {}) => show(R, ['sendWhatsApp'], extra);
+
+export const sendWhatsApp: OperationDescription = {
+	option: singleOperation({
+		name: 'Send WhatsApp',
+		value: 'sendWhatsApp',
+		action: 'Send a WhatsApp message',
+		description: 'Send a free-form WhatsApp message (only within 24 hours of the customer’s last message)',
+		method: 'POST',
+		url: '/messages/whatsapp',
+		preSend: [checkWhatsAppMessage],
+	}),
+	fields: [
+		{
+			displayName: 'Send To',
+			name: 'sendTo',
+			type: 'options',
+			default: 'conversation',
+			description: 'Where the message goes: an existing conversation, or the contact with a WhatsApp number',
+			displayOptions: whatsApp(),
+			options: [
+				{ name: 'Conversation', value: 'conversation', description: 'Reply in an existing conversation' },
+				{ name: 'Phone Number', value: 'phone', description: 'Message the contact with this WhatsApp number' },
+			],
+		},
+		{
+			...locatorField({ resource: R, operations: ['sendWhatsApp'], extraShow: { sendTo: ['conversation'] }, name: 'conversationId', displayName: 'Conversation', noun: 'conversation', searchListMethod: 'searchConversations', description: 'The conversation to reply in (search by contact name or phone)' }),
+			routing: { send: { type: 'body', property: 'conversation_id' } },
+		},
+		{
+			displayName: 'Phone Number',
+			name: 'receiver',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: '6281234567890',
+			displayOptions: whatsApp({ sendTo: ['phone'] }),
+			description: 'WhatsApp number with country code; +62 812-3456-7890 and 0812… are accepted',
+			routing: { send: { type: 'body', property: 'receiver' } },
+		},
+		{
+			displayName: 'Message Type',
+			name: 'messageType',
+			type: 'options',
+			default: 'text',
+			description: 'Text, a file by URL, a map location, or text with a button that opens a link',
+			displayOptions: whatsApp(),
+			options: [
+				{ name: 'Audio', value: 'audio' },
+				{ name: 'Button With Link', value: 'cta_url', description: 'Text with a button that opens a URL' },
+				{ name: 'Document', value: 'document' },
+				{ name: 'Image', value: 'image' },
+				{ name: 'Location', value: 'location' },
+				{ name: 'Text', value: 'text' },
+				{ name: 'Video', value: 'video' },
+			],
+			// A text message has no media_type (an empty value is dropped before sending).
+			routing: { send: { type: 'body', property: 'media_type', value: '={{ $value === "text" ? "" : $value }}' } },
+		},
+		{
+			displayName: 'Message',
+			name: 'message',
+			type: 'string',
+			typeOptions: { rows: 3 },
+			default: '',
+			displayOptions: whatsApp(),
+			description: 'Text of the message; the caption of a media message; the text above a button',
+			routing: { send: { type: 'body', property: 'message' } },
+		},
+		{
+			displayName: 'File URL',
+			name: 'fileUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'https://example.com/invoice.pdf',
+			displayOptions: whatsApp({ messageType: ['image', 'video', 'document', 'audio'] }),
+			description: 'Public URL of the file; WhatsApp downloads it from there',
+			routing: { send: { type: 'body', property: 'file_url' } },
+		},
+		{
+			displayName: 'Location',
+			name: 'location',
+			type: 'collection',
+			placeholder: 'Add Location Field',
+			default: { latitude: '', longitude: '' },
+			displayOptions: whatsApp({ messageType: ['location'] }),
+			description: 'The place to show; latitude and longitude are required',
+			options: [
+				{ displayName: 'Address', name: 'address', type: 'string', default: '', description: 'Street address shown under the place name', routing: { send: { type: 'body', property: 'location.address' } } },
+				{ displayName: 'Latitude', name: 'latitude', type: 'string', default: '', placeholder: '-6.2088', description: 'From -90 to 90', routing: { send: { type: 'body', property: 'location.latitude' } } },
+				{ displayName: 'Longitude', name: 'longitude', type: 'string', default: '', placeholder: '106.8456', description: 'From -180 to 180', routing: { send: { type: 'body', property: 'location.longitude' } } },
+				{ displayName: 'Name', name: 'name', type: 'string', default: '', description: 'Name of the place', routing: { send: { type: 'body', property: 'location.name' } } },
+			],
+		},
+		{
+			displayName: 'Button Text',
+			name: 'buttonText',
+			type: 'string',
+			default: '',
+			placeholder: 'Pay now',
+			displayOptions: whatsApp({ messageType: ['cta_url'] }),
+			description: 'Label of the button (WhatsApp allows about 20 characters)',
+			routing: { send: { type: 'body', property: 'action.parameters.display_text' } },
+		},
+		{
+			displayName: 'Button URL',
+			name: 'buttonUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'https://example.com/pay/123',
+			displayOptions: whatsApp({ messageType: ['cta_url'] }),
+			description: 'Link the button opens',
+			routing: { send: { type: 'body', property: 'action.parameters.url' } },
+		},
+		{
+			displayName: 'Options',
+			name: 'options',
+			type: 'collection',
+			placeholder: 'Add Option',
+			default: {},
+			displayOptions: whatsApp(),
+			options: [
+				{ displayName: 'Footer', name: 'footer', type: 'string', default: '', description: 'Small text under the message', routing: { send: { type: 'body', property: 'footer' } } },
+				{ displayName: 'Header Media URL', name: 'headerFileUrl', type: 'string', default: '', placeholder: 'https://example.com/banner.jpg', description: 'Image or document shown above the message', routing: { send: { type: 'body', property: 'header.file_url' } } },
+				{ displayName: 'Header Text', name: 'headerText', type: 'string', default: '', description: 'Bold text above the message', routing: { send: { type: 'body', property: 'header.text' } } },
+			],
+		},
+	],
+};
