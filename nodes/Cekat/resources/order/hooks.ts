@@ -2,7 +2,10 @@ import type { IDataObject, IExecuteSingleFunctions, IHttpRequestOptions } from '
 
 import { asText, checkCekatId, checkPhone, fieldError, wholeNumber } from '../../shared/validation';
 
-/** preSend of Order Create: product lines, the buyer, and amounts checked before any request. */
+/**
+ * preSend of Order Create: the fields route themselves (routing.send); here the product lines get
+ * their shape, and the buyer, the bank account and the amounts are checked before any request.
+ */
 export async function buildOrder(
 	this: IExecuteSingleFunctions,
 	requestOptions: IHttpRequestOptions,
@@ -26,28 +29,22 @@ export async function buildOrder(
 		return product;
 	});
 
-	if (this.getNodeParameter('paymentMethod', '') === 'manual') {
-		const account = asText(this, 'Bank Account Number', this.getNodeParameter('bankAccountNumber', ''));
+	if (body.payment_method === 'manual') {
+		const account = asText(this, 'Bank Account Number', body.bank_account_number);
 		if (!account) throw fieldError(this, 'Bank Account Number', 'is required for manual payment');
 		body.bank_account_number = account;
 	}
 
-	const buyer = this.getNodeParameter('buyer', 'phone') as string;
-	const buyerFields: Record<string, [string, string]> = {
-		contact: ['contactId', 'contact_id'],
-		conversation: ['conversationId', 'conversation_id'],
-		phone: ['phoneNumber', 'phone_number'],
+	// The buyer's field (shown for the chosen Buyer) routed itself to one of these keys.
+	const buyerKeys: Record<string, [string, string]> = {
+		contact: ['contact_id', 'Contact ID'],
+		conversation: ['conversation_id', 'Conversation'],
+		phone: ['phone_number', 'Phone Number'],
 	};
-	const [parameter, key] = buyerFields[buyer];
-	const labels: Record<string, string> = { contactId: 'Contact ID', conversationId: 'Conversation', phoneNumber: 'Phone Number' };
-	const raw = this.getNodeParameter(parameter, '', { extractValue: true }) as unknown;
-	const value = asText(this, labels[parameter], raw);
-	if (!value) throw fieldError(this, labels[parameter], 'is required to identify the buyer');
-	if (buyer === 'phone') {
-		body[key] = checkPhone(this, 'Phone Number', value);
-	} else {
-		body[key] = checkCekatId(this, labels[parameter], value);
-	}
+	const [key, label] = buyerKeys[this.getNodeParameter('buyer', 'phone') as string];
+	const value = asText(this, label, body[key]);
+	if (!value) throw fieldError(this, label, 'is required to identify the buyer');
+	body[key] = key === 'phone_number' ? checkPhone(this, label, value) : checkCekatId(this, label, value);
 
 	for (const [field, label] of [['shipping_fee', 'Shipping Fee'], ['discount', 'Discount'], ['vat', 'VAT']] as const) {
 		if (body[field] !== undefined && body[field] !== '') body[field] = wholeNumber(this, label, body[field], 0);

@@ -138,6 +138,7 @@ export const orderDescription: INodeProperties[] = [
 		placeholder: '6281234567890',
 		displayOptions: show(R, ['create'], { buyer: ['phone'] }),
 		description: 'Buyer’s WhatsApp number with country code (0812… is read as 62812…)',
+		routing: { send: { type: 'body', property: 'phone_number' } },
 	},
 	{
 		displayName: 'Contact ID',
@@ -145,9 +146,14 @@ export const orderDescription: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		displayOptions: show(R, ['create'], { buyer: ['contact'] }),
+		placeholder: 'e.g. 3f1c2a9e-51b0-4c1e-9d2a-7c0b4e8f1a22',
 		description: 'ID of the buyer’s contact, from Contact → Get Many',
+		routing: { send: { type: 'body', property: 'contact_id' } },
 	},
-	locatorField({ resource: R, operations: ['create'], extraShow: { buyer: ['conversation'] }, name: 'conversationId', displayName: 'Conversation', noun: 'conversation', searchListMethod: 'searchConversations', description: 'The conversation with the buyer' }),
+	{
+		...locatorField({ resource: R, operations: ['create'], extraShow: { buyer: ['conversation'] }, name: 'conversationId', displayName: 'Conversation', noun: 'conversation', searchListMethod: 'searchConversations', description: 'The conversation with the buyer' }),
+		routing: { send: { type: 'body', property: 'conversation_id' } },
+	},
 	{
 		displayName: 'Additional Fields',
 		name: 'additionalFields',
