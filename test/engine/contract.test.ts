@@ -64,7 +64,7 @@ describe('the node covers the contract (sandbox/openapi.json)', () => {
 	it('routes every node operation to the contract (or to a documented extra route)', async () => {
 		const { operations } = await routedOperations();
 		const known = new Set(contractOperations);
-		// Documented in CEKAT-API-NOTES.md beyond the two seed documents.
+		// Documented in docs/cekat-api.md beyond the two seed documents.
 		const extras = new Set(['POST /templates/send', 'GET /templates']);
 		const unknown = operations
 			.map((op) => `${op.method} ${normalise(op.url)}`)

@@ -27,13 +27,18 @@ interface OperationSpec {
 	postReceive?: PostReceiveAction[];
 }
 
+/** What the Operation picker shows of an operation. */
+const pickerEntry = ({ name, value, action, description }: Pick<OperationSpec, 'name' | 'value' | 'action' | 'description'>) => ({
+	name,
+	value,
+	action,
+	description,
+});
+
 /** An operation that answers one record (get, create, update, send). */
 export function singleOperation(spec: OperationSpec): INodePropertyOptions {
 	return {
-		name: spec.name,
-		value: spec.value,
-		action: spec.action,
-		description: spec.description,
+		...pickerEntry(spec),
 		routing: {
 			request: { method: spec.method, url: spec.url },
 			// The request runs through the node's request hook (Cekat.node.ts, requestOperations).
@@ -49,10 +54,7 @@ export function singleOperation(spec: OperationSpec): INodePropertyOptions {
  */
 export function listOperation(spec: Omit<OperationSpec, 'method'> & { family: ListFamily; method?: IHttpRequestMethods }): INodePropertyOptions {
 	return {
-		name: spec.name,
-		value: spec.value,
-		action: spec.action,
-		description: spec.description,
+		...pickerEntry(spec),
 		routing: {
 			request: { method: spec.method ?? 'GET', url: spec.url },
 			send: { paginate: true, preSend: [prepareRequest, ...(spec.preSend ?? [])] },
