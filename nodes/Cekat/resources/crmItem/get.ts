@@ -1,6 +1,6 @@
 import { singleOperation, type OperationDescription } from '../../shared/descriptions';
 import { unwrapData } from '../../shared/pagination';
-import { itemIds } from './hooks';
+import { itemIds } from './output';
 
 export const get: OperationDescription = {
 	option: singleOperation({

@@ -1,6 +1,6 @@
 import { listOperation, returnAllFields, type OperationDescription } from '../../shared/descriptions';
 import { R } from './fields';
-import { listItemIds } from './hooks';
+import { listItemIds } from './output';
 
 export const getAll: OperationDescription = {
 	option: listOperation({

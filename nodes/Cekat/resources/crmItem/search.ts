@@ -1,6 +1,65 @@
+import type { IExecuteSingleFunctions, IHttpRequestOptions } from 'n8n-workflow';
+
+import { asText, fieldError, requiredId } from '../../shared/validation';
 import { listOperation, returnAllFields, show, type OperationDescription } from '../../shared/descriptions';
 import { R } from './fields';
-import { buildSearch, listItemIds } from './hooks';
+import { findLabel, hasLabels, labelList, labelsOf, loadBoard, splitEntries } from './board';
+import { listItemIds } from './output';
+
+const NO_VALUE_OPERATORS = new Set(['is_empty', 'is_not_empty']);
+
+/**
+ * preSend of CRM item Search: builds `{ condition, search: [{ column_name, operator, value[] }] }`.
+ * On select and dropdown columns the value is the label IDS (PM: `"value": ["1"]`): labels picked
+ * from the rule's list are ids already, typed names or ids are translated with the board's labels.
+ */
+export async function buildSearch(
+	this: IExecuteSingleFunctions,
+	requestOptions: IHttpRequestOptions,
+): Promise<IHttpRequestOptions> {
+	const condition = this.getNodeParameter('condition', 'AND') as string;
+	const rules = this.getNodeParameter('rules.rule', []) as Array<{ column?: string; operator?: string; value?: unknown; labels?: unknown }>;
+	if (rules.length === 0) throw fieldError(this, 'Rules', 'add at least one rule');
+	const checked = rules.map((rule, index) => {
+		const column = asText(this, `Rules #${index + 1} Column`, rule.column);
+		if (!column) throw fieldError(this, `Rules #${index + 1}`, 'the column name is empty');
+		const operator = String(rule.operator ?? 'equals');
+		const texts = (list: unknown[]) => list.map((v) => asText(this, `Rules #${index + 1} Value`, v)).filter((v) => v !== '');
+		let value: unknown[] = [];
+		let typed: unknown[] = [];
+		if (!NO_VALUE_OPERATORS.has(operator)) {
+			typed = texts(Array.isArray(rule.value) ? rule.value : [rule.value]);
+			const picked = texts(splitEntries(rule.labels));
+			value = picked.length ? picked : typed;
+			if (value.length === 0) throw fieldError(this, `Rules #${index + 1}`, `a value is required for "${operator}"`);
+		}
+		return { column_name: column, operator, value, typed };
+	});
+
+	// Only rules with values on a board column can involve labels: read the board for those.
+	if (checked.some((rule) => rule.value.length > 0 && rule.column_name !== 'item_name')) {
+		const board = await loadBoard(this, requiredId(this, 'boardId', 'Board'));
+		checked.forEach((rule, index) => {
+			const column = board.columns.find((c) => c.name === rule.column_name);
+			if (!column || !hasLabels(column)) {
+				// Labels picked for another column before the rule's column changed do not apply here.
+				if (rule.typed.length) rule.value = rule.typed;
+				return;
+			}
+			if (rule.value.length === 0) return;
+			const labels = labelsOf(column);
+			rule.value = rule.value.map((entry) => {
+				const found = findLabel(labels, entry as string);
+				if (!found) {
+					throw fieldError(this, `Rules #${index + 1} Value`, `"${String(entry)}" is not a label of "${column.name}" (${labelList(labels)})`, 'Use a label’s name or its ID.');
+				}
+				return String(found.id);
+			});
+		});
+	}
+	requestOptions.body = { condition, search: checked.map(({ column_name, operator, value }) => ({ column_name, operator, value })) };
+	return requestOptions;
+}
 
 const OPERATORS = [
 	{ name: 'Contains', value: 'contains' },

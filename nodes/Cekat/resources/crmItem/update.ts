@@ -2,7 +2,8 @@ import { show, singleOperation, type OperationDescription } from '../../shared/d
 import { requireSomeBody } from '../../shared/validation';
 import { unwrapData } from '../../shared/pagination';
 import { columnValuesFields, groupField, R } from './fields';
-import { buildItemValues, itemIds } from './hooks';
+import { itemIds } from './output';
+import { buildItemValues } from './values';
 
 export const update: OperationDescription = {
 	option: singleOperation({

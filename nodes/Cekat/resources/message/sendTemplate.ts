@@ -1,27 +1,35 @@
 import type { IDataObject, IExecuteSingleFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
 import { locatorField, show, singleOperation, type OperationDescription } from '../../shared/descriptions';
-import { asText, checkCekatId, checkPhone, fieldError, httpUrl, textParameter } from '../../shared/validation';
+import { isObject } from '../../../shared/cekatShapes';
+import { asText, checkCekatId, checkPhone, fieldError, httpUrl } from '../../shared/validation';
 import { R } from './fields';
 
-/** preSend of Send Template: builds `POST /templates/send` (inbox, Meta template id, phone, variables). */
-export async function buildTemplateMessage(
+/**
+ * preSend of Send Template (`POST /templates/send`): each field routes itself; this checks what was
+ * routed and gives the phone number and the body variables their final shape.
+ */
+export async function checkTemplateMessage(
 	this: IExecuteSingleFunctions,
 	requestOptions: IHttpRequestOptions,
 ): Promise<IHttpRequestOptions> {
-	const body: IDataObject = {};
-	body.inbox_id = checkCekatId(this, 'Inbox', this.getNodeParameter('inboxId', '', { extractValue: true }));
-	const templateId = textParameter(this, 'templateId', 'Template');
+	const body = (requestOptions.body ?? {}) as IDataObject;
+	body.inbox_id = checkCekatId(this, 'Inbox', body.inbox_id);
+	const templateId = asText(this, 'Template', body.wa_template_id);
 	if (!templateId) throw fieldError(this, 'Template', 'is required');
 	body.wa_template_id = templateId;
 
-	const raw = textParameter(this, 'templatePhoneNumber', 'Phone Number');
+	const raw = asText(this, 'Phone Number', body.phone_number);
 	if (!raw) throw fieldError(this, 'Phone Number', 'is required');
 	body.phone_number = checkPhone(this, 'Phone Number', raw);
-	const name = textParameter(this, 'phoneName', 'Contact Name');
+	const name = asText(this, 'Contact Name', body.phone_name);
 	if (name) body.phone_name = name;
+	else delete body.phone_name;
 
-	const variables = this.getNodeParameter('bodyVariables.variable', []) as Array<{ value?: unknown }>;
+	// The fixed collection arrives as { variable: [{ value }] }; Cekat takes the values in order.
+	const variables = (isObject(body.template_body_variables) && Array.isArray(body.template_body_variables.variable)
+		? body.template_body_variables.variable
+		: []) as Array<{ value?: unknown }>;
 	body.template_body_variables = variables.map((variable, index) => {
 		const label = `Body Variables #${index + 1} ({{${index + 1}}})`;
 		const value = asText(this, label, variable.value);
@@ -29,11 +37,12 @@ export async function buildTemplateMessage(
 		return value;
 	});
 
-	const options = this.getNodeParameter('templateOptions', {}) as IDataObject;
-	const fileUrl = asText(this, 'Header Media URL', options.headerFileUrl);
+	const fileUrl = asText(this, 'Header Media URL', body.file_url);
 	if (fileUrl) body.file_url = httpUrl(this, 'Header Media URL', fileUrl);
-	const otp = asText(this, 'OTP Code', options.otpCode);
+	else delete body.file_url;
+	const otp = asText(this, 'OTP Code', body.otp_code);
 	if (otp) body.otp_code = otp;
+	else delete body.otp_code;
 
 	requestOptions.body = body;
 	return requestOptions;
@@ -47,11 +56,17 @@ export const sendTemplate: OperationDescription = {
 		description: 'Send an approved WhatsApp template: works outside the 24-hour window, also to new numbers',
 		method: 'POST',
 		url: '/templates/send',
-		preSend: [buildTemplateMessage],
+		preSend: [checkTemplateMessage],
 	}),
 	fields: [
-		locatorField({ resource: R, operations: ['sendTemplate'], name: 'inboxId', displayName: 'Inbox', noun: 'inbox', searchListMethod: 'searchInboxes', description: 'The WhatsApp inbox (number) that sends the template' }),
-		locatorField({ resource: R, operations: ['sendTemplate'], name: 'templateId', displayName: 'Template', noun: 'template', searchListMethod: 'searchTemplates', freeFormId: true, description: 'An approved template of the chosen inbox. By ID takes Meta’s template ID (wa_template_id).' }),
+		{
+			...locatorField({ resource: R, operations: ['sendTemplate'], name: 'inboxId', displayName: 'Inbox', noun: 'inbox', searchListMethod: 'searchInboxes', description: 'The WhatsApp inbox (number) that sends the template' }),
+			routing: { send: { type: 'body', property: 'inbox_id' } },
+		},
+		{
+			...locatorField({ resource: R, operations: ['sendTemplate'], name: 'templateId', displayName: 'Template', noun: 'template', searchListMethod: 'searchTemplates', freeFormId: true, description: 'An approved template of the chosen inbox. By ID takes Meta’s template ID (wa_template_id).' }),
+			routing: { send: { type: 'body', property: 'wa_template_id' } },
+		},
 		{
 			displayName: 'Phone Number',
 			name: 'templatePhoneNumber',
@@ -60,6 +75,7 @@ export const sendTemplate: OperationDescription = {
 			default: '',
 			placeholder: '6281234567890',
 			displayOptions: show(R, ['sendTemplate']),
+			routing: { send: { type: 'body', property: 'phone_number' } },
 			description: 'WhatsApp number with country code; +62 812-3456-7890 and 0812… are accepted',
 		},
 		{
@@ -69,6 +85,7 @@ export const sendTemplate: OperationDescription = {
 			default: '',
 			placeholder: 'Budi Santoso',
 			displayOptions: show(R, ['sendTemplate']),
+			routing: { send: { type: 'body', property: 'phone_name' } },
 			description: 'Name for the contact when Cekat creates it for a new number',
 		},
 		{
@@ -79,6 +96,7 @@ export const sendTemplate: OperationDescription = {
 			placeholder: 'Add Variable',
 			default: {},
 			displayOptions: show(R, ['sendTemplate']),
+			routing: { send: { type: 'body', property: 'template_body_variables' } },
 			description: 'Values for the template’s {{1}}, {{2}}, … placeholders, in order. Their number must match the template.',
 			options: [
 				{
@@ -96,8 +114,8 @@ export const sendTemplate: OperationDescription = {
 			default: {},
 			displayOptions: show(R, ['sendTemplate']),
 			options: [
-				{ displayName: 'Header Media URL', name: 'headerFileUrl', type: 'string', default: '', placeholder: 'https://example.com/banner.jpg', description: 'Image or document for a template with a media header' },
-				{ displayName: 'OTP Code', name: 'otpCode', type: 'string', default: '', description: 'The code for an authentication (OTP) template' },
+				{ displayName: 'Header Media URL', name: 'headerFileUrl', type: 'string', default: '', placeholder: 'https://example.com/banner.jpg', description: 'Image or document for a template with a media header', routing: { send: { type: 'body', property: 'file_url' } } },
+				{ displayName: 'OTP Code', name: 'otpCode', type: 'string', default: '', description: 'The code for an authentication (OTP) template', routing: { send: { type: 'body', property: 'otp_code' } } },
 			],
 		},
 	],

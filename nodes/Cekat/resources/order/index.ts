@@ -12,7 +12,7 @@ import {
 	returnAllFields,
 } from '../../shared/descriptions';
 import { requireSomeBody } from '../../shared/validation';
-import { buildOrder } from './hooks';
+import { buildOrder } from './createBody';
 
 const R = 'order';
 

@@ -1,19 +1,21 @@
+/**
+ * CRM Item Create and Update: column values from the mapper and/or JSON, checked and turned into
+ * what Cekat stores for each column type (docs/cekat-api.md, CRM).
+ */
 import type {
 	IDataObject,
 	IExecuteSingleFunctions,
 	IHttpRequestOptions,
-	INodeExecutionData,
 	ResourceMapperField,
 	ResourceMapperValue,
 } from 'n8n-workflow';
 import { jsonParse } from 'n8n-workflow';
 
-import { isObject, withItemId } from '../../../shared/cekatShapes';
+import { isObject } from '../../../shared/cekatShapes';
 import { toJakartaDate } from '../../shared/dates';
 import { asText, checkCekatId, decimalNumber, fieldError, isCekatId, jakartaDate, requiredId, shown } from '../../shared/validation';
 import {
 	findLabel,
-	hasLabels,
 	labelList,
 	labelsOf,
 	loadAgents,
@@ -263,96 +265,5 @@ export async function buildItemValues(
 		}
 	}
 	requestOptions.body = body;
-	return requestOptions;
-}
-
-/** postReceive of item Get, Create and Update: `id` (from `item_id`) beside Cekat's fields. */
-export async function itemIds(
-	this: IExecuteSingleFunctions,
-	items: INodeExecutionData[],
-): Promise<INodeExecutionData[]> {
-	return items.map((item) => ({ ...item, json: withItemId(item.json) }));
-}
-
-/** postReceive of item Get Many and Search (before paging reads `data`): the same `id` on each row. */
-export async function listItemIds(
-	this: IExecuteSingleFunctions,
-	items: INodeExecutionData[],
-): Promise<INodeExecutionData[]> {
-	return items.map((item) =>
-		Array.isArray(item.json.data)
-			? { ...item, json: { ...item.json, data: (item.json.data as unknown[]).map((row) => (isObject(row) ? withItemId(row) : row)) as IDataObject[] } }
-			: item,
-	);
-}
-
-/** preSend of CRM item Delete: one id, a comma-separated list, or a list from an expression. */
-export async function buildItemIds(
-	this: IExecuteSingleFunctions,
-	requestOptions: IHttpRequestOptions,
-): Promise<IHttpRequestOptions> {
-	const raw = this.getNodeParameter('itemIds', '') as unknown;
-	const list = Array.isArray(raw) ? raw : asText(this, 'Item IDs', raw).split(',');
-	const ids = list.map((id) => asText(this, 'Item IDs', id)).filter((id) => id !== '');
-	if (ids.length === 0) throw fieldError(this, 'Item IDs', 'is required');
-	ids.forEach((id) => checkCekatId(this, 'Item IDs', id));
-	const duplicate = ids.find((id, index) => ids.indexOf(id) !== index);
-	if (duplicate) throw fieldError(this, 'Item IDs', `${shown(duplicate)} is listed twice`);
-	requestOptions.body = { item_ids: ids };
-	return requestOptions;
-}
-
-const NO_VALUE_OPERATORS = new Set(['is_empty', 'is_not_empty']);
-
-/**
- * preSend of CRM item Search: builds `{ condition, search: [{ column_name, operator, value[] }] }`.
- * On select and dropdown columns the value is the label IDS (PM: `"value": ["1"]`): labels picked
- * from the rule's list are ids already, typed names or ids are translated with the board's labels.
- */
-export async function buildSearch(
-	this: IExecuteSingleFunctions,
-	requestOptions: IHttpRequestOptions,
-): Promise<IHttpRequestOptions> {
-	const condition = this.getNodeParameter('condition', 'AND') as string;
-	const rules = this.getNodeParameter('rules.rule', []) as Array<{ column?: string; operator?: string; value?: unknown; labels?: unknown }>;
-	if (rules.length === 0) throw fieldError(this, 'Rules', 'add at least one rule');
-	const checked = rules.map((rule, index) => {
-		const column = asText(this, `Rules #${index + 1} Column`, rule.column);
-		if (!column) throw fieldError(this, `Rules #${index + 1}`, 'the column name is empty');
-		const operator = String(rule.operator ?? 'equals');
-		const texts = (list: unknown[]) => list.map((v) => asText(this, `Rules #${index + 1} Value`, v)).filter((v) => v !== '');
-		let value: unknown[] = [];
-		let typed: unknown[] = [];
-		if (!NO_VALUE_OPERATORS.has(operator)) {
-			typed = texts(Array.isArray(rule.value) ? rule.value : [rule.value]);
-			const picked = texts(splitEntries(rule.labels));
-			value = picked.length ? picked : typed;
-			if (value.length === 0) throw fieldError(this, `Rules #${index + 1}`, `a value is required for "${operator}"`);
-		}
-		return { column_name: column, operator, value, typed };
-	});
-
-	// Only rules with values on a board column can involve labels: read the board for those.
-	if (checked.some((rule) => rule.value.length > 0 && rule.column_name !== 'item_name')) {
-		const board = await loadBoard(this, requiredId(this, 'boardId', 'Board'));
-		checked.forEach((rule, index) => {
-			const column = board.columns.find((c) => c.name === rule.column_name);
-			if (!column || !hasLabels(column)) {
-				// Labels picked for another column before the rule's column changed do not apply here.
-				if (rule.typed.length) rule.value = rule.typed;
-				return;
-			}
-			if (rule.value.length === 0) return;
-			const labels = labelsOf(column);
-			rule.value = rule.value.map((entry) => {
-				const found = findLabel(labels, entry as string);
-				if (!found) {
-					throw fieldError(this, `Rules #${index + 1} Value`, `"${String(entry)}" is not a label of "${column.name}" (${labelList(labels)})`, 'Use a label’s name or its ID.');
-				}
-				return String(found.id);
-			});
-		});
-	}
-	requestOptions.body = { condition, search: checked.map(({ column_name, operator, value }) => ({ column_name, operator, value })) };
 	return requestOptions;
 }
