@@ -11,7 +11,7 @@ import type {
  * Sources disagree on hosts (docs/cekat-api.md, "Hosts and authentication"): the seeds, the Postman collection
  * and the secondary docs put every route on api.cekat.ai; Cekat's own n8n node sends these to server.cekat.ai.
  */
-function servedByServer(method: string, url: string): boolean {
+function crmServedByServer(method: string, url: string): boolean {
 	const path = url.split('?')[0];
 	return (
 		path.startsWith('/api/crm/') ||
@@ -20,6 +20,12 @@ function servedByServer(method: string, url: string): boolean {
 		path === '/api/contacts' ||
 		(method.toUpperCase() === 'PUT' && path.startsWith('/api/conversations/') && path.split('/').length === 4)
 	);
+}
+
+/** Routes only Cekat's server host is evidenced to serve (OFF's handlers; REF's POST /business_webhooks). */
+function isServerOnly(url: string): boolean {
+	const path = url.split('?')[0];
+	return path.startsWith('/business_workflows/') || path === '/business_webhooks' || path.startsWith('/business_webhooks/');
 }
 
 export class CekatApi implements ICredentialType {
@@ -59,7 +65,7 @@ export class CekatApi implements ICredentialType {
 			default: 'https://server.cekat.ai',
 			placeholder: 'https://server.cekat.ai',
 			description:
-				"Cekat's second host, used by Cekat's own n8n node for CRM, orders and contacts. Only used when the option below is on.",
+				"Cekat's second host. Customer-service actions (assign, resolve, labels, block AI…), their lookups and the trigger's webhook registration always go here, as in Cekat's own n8n node; CRM, orders and contacts only when the option below is on. Use http://localhost:3000 for the local Cekat sandbox.",
 		},
 		{
 			displayName: 'Send CRM, Orders and Contacts to the Server URL',
@@ -80,7 +86,11 @@ export class CekatApi implements ICredentialType {
 	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
 		requestOptions.headers = { ...(requestOptions.headers ?? {}), api_key: String(credentials.apiKey ?? '') };
 		if (!requestOptions.baseURL && !/^https?:\/\//i.test(requestOptions.url)) {
-			const server = credentials.crmOnServer === true && servedByServer(requestOptions.method ?? 'GET', requestOptions.url);
+			// /business_workflows/* (customer-service actions, lookups, webhook subscriptions) exist only on the
+			// server host in the evidence (OFF); the CRM, order and contact routes go there when the option is on.
+			const server =
+				isServerOnly(requestOptions.url) ||
+				(credentials.crmOnServer === true && crmServedByServer(requestOptions.method ?? 'GET', requestOptions.url));
 			requestOptions.baseURL = String((server ? credentials.serverUrl : credentials.baseUrl) ?? '').replace(/\/+$/, '');
 		}
 		return requestOptions;

@@ -17,12 +17,11 @@ export async function cekatApiRequest(
 	qs: IDataObject = {},
 	body?: IDataObject,
 ): Promise<IDataObject> {
-	const credentials = await this.getCredentials<{ baseUrl: string }>('cekatApi');
-	const baseUrl = String(credentials.baseUrl ?? '').replace(/\/+$/, '');
+	// The credential's authenticate step picks the host (Base URL, or Server URL for /business_workflows/*).
 	const response = (await guardedRequest(this.getNode(), async () =>
 		await this.helpers.httpRequestWithAuthentication.call(this, 'cekatApi', {
 			method,
-			url: `${baseUrl}${path}`,
+			url: path,
 			qs,
 			body,
 			json: true,
