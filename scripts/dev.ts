@@ -118,7 +118,7 @@ async function main(): Promise<void> {
 		const { version } = await n8n.installPackage();
 		say(`Installed n8n-nodes-cekat ${version} as a community package of n8n ${N8N_VERSION}`);
 
-		const credential = { ...SANDBOX_CREDENTIAL, type: 'cekatApi', data: { apiKey: sandbox.apiKey, baseUrl: sandboxUrl } };
+		const credential = { ...SANDBOX_CREDENTIAL, type: 'cekatApi', data: { apiKey: sandbox.apiKey, baseUrl: sandboxUrl, serverUrl: sandboxUrl } };
 		const credentialHash = hash(JSON.stringify(credential));
 		if (state.credential !== credentialHash) {
 			say(`Importing the credential "${SANDBOX_CREDENTIAL.name}" (${sandboxUrl}) …`);

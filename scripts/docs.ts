@@ -174,7 +174,7 @@ async function main() {
 				const result = await runCekat({
 					parameters: { resource: example.resource, operation: example.operation, ...example.parameters(sb) } as never,
 					items: example.items,
-					credentials: { apiKey: KEY, baseUrl: sb.url },
+					credentials: { apiKey: KEY, baseUrl: sb.url, serverUrl: sb.serverUrl },
 				});
 				if (result.error) throw new Error(`${example.resource}.${example.operation}: ${result.error.message}`);
 				const sent = sb.journal().map((e) => `${e.method} ${e.url.replace(/^\/api\/crm\/boards\/[0-9a-f-]+/, '/api/crm/boards/{boardId}')}${e.body ? `\n${JSON.stringify(e.body, null, 2)}` : ''}`);

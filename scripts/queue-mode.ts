@@ -89,7 +89,7 @@ async function main(): Promise<number> {
 			root,
 			workers: 2,
 			concurrency: CONCURRENCY,
-			credentials: [{ ...CREDENTIAL, type: CREDENTIAL_TYPE, data: { apiKey: API_KEY, baseUrl: sandbox.url } }],
+			credentials: [{ ...CREDENTIAL, type: CREDENTIAL_TYPE, data: { apiKey: API_KEY, baseUrl: sandbox.url, serverUrl: sandbox.serverUrl } }],
 			workflowFiles: [workflowFile],
 			publish: [WORKFLOW_ID],
 			webhooks: [WEBHOOK_PATH],

@@ -132,7 +132,7 @@ async function main(): Promise<void> {
 	});
 	const t1 = Date.now();
 	await n8n.installPackage();
-	await n8n.importCredentials([{ ...SANDBOX_CREDENTIAL, type: 'cekatApi', data: { apiKey: sandbox.apiKey, baseUrl: sandboxUrl } }]);
+	await n8n.importCredentials([{ ...SANDBOX_CREDENTIAL, type: 'cekatApi', data: { apiKey: sandbox.apiKey, baseUrl: sandboxUrl, serverUrl: sandboxUrl } }]);
 	await n8n.importWorkflows([newLeadWithSample(userFolder), path.join(REPO_DIR, 'examples', 'paid-orders-to-crm.json')]);
 	say(`n8n ${N8N_VERSION}: package, credential and example imported (${secs(t1)}); starting …`);
 	const server = await n8n.start({ logFile: path.join(userFolder, 'n8n.log') });

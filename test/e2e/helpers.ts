@@ -59,9 +59,9 @@ export async function prepareInstance(workflows: Workflow[] | ((sandbox: Sandbox
 	const n8n = await N8n.create({ runtime, userFolder, logLevel: 'info' });
 	await n8n.installPackage();
 	const credentials: CredentialImport[] = [
-		{ ...SANDBOX_CREDENTIAL, type: 'cekatApi', data: { apiKey: API_KEY, baseUrl: sandbox.url } },
-		{ ...WRONG_KEY_CREDENTIAL, type: 'cekatApi', data: { apiKey: WRONG_KEY, baseUrl: sandbox.url } },
-		{ ...LOCALHOST_CREDENTIAL, type: 'cekatApi', data: { apiKey: API_KEY, baseUrl: `http://localhost:${sandbox.port}/` } },
+		{ ...SANDBOX_CREDENTIAL, type: 'cekatApi', data: { apiKey: API_KEY, baseUrl: sandbox.url, serverUrl: sandbox.serverUrl } },
+		{ ...WRONG_KEY_CREDENTIAL, type: 'cekatApi', data: { apiKey: WRONG_KEY, baseUrl: sandbox.url, serverUrl: sandbox.serverUrl } },
+		{ ...LOCALHOST_CREDENTIAL, type: 'cekatApi', data: { apiKey: API_KEY, baseUrl: `http://localhost:${sandbox.port}/`, serverUrl: `http://localhost:${sandbox.port}/` } },
 	];
 	await n8n.importCredentials(credentials);
 	const files = (typeof workflows === 'function' ? workflows(sandbox) : workflows).map((wf) => {
