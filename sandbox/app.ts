@@ -15,6 +15,7 @@ import { registerCrmRoutes } from './routes/crm';
 import { registerDirectoryRoutes } from './routes/directory';
 import { registerMessageRoutes } from './routes/messages';
 import { registerOrderRoutes } from './routes/orders';
+import { registerWorkflowRoutes } from './routes/workflows';
 import type { Store } from './store';
 import type { SandboxSizes } from './types';
 import { registerBulkRoutes } from './bulk';
@@ -39,12 +40,18 @@ export interface AppContext {
 /** 'api': the api.cekat.ai host (every route). 'server': the server.cekat.ai host of the split variant. */
 export type HostRole = 'api' | 'server';
 
+/** /business_workflows/* and /business_webhooks* exist only on server.cekat.ai (OFF; contract-16 "Host"). */
+export function serverHostOnly(route: string): boolean {
+	return route.startsWith('/business_workflows/') || route === '/business_webhooks' || route.startsWith('/business_webhooks/');
+}
+
 /**
- * OFF sends CRM, orders, contacts and PUT /api/conversations/{id} to server.cekat.ai (docs/cekat-api.md,
- * "Hosts"); in the split variant the second host serves only those (and the /__sandbox controls).
+ * OFF sends CRM, orders, contacts, PUT /api/conversations/{id} and /business_workflows/* to server.cekat.ai
+ * (docs/cekat-api.md, "Hosts"); in the split variant the second host serves only those (and the /__sandbox controls).
  */
 export function servedByServerHost(method: string, route: string): boolean {
 	return (
+		serverHostOnly(route) ||
 		route.startsWith('/api/crm/') ||
 		route === '/api/orders' ||
 		route.startsWith('/api/orders/') ||
@@ -144,7 +151,12 @@ export function buildApp(ctx: AppContext, opts: { logger?: boolean; role?: HostR
 			return;
 		}
 		// Split hosts: routes the server host does not serve answer 404 there, as an unknown route would.
-		if (role === 'server' && req.routeOptions.url !== undefined && !servedByServerHost(req.method, req.routeOptions.url)) {
+		// …and the api host of the split variant does not serve the server-only routes.
+		const routeUrl = req.routeOptions.url;
+		const misplaced =
+			routeUrl !== undefined &&
+			(role === 'server' ? !servedByServerHost(req.method, routeUrl) : ctx.variant.hosts === 'split' && serverHostOnly(routeUrl));
+		if (misplaced) {
 			const path = pathOf(url);
 			void reply.code(404).send(errorBody(familyOf(path), new ApiError(404, `Route ${req.method} ${path} not found`)));
 			return;
@@ -290,6 +302,7 @@ export function buildApp(ctx: AppContext, opts: { logger?: boolean; role?: HostR
 	registerConversationRoutes(app, deps);
 	registerMessageRoutes(app, deps);
 	registerDirectoryRoutes(app, deps);
+	registerWorkflowRoutes(app, deps);
 	registerControlRoutes(app, { store: ctx.store, journal: ctx.journal, faults: ctx.faults, reset: ctx.reset });
 	if (ctx.webhooks) registerWebhookControlRoutes(app, ctx.webhooks);
 	registerBulkRoutes(app, ctx.store, ctx.webhooks);

@@ -26,9 +26,11 @@ export class ApiError extends Error {
 export const badRequest = (field: string, message: string): ApiError => new ApiError(400, message, [{ field, message }]);
 export const notFound = (message: string): ApiError => new ApiError(404, message);
 
-export type Family = 'success' | 'message';
+/** 'workflow': /business_workflows/* and /business_webhooks* (contract-16: 400 = validation envelope, else { success: false, message }). */
+export type Family = 'success' | 'message' | 'workflow';
 
 export function familyOf(path: string): Family {
+	if (path.startsWith('/business_workflows') || path.startsWith('/business_webhooks')) return 'workflow';
 	return path.startsWith('/api/crm') || path.startsWith('/api/orders') ? 'message' : 'success';
 }
 
@@ -48,6 +50,8 @@ function defaultCode(status: number): string {
 
 export function errorBody(family: Family, err: ApiError): Record<string, unknown> {
 	if (family === 'message') return { message: err.message };
+	// Answer shape not evidenced (docs/cekat-api.md): 4xx/5xx other than validation say { success: false, message }.
+	if (family === 'workflow' && err.statusCode !== 400) return { success: false, message: err.message };
 	const error: Record<string, unknown> = { code: err.code ?? defaultCode(err.statusCode), message: err.message };
 	if (err.statusCode === 400) error.details = err.details.length ? err.details : [{ field: 'body', message: err.message }];
 	return { success: false, error };

@@ -13,6 +13,7 @@ import { Journal, type JournalEntry } from './journal';
 import { Store } from './store';
 import type { SandboxSizes } from './types';
 import { WebhookEmitter, type WebhookTarget } from './webhooks';
+import type { Subscription } from './subscriptions';
 import { DEFAULT_RATE_LIMIT, DEFAULT_RATE_WINDOW_SECONDS, RateLimiter, type RateLimitOptions } from './ratelimit';
 import { parseVariant, resolveVariant, type SandboxVariant } from './variant';
 
@@ -25,6 +26,8 @@ export * from './types';
 export { placeholderCount } from './routes/messages';
 export { WEBHOOK_EVENTS, WebhookEmitter, WebhookConfigError } from './webhooks';
 export type { Delivery, EmitOptions, WebhookEvent, WebhookPayload, WebhookTarget } from './webhooks';
+export { Subscriptions, wireBusinessWebhook, wireWorkflowSubscription } from './subscriptions';
+export type { OrderFilters, Subscription, SubscriptionVariant } from './subscriptions';
 export { seedMore } from './bulk';
 export { DEFAULT_VARIANT, parseVariant, validateVariant, VariantError } from './variant';
 export type { SandboxVariant } from './variant';
@@ -89,6 +92,8 @@ export interface Sandbox {
 	/** Back to the seeded state (seed/sizes default to the start options); clears journal, faults, the rate-limit window; restores the start variant. */
 	reset(opts?: { seed?: number; sizes?: Partial<SandboxSizes> }): void;
 	journal(): JournalEntry[];
+	/** Webhook subscriptions made through the API (both variants, tagged `variant`); reset() clears them. */
+	subscriptions(): Subscription[];
 	clearJournal(): void;
 	addFault(spec: FaultSpec): { id: string };
 	faults(): Fault[];
@@ -155,6 +160,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
 		webhooks,
 		reset,
 		journal: () => journal.entries(),
+		subscriptions: () => webhooks.subscriptions.all(),
 		clearJournal: () => journal.clear(),
 		addFault: (spec) => ({ id: faults.add(spec).id }),
 		faults: () => faults.all(),

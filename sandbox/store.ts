@@ -20,8 +20,8 @@ import {
 	type Label,
 	type Message,
 	type Order,
+	type PipelineStatus,
 	type Product,
-	type Ref,
 	type SandboxSizes,
 	type Template,
 	DEFAULT_SIZES,
@@ -129,7 +129,7 @@ export class Store {
 	readonly crmItems = new Collection<CrmItem>();
 	aiAgents: AiAgent[] = [];
 	labels: Label[] = [];
-	pipelines: Ref[] = [];
+	pipelines: PipelineStatus[] = [];
 
 	seed = 42;
 	sizes: SandboxSizes = { ...DEFAULT_SIZES };

@@ -88,6 +88,13 @@ export interface Label {
 	color: string;
 }
 
+/** A conversation pipeline status (OFF's getPipelinesDropdown reads id, name, color). */
+export interface PipelineStatus {
+	id: string;
+	name: string;
+	color: string;
+}
+
 /** INV, PM and OFF agree on these four. */
 export type StageStatus = 'open' | 'pending' | 'assigned' | 'resolved';
 
@@ -115,6 +122,10 @@ export interface Conversation {
 	additional_data: Record<string, unknown>;
 	assigned_ai_agent: string | null;
 	keep_assigned_ai_agent_on_resolve: boolean;
+	/** POST /business_workflows/block-ai | unblock-ai; the field name is not evidenced. Absent = false. */
+	ai_blocked?: boolean;
+	/** Value / currency given with POST /business_workflows/labels, per label id (kept in the store, not served). */
+	label_values?: Record<string, { value: number | null; currency: string | null }>;
 }
 
 export type SentByType = 'contact' | 'agent' | 'ai' | 'api';

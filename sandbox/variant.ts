@@ -2,7 +2,7 @@
  * Switchable answer shapes where the public evidence conflicts (docs/cekat-api.md, "conflict" entries).
  * The default is the best-evidenced shape; tests and a real n8n switch to the others to prove a client copes:
  *   startSandbox({ variant: { paymentStatusCase: 'upper' } }),
- *   CEKAT_SANDBOX_VARIANT='orderUpdatedAt,paymentStatusCase=upper,pageMetadata=total_data,conversations=v1,hosts=split',
+ *   CEKAT_SANDBOX_VARIANT='orderUpdatedAt,paymentStatusCase=upper,pageMetadata=total_data,conversations=v1,hosts=split,subscriptions=business_webhooks',
  *   POST /__sandbox/variant { "pageMetadata": "total_data" }  (answers the whole current variant).
  */
 
@@ -17,6 +17,11 @@ export interface SandboxVariant {
 	conversations: 'v2' | 'v1';
 	/** 'single': every route on one host (seeds, PM, BOP). 'split': also a "server.cekat.ai" host (OFF's routing). Start-time only. */
 	hosts: 'single' | 'split';
+	/**
+	 * Webhook subscription API: 'workflows' = OFF's /business_workflows/webhooks/* (Cekat's production node, default),
+	 * 'business_webhooks' = REF's POST /business_webhooks. The other variant's routes answer 404.
+	 */
+	subscriptions: 'workflows' | 'business_webhooks';
 }
 
 export const DEFAULT_VARIANT: Readonly<SandboxVariant> = Object.freeze({
@@ -25,6 +30,7 @@ export const DEFAULT_VARIANT: Readonly<SandboxVariant> = Object.freeze({
 	pageMetadata: 'total_items',
 	conversations: 'v2',
 	hosts: 'single',
+	subscriptions: 'workflows',
 });
 
 const CHOICES: { [K in keyof SandboxVariant]: ReadonlyArray<SandboxVariant[K]> } = {
@@ -33,6 +39,7 @@ const CHOICES: { [K in keyof SandboxVariant]: ReadonlyArray<SandboxVariant[K]> }
 	pageMetadata: ['total_items', 'total_data'],
 	conversations: ['v2', 'v1'],
 	hosts: ['single', 'split'],
+	subscriptions: ['workflows', 'business_webhooks'],
 };
 
 export class VariantError extends Error {}

@@ -34,6 +34,7 @@ import type { FastifyInstance } from 'fastify';
 import { ApiError, badRequest } from './errors';
 import { Rng } from './prng';
 import type { Store } from './store';
+import { type Subscription, Subscriptions } from './subscriptions';
 import type { Contact, Conversation, Message } from './types';
 import { wireContact, wireConversation, wireMessage, wireOrder } from './wire';
 
@@ -107,6 +108,18 @@ export interface Delivery {
 	response?: unknown;
 	started_at: string;
 	duration_ms?: number;
+	/** Set when the delivery went to an API subscription (sandbox/subscriptions.ts), not the /__sandbox target. */
+	subscription_id?: string;
+}
+
+/** Where one delivery goes: the /__sandbox target or a subscription. */
+interface Recipient {
+	url: string;
+	/** The target's secret (x-cekat-secret). */
+	secret?: string;
+	/** A REF subscription's headers, sent as given. */
+	headers?: Record<string, string>;
+	subscriptionId?: string;
 }
 
 export interface EmitOptions {
@@ -455,6 +468,41 @@ function sampleEntity(store: Store, event: string): unknown {
 	}
 }
 
+/** The inbox an event names, where it carries one (the same places placeInbox writes). */
+function inboxOfBody(event: string, body: Rec): string | null {
+	const data = isRec(body.data) ? body.data : undefined;
+	if (event.startsWith('message.')) return isRec(data?.conversation) ? str(data.conversation.inbox_id) : null;
+	if (data && typeof data.inbox_id === 'string') return data.inbox_id;
+	return str(body.inbox_id);
+}
+
+/**
+ * Whether a subscription wants this event: its events list it, the inbox / board filter matches (an event that
+ * names another inbox/board is not sent; one that names none is), and for order events OFF's `filters` match
+ * the order (case-insensitive: payment status casing differs between lists and events).
+ */
+export function subscriptionMatches(sub: Subscription, event: string, body: Rec, store: Store): boolean {
+	if (!sub.events.includes(event)) return false;
+	if (sub.inboxId !== null && carriesInbox(event)) {
+		const inbox = inboxOfBody(event, body);
+		if (inbox !== null && inbox !== sub.inboxId) return false;
+	}
+	if (sub.boardId !== null) {
+		const board = str(body.board_id);
+		if (board !== null && board !== sub.boardId) return false;
+	}
+	if (sub.filters && event.startsWith('order.')) {
+		const data = isRec(body.data) ? body.data : undefined;
+		const orderId = data?.id ?? body.order_id;
+		const order: Rec | undefined = data && Object.keys(data).length > 1 ? data : lookup(store, 'order', orderId);
+		for (const [key, wanted] of Object.entries(sub.filters)) {
+			const have = order?.[key];
+			if (typeof have !== 'string' || have.toLowerCase() !== String(wanted).toLowerCase()) return false;
+		}
+	}
+	return true;
+}
+
 export class WebhookEmitter {
 	private current: WebhookTarget | undefined;
 	private log: Delivery[] = [];
@@ -468,13 +516,21 @@ export class WebhookEmitter {
 	/** Copies of the records as they were before the latest change (old values for events); see beforeOf(). */
 	private shadow = new Map<string, Rec>();
 	private shadowTaken = false;
+	/** Subscriptions made through the API (both variants); cleared by reset(). */
+	readonly subscriptions: Subscriptions;
 
 	constructor(
 		private readonly store: Store,
 		target?: WebhookTarget,
 	) {
 		this.rng = new Rng(store.seed, 'webhook-ids');
+		this.subscriptions = new Subscriptions(store.seed, () => store.nowIso());
 		if (target) this.configure(target);
+	}
+
+	/** Call after adding a subscription: old values of later events need the records as they are now. */
+	watch(): void {
+		if (!this.shadowTaken) this.takeShadow();
 	}
 
 	get target(): WebhookTarget | undefined {
@@ -535,7 +591,9 @@ export class WebhookEmitter {
 	 * the event is about (see buildEnvelope); `options.data` / `fields` / `inboxId` / `boardId` shape hand-made events.
 	 */
 	emit(event: string, entity: unknown, options: EmitOptions = {}, byHand = false): WebhookPayload | undefined {
-		if (!this.wants(event)) {
+		const toTarget = this.wants(event);
+		const candidates = this.subscriptions.live().filter((s) => s.events.includes(event));
+		if (!toTarget && candidates.length === 0) {
 			this.refreshShadow(event, entity);
 			return undefined;
 		}
@@ -549,9 +607,22 @@ export class WebhookEmitter {
 		if (options.fields) Object.assign(built, snapshot(options.fields));
 		const payload = { id: options.id ?? this.rng.uuid(), ...built } as WebhookPayload;
 		this.refreshShadow(event, entity);
+		const recipients = this.recipientsOf(payload, toTarget, candidates);
+		if (recipients.length === 0) return undefined;
 		this.remember(payload);
-		this.deliver(payload, Math.max(1, Math.min(10, Math.floor(options.repeat ?? 1))), options.parallel === true);
+		this.deliver(recipients, payload, Math.max(1, Math.min(10, Math.floor(options.repeat ?? 1))), options.parallel === true);
 		return payload;
+	}
+
+	/** The target (when it wants the event) and every matching subscription, in creation order. */
+	private recipientsOf(payload: WebhookPayload, toTarget: boolean, candidates: readonly Subscription[]): Recipient[] {
+		const out: Recipient[] = [];
+		if (toTarget && this.current) out.push({ url: this.current.url, ...(this.current.secret ? { secret: this.current.secret } : {}) });
+		const event = eventOf(payload);
+		for (const sub of candidates) {
+			if (subscriptionMatches(sub, event, payload, this.store)) out.push({ url: sub.url, headers: { ...sub.headers }, subscriptionId: sub.id });
+		}
+		return out;
 	}
 
 	/** Whether a built body already names an inbox where the event carries one. */
@@ -571,8 +642,12 @@ export class WebhookEmitter {
 	/** Sends an already sent event again (same id, same body). Undefined if unknown or no target. */
 	redeliver(eventId: string, repeat = 1): WebhookPayload | undefined {
 		const payload = this.payloads.get(eventId);
-		if (!payload || !this.current) return undefined;
-		this.deliver(payload, Math.max(1, Math.min(10, Math.floor(repeat))));
+		if (!payload) return undefined;
+		// The target (whatever its event list, as before) and the subscriptions that match now.
+		const event = eventOf(payload);
+		const recipients = this.recipientsOf(payload, this.current !== undefined, this.subscriptions.live().filter((s) => s.events.includes(event)));
+		if (recipients.length === 0) return undefined;
+		this.deliver(recipients, payload, Math.max(1, Math.min(10, Math.floor(repeat))));
 		return payload;
 	}
 
@@ -589,9 +664,10 @@ export class WebhookEmitter {
 		while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
 	}
 
-	/** After a store reset: same ids again, empty log; the target stays (it is a start option). */
+	/** After a store reset: same ids again, empty log, no subscriptions; the target stays (it is a start option). */
 	reset(): void {
 		this.rng = new Rng(this.store.seed, 'webhook-ids');
+		this.subscriptions.reset(this.store.seed);
 		// (deliveries already queued still go out; the log starts empty)
 		this.log = [];
 		this.payloads.clear();
@@ -606,22 +682,26 @@ export class WebhookEmitter {
 		if (this.payloads.size > PAYLOAD_LIMIT) this.payloads.delete(this.payloads.keys().next().value as string);
 	}
 
-	private deliver(payload: WebhookPayload, times: number, parallel = false): void {
-		const target = this.current;
-		if (!target) return;
+	private deliver(recipients: Recipient[], payload: WebhookPayload, times: number, parallel = false): void {
+		if (recipients.length === 0) return;
 		const body = JSON.stringify(payload);
+		// Recipients one after the other (the order of the delivery log is fixed); repeats as before.
 		const run = this.queue.then(async () => {
-			if (parallel) await Promise.all(Array.from({ length: times }, async () => await this.send(target, payload, body)));
-			else for (let i = 0; i < times; i++) await this.send(target, payload, body);
+			for (const target of recipients) {
+				if (parallel) await Promise.all(Array.from({ length: times }, async () => await this.send(target, payload, body)));
+				else for (let i = 0; i < times; i++) await this.send(target, payload, body);
+			}
 		});
 		this.queue = run.catch(() => undefined);
 		this.pending.add(run);
 		void run.finally(() => this.pending.delete(run));
 	}
 
-	private async send(target: WebhookTarget, payload: WebhookPayload, body: string): Promise<void> {
-		const attempt = (this.attempts.get(payload.id) ?? 0) + 1;
-		this.attempts.set(payload.id, attempt);
+	private async send(target: Recipient, payload: WebhookPayload, body: string): Promise<void> {
+		// Attempts count per event and recipient: a second recipient's first delivery is attempt 1.
+		const attemptKey = target.subscriptionId ? `${payload.id} ${target.subscriptionId}` : payload.id;
+		const attempt = (this.attempts.get(attemptKey) ?? 0) + 1;
+		this.attempts.set(attemptKey, attempt);
 		if (this.attempts.size > PAYLOAD_LIMIT) this.attempts.delete(this.attempts.keys().next().value as string);
 		const entry: Delivery = {
 			seq: ++this.seq,
@@ -631,6 +711,7 @@ export class WebhookEmitter {
 			attempt,
 			status: null,
 			started_at: new Date().toISOString(),
+			...(target.subscriptionId ? { subscription_id: target.subscriptionId } : {}),
 		};
 		this.log.push(entry);
 		if (this.log.length > LOG_LIMIT) this.log.splice(0, this.log.length - LOG_LIMIT);
@@ -643,6 +724,7 @@ export class WebhookEmitter {
 					'user-agent': 'cekat-sandbox-webhooks',
 					'x-cekat-event': eventOf(payload),
 					...(target.secret ? { 'x-cekat-secret': target.secret } : {}),
+					...(target.headers ?? {}),
 				},
 				body,
 				signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
@@ -701,7 +783,7 @@ export function registerWebhookControlRoutes(app: FastifyInstance, webhooks: Web
 			throw badRequest('repeat', 'repeat must be an integer from 1 to 10');
 		}
 		if (parallel !== undefined && typeof parallel !== 'boolean') throw badRequest('parallel', 'parallel must be a boolean');
-		if (!webhooks.target) throw new ApiError(409, 'No webhook target: POST /__sandbox/webhooks { url } first');
+		if (!webhooks.target && webhooks.subscriptions.size === 0) throw new ApiError(409, 'No webhook target: POST /__sandbox/webhooks { url } first (or subscribe through the API)');
 		// Any name may be sent by hand (a test of an unknown event), unless the target filters it out.
 		const payload = webhooks.emitByHand(event, {
 			data,
@@ -718,13 +800,15 @@ export function registerWebhookControlRoutes(app: FastifyInstance, webhooks: Web
 	app.post(`${p}/redeliver/:eventId`, async (req) => {
 		const { eventId } = req.params as { eventId: string };
 		const repeat = Number((req.query as Record<string, string | undefined>).repeat ?? 1);
-		if (!webhooks.target) throw new ApiError(409, 'No webhook target: POST /__sandbox/webhooks { url } first');
+		if (!webhooks.target && webhooks.subscriptions.size === 0) throw new ApiError(409, 'No webhook target: POST /__sandbox/webhooks { url } first (or subscribe through the API)');
 		const payload = webhooks.redeliver(eventId, Number.isInteger(repeat) && repeat > 0 ? repeat : 1);
 		if (!payload) throw new ApiError(404, `Event ${eventId} was not sent by this sandbox (or was forgotten)`);
 		return { ok: true, payload };
 	});
 
 	app.get(`${p}/deliveries`, async () => ({ deliveries: webhooks.deliveries() }));
+	// Subscriptions made through the API, both variants (tagged `variant`), secrets included (a test control).
+	app.get(`${p}/subscriptions`, async () => ({ subscriptions: webhooks.subscriptions.all() }));
 	app.delete(`${p}/deliveries`, async () => {
 		webhooks.clearDeliveries();
 		return { ok: true };

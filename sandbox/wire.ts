@@ -94,6 +94,8 @@ export function wireConversation(store: Store, c: Conversation) {
 		additional_data: c.additional_data,
 		assigned_ai_agent: c.assigned_ai_agent,
 		keep_assigned_ai_agent_on_resolve: c.keep_assigned_ai_agent_on_resolve,
+		// Set by /business_workflows/block-ai | unblock-ai; field name not evidenced (docs/cekat-api.md).
+		ai_blocked: c.ai_blocked === true,
 	};
 }
 

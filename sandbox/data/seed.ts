@@ -25,6 +25,7 @@ import {
 	type OrderStatus,
 	type PaymentMethod,
 	type PaymentStatus,
+	type PipelineStatus,
 	type Product,
 	type Ref,
 	type SentByType,
@@ -34,12 +35,15 @@ import {
 } from '../types';
 import * as W from './words';
 
+const PIPELINE_COLORS = ['#64748b', '#3b82f6', '#f59e0b', '#10b981', '#8b5cf6', '#ef4444'];
+const refOf = (x: Ref): Ref => ({ id: x.id, name: x.name });
+
 export interface StoreData {
 	inboxes: Inbox[];
 	agents: Agent[];
 	aiAgents: AiAgent[];
 	labels: Label[];
-	pipelines: Ref[];
+	pipelines: PipelineStatus[];
 	contacts: Contact[];
 	conversations: Conversation[];
 	messages: Message[];
@@ -117,7 +121,8 @@ export function generateData(seed: number, sizes: SandboxSizes, now: number): St
 
 	const rLab = r('labels');
 	const labels: Label[] = W.LABELS.map(([name, color]) => ({ id: rLab.uuid(), name, color }));
-	const pipelines: Ref[] = W.PIPELINES.map((name) => ({ id: rLab.uuid(), name }));
+	// Colours by position (no PRNG draw, so every id stays as it was).
+	const pipelines: PipelineStatus[] = W.PIPELINES.map((name, i) => ({ id: rLab.uuid(), name, color: PIPELINE_COLORS[i % PIPELINE_COLORS.length] }));
 
 	// --- products ---------------------------------------------------------------------------------------
 	const rPr = r('products');
@@ -199,7 +204,7 @@ export function generateData(seed: number, sizes: SandboxSizes, now: number): St
 			contact_phone: contact.phone_number,
 			stage_status: stage,
 			labels: rCv.sample(labels, labelCount),
-			pipeline: rCv.bool(0.6) ? { ...rCv.pick(pipelines) } : null,
+			pipeline: rCv.bool(0.6) ? refOf(rCv.pick(pipelines)) : null,
 			handled_by_id: handler ? handler.id : null,
 			handled_by_name: handler ? handler.name : null,
 			last_message: null,

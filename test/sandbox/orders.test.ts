@@ -274,6 +274,6 @@ describe('wire shape and variants', () => {
 		expect(unknown.status).toBe(400);
 		const hosts = await env.anon.post('/__sandbox/variant', { hosts: 'split' });
 		expect(hosts.status).toBe(400);
-		expect((await env.anon.get('/__sandbox/variant')).data.variant).toEqual({ orderUpdatedAt: false, paymentStatusCase: 'lower', pageMetadata: 'total_items', conversations: 'v2', hosts: 'single' });
+		expect((await env.anon.get('/__sandbox/variant')).data.variant).toEqual({ orderUpdatedAt: false, paymentStatusCase: 'lower', pageMetadata: 'total_items', conversations: 'v2', hosts: 'single', subscriptions: 'workflows' });
 	});
 });
