@@ -17,12 +17,8 @@ function conversationAndOtherAgent(env: Env) {
 	return { conversation, agent };
 }
 
-const action = (operation: string, conversationId: unknown, extra: IDataObject = {}) => ({
-	resource: 'conversation',
-	operation,
-	conversationId,
-	...extra,
-});
+const action = (operation: string, conversationId: object | string, extra: IDataObject = {}): IDataObject =>
+	({ resource: 'conversation', operation, conversationId, ...extra }) as IDataObject;
 
 describe('Conversation actions through the engine', () => {
 	const env = useEnv();
