@@ -36,10 +36,11 @@ export function useEnv(sandboxOptions: Omit<SandboxOptions, 'port' | 'apiKey'> =
 				// Tests write parameters as plain data, the way workflow JSON holds them.
 				parameters: parameters as INodeParameters,
 				...options,
-				credentials: { apiKey: options.apiKey ?? API_KEY, baseUrl: env.sandbox.url, ...options.credentials },
+				// Server URL as a saved credential has it: the sandbox's server host (the same port unless hosts are split).
+				credentials: { apiKey: options.apiKey ?? API_KEY, baseUrl: env.sandbox.url, serverUrl: env.sandbox.serverUrl, ...options.credentials },
 			});
 		env.method = (kind, name, parameters, args = [], apiKey = API_KEY, path?: string) =>
-			callNodeMethod(kind, name, parameters as INodeParameters, { apiKey, baseUrl: env.sandbox.url }, args, path);
+			callNodeMethod(kind, name, parameters as INodeParameters, { apiKey, baseUrl: env.sandbox.url, serverUrl: env.sandbox.serverUrl }, args, path);
 		env.requests = () => env.sandbox.journal();
 	});
 	beforeEach(() => env.sandbox.clearJournal());

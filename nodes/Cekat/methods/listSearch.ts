@@ -146,3 +146,46 @@ export async function searchTemplates(this: ILoadOptionsFunctions, filter?: stri
 		})),
 	};
 }
+
+/** Cekat's server-host lookups answer bare arrays (OFF maps them directly); a `data` list is read too. */
+async function bareListSearch(
+	ctx: ILoadOptionsFunctions,
+	path: string,
+	filter: string | undefined,
+	paginationToken: string | undefined,
+): Promise<INodeListSearchResult> {
+	const body = (await cekatApiRequest.call(ctx, 'GET', path)) as unknown;
+	const records = (Array.isArray(body) ? body : recordsOrNone(body, 'whole')) as IDataObject[];
+	return slice(
+		records
+			.filter((r) => r.id !== undefined && r.id !== null && matches(filter, r.name, String(r.id)))
+			.map((r) => ({ name: String(r.name ?? r.id), value: String(r.id) })),
+		paginationToken,
+	);
+}
+
+/** Human agents (assign, collaborate). */
+export async function searchAgents(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
+	return await bareListSearch(this, '/business_workflows/agents', filter, paginationToken);
+}
+
+export async function searchAiAgents(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
+	return await bareListSearch(this, '/business_workflows/ai-agents', filter, paginationToken);
+}
+
+/** Conversation labels (not the CRM's select labels). */
+export async function searchConversationLabels(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
+	return await bareListSearch(this, '/business_workflows/labels', filter, paginationToken);
+}
+
+export async function searchPipelineStatuses(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
+	return await bareListSearch(this, '/business_workflows/pipeline-status', filter, paginationToken);
+}
+
+export async function searchContacts(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
+	return await pageSearch(this, '/api/contacts', 'page', {}, filter, (c) => ({
+		name: `${String(c.display_name ?? c.contact_name ?? c.id)}${c.phone_number ? ` (${String(c.phone_number)})` : ''}`,
+		value: String(c.id),
+		search: [c.display_name, c.contact_name, c.phone_number, c.id],
+	}), paginationToken);
+}

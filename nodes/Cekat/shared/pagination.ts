@@ -109,3 +109,19 @@ export async function unwrapData(
 	const json = isObject(data) ? data : { value: (data ?? null) as IDataObject[keyof IDataObject] };
 	return [{ json, pairedItem: { item: itemIndex } }];
 }
+
+/**
+ * postReceive step of the customer-service actions (/business_workflows/*). No evidence shows what they answer:
+ * the record under `data` when there is one (unwrapData), else the whole answer, so a bare `{ success, message }`
+ * still says what happened.
+ */
+export async function unwrapObjectData(
+	this: IExecuteSingleFunctions,
+	items: INodeExecutionData[],
+	response: IN8nHttpFullResponse,
+): Promise<INodeExecutionData[]> {
+	const body = response.body;
+	if (isObject(body) && isObject(body.data)) return await unwrapData.call(this, items, response);
+	const json = isObject(body) ? body : { value: (body ?? null) as IDataObject[keyof IDataObject] };
+	return [{ json, pairedItem: { item: this.getItemIndex() } }];
+}

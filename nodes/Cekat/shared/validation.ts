@@ -151,3 +151,37 @@ export function requireQueryId(key: string, label: string) {
 		return requestOptions;
 	};
 }
+
+/**
+ * Ids whose form no evidence shows (conversation labels, pipeline statuses: OFF only passes them through; the
+ * sandbox seeds UUIDs). Lenient: one token without spaces, so a typed name such as "Hot Lead" is refused here
+ * while any id form Cekat may use still reaches it (an unknown one gets Cekat's own 404).
+ */
+export function checkLooseId(ctx: IExecuteSingleFunctions, label: string, raw: unknown): string {
+	if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '')) throw fieldError(ctx, label, 'is required');
+	const id = typeof raw === 'string' || typeof raw === 'number' ? String(raw).trim() : '';
+	if (!/^[\w.:-]{1,128}$/.test(id)) {
+		throw fieldError(
+			ctx,
+			label,
+			`${shown(typeof raw === 'string' ? id : raw)} is not an ID`,
+			'Pick it from the list, or map the "id" field of an earlier Cekat node; a name is not accepted.',
+		);
+	}
+	return id;
+}
+
+/**
+ * preSend factory for Cekat's action routes: the ids of the body checked before any request, each naming its
+ * field. `uuid` ids are Cekat UUIDs (checkCekatId); `loose` ids have no evidenced form (checkLooseId).
+ */
+export function checkBodyIds(ids: Record<string, { label: string; form: 'uuid' | 'loose' }>) {
+	return async function (this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+		const body = (requestOptions.body ?? {}) as IDataObject;
+		for (const [key, { label, form }] of Object.entries(ids)) {
+			body[key] = form === 'uuid' ? checkCekatId(this, label, body[key]) : checkLooseId(this, label, body[key]);
+		}
+		requestOptions.body = body;
+		return requestOptions;
+	};
+}

@@ -1,11 +1,161 @@
-import type { INodeProperties } from 'n8n-workflow';
+/**
+ * Contact: Get Many (`/api/contacts`), and Cekat's server-host routes Get by Phone and Update Additional Data
+ * (OFF's lookup and contact handlers).
+ */
+import type { IDataObject, IExecuteSingleFunctions, IHttpRequestOptions, INodeProperties } from 'n8n-workflow';
 
-import { listOnlyResource } from '../../shared/descriptions';
+import { isObject } from '../../../shared/cekatShapes';
+import { listOperation, locatorField, resourceProperties, returnAllFields, show, singleOperation } from '../../shared/descriptions';
+import { unwrapData, unwrapObjectData } from '../../shared/pagination';
+import { asText, checkCekatId, checkPhone, fieldError, shown } from '../../shared/validation';
 
-export const contactDescription: INodeProperties[] = listOnlyResource({
-	resource: 'contact',
-	action: 'Get many contacts',
-	description: 'List the contacts of the workspace',
-	url: '/api/contacts',
-	dateFilters: false,
-});
+const R = 'contact';
+
+/** preSend of Get by Phone: the number in the form Cekat stores (628…), from any form the node accepts. */
+export async function normalizeLookupPhone(this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+	const qs = (requestOptions.qs ?? {}) as IDataObject;
+	const raw = asText(this, 'Phone Number', qs.phone_number);
+	if (!raw) throw fieldError(this, 'Phone Number', 'is required');
+	qs.phone_number = checkPhone(this, 'Phone Number', raw);
+	requestOptions.qs = qs;
+	return requestOptions;
+}
+
+/** The key/value pairs or the JSON object, as one `additional_data` object. */
+function additionalData(ctx: IExecuteSingleFunctions): IDataObject {
+	if (ctx.getNodeParameter('dataMode', 'pairs') === 'json') {
+		let value = ctx.getNodeParameter('dataJson', '{}') as unknown;
+		if (typeof value === 'string') {
+			try {
+				value = JSON.parse(value || '{}');
+			} catch {
+				throw fieldError(ctx, 'Additional Data (JSON)', `${shown(value)} is not valid JSON`, 'Use an object such as {"city": "Bandung", "member": true}.');
+			}
+		}
+		if (!isObject(value)) throw fieldError(ctx, 'Additional Data (JSON)', `must be a JSON object, got ${shown(value)}`);
+		return value;
+	}
+	const pairs = (ctx.getNodeParameter('additionalData.data', []) as Array<{ key?: unknown; value?: unknown }>) ?? [];
+	const data: IDataObject = {};
+	pairs.forEach((pair, index) => {
+		const key = asText(ctx, `Additional Data: key ${index + 1}`, pair.key);
+		if (!key) throw fieldError(ctx, 'Additional Data', `key ${index + 1} is empty`);
+		if (key in data) throw fieldError(ctx, 'Additional Data', `key ${shown(key)} is given twice`);
+		data[key] = (pair.value ?? '') as IDataObject[string];
+	});
+	return data;
+}
+
+/** preSend of Update Additional Data: the contact id checked; at least one key. */
+export async function buildAdditionalData(this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+	const body = (requestOptions.body ?? {}) as IDataObject;
+	const contactId = checkCekatId(this, 'Contact', body.contact_id);
+	const data = additionalData(this);
+	if (Object.keys(data).length === 0) throw fieldError(this, this.getNodeParameter('dataMode', 'pairs') === 'json' ? 'Additional Data (JSON)' : 'Additional Data', 'add at least one key');
+	requestOptions.body = { contact_id: contactId, additional_data: data };
+	return requestOptions;
+}
+
+export const contactDescription: INodeProperties[] = resourceProperties(
+	R,
+	[
+		{
+			option: listOperation({
+				name: 'Get Many',
+				value: 'getAll',
+				action: 'Get many contacts',
+				description: 'List the contacts of the workspace',
+				url: '/api/contacts',
+				family: 'page',
+			}),
+			fields: returnAllFields(R, ['getAll']),
+		},
+		{
+			option: singleOperation({
+				name: 'Get by Phone',
+				value: 'getByPhone',
+				action: 'Get contacts by phone number',
+				description: 'Find the contacts with a WhatsApp number: one item per contact found, no items when there is none',
+				method: 'GET',
+				url: '/business_workflows/contact',
+				preSend: [normalizeLookupPhone],
+				// Cekat answers a bare list (OFF); unwrapData makes one item per row, none for [].
+				postReceive: [unwrapData],
+			}),
+			fields: [
+				{
+					displayName: 'Phone Number',
+					name: 'phoneNumber',
+					type: 'string',
+					required: true,
+					default: '',
+					placeholder: '6281234567890',
+					displayOptions: show(R, ['getByPhone']),
+					description: 'WhatsApp number with country code; +62 812-3456-7890 and 0812… are accepted. When no contact has it, the node outputs no items (later nodes do not run unless Settings → Always Output Data is on).',
+					routing: { send: { type: 'query', property: 'phone_number' } },
+				},
+			],
+		},
+		{
+			option: singleOperation({
+				name: 'Update Additional Data',
+				value: 'updateAdditionalData',
+				action: 'Update additional data of a contact',
+				description: 'Set custom keys on a contact (its additional data)',
+				method: 'POST',
+				url: '/business_workflows/additional-data',
+				preSend: [buildAdditionalData],
+				// Answer shape not evidenced: the contact under `data` when there is one, else the whole answer.
+				postReceive: [unwrapObjectData],
+			}),
+			fields: [
+				{
+					...locatorField({ resource: R, operations: ['updateAdditionalData'], name: 'contactId', displayName: 'Contact', noun: 'contact', searchListMethod: 'searchContacts', description: 'The contact (search by name or phone)' }),
+					routing: { send: { type: 'body', property: 'contact_id' } },
+				},
+				{
+					displayName: 'Define Data',
+					name: 'dataMode',
+					type: 'options',
+					default: 'pairs',
+					displayOptions: show(R, ['updateAdditionalData']),
+					description: 'How the keys are given',
+					options: [
+						{ name: 'Key/Value Pairs', value: 'pairs', description: 'One row per key' },
+						{ name: 'JSON Object', value: 'json', description: 'An object, e.g. from an earlier node' },
+					],
+				},
+				{
+					displayName: 'Additional Data',
+					name: 'additionalData',
+					type: 'fixedCollection',
+					placeholder: 'Add Key',
+					typeOptions: { multipleValues: true },
+					default: {},
+					displayOptions: show(R, ['updateAdditionalData'], { dataMode: ['pairs'] }),
+					description: 'Keys to set on the contact. No evidence shows whether Cekat merges these keys into the contact’s additional data or replaces it with them.',
+					options: [
+						{
+							displayName: 'Data',
+							name: 'data',
+							values: [
+								{ displayName: 'Key', name: 'key', type: 'string', default: '', placeholder: 'city', description: 'Name of the key' },
+								{ displayName: 'Value', name: 'value', type: 'string', default: '', placeholder: 'Bandung', description: 'Value of the key (sent as text)' },
+							],
+						},
+					],
+				},
+				{
+					displayName: 'Additional Data (JSON)',
+					name: 'dataJson',
+					type: 'json',
+					// '{}', not '': the editor marks an empty JSON field as invalid.
+					default: '{}',
+					displayOptions: show(R, ['updateAdditionalData'], { dataMode: ['json'] }),
+					description: 'Keys to set as one JSON object, e.g. {"city": "Bandung", "member": true}. No evidence shows whether Cekat merges these keys into the contact’s additional data or replaces it with them.',
+				},
+			],
+		},
+	],
+	'getAll',
+);

@@ -8,6 +8,7 @@ import { isObject } from '../../../shared/cekatShapes';
 import { locatorField, show, singleOperation, type OperationDescription } from '../../shared/descriptions';
 import { asText, checkCekatId, checkPhone, fieldError, httpUrl, shown } from '../../shared/validation';
 import { R } from './fields';
+import { interactiveFields, listAction, replyButtonsAction } from './interactive';
 
 const MEDIA_TYPES = new Set(['image', 'video', 'document', 'audio']);
 
@@ -76,11 +77,17 @@ export async function checkWhatsAppMessage(
 		};
 	}
 
+	if (type === 'button' || type === 'list') {
+		if (!message) throw fieldError(this, 'Message', `is required: it is the text above the ${type === 'button' ? 'buttons' : 'list'}`);
+		body.action = type === 'button' ? replyButtonsAction(this) : listAction(this);
+	}
+
 	const header = isObject(body.header) ? body.header : {};
 	delete body.header;
 	const headerText = asText(this, 'Header Text', header.text);
 	const headerFileUrl = asText(this, 'Header Media URL', header.file_url);
 	if (headerText && headerFileUrl) throw fieldError(this, 'Header', 'use either a header text or a header media URL, not both');
+	if (headerFileUrl && type === 'list') throw fieldError(this, 'Header Media URL', 'a list message takes a header text only');
 	if (headerText) body.header = { text: headerText };
 	if (headerFileUrl) body.header = { file_url: httpUrl(this, 'Header Media URL', headerFileUrl) };
 	const footer = asText(this, 'Footer', body.footer);
@@ -136,14 +143,16 @@ export const sendWhatsApp: OperationDescription = {
 			name: 'messageType',
 			type: 'options',
 			default: 'text',
-			description: 'Text, a file by URL, a map location, or text with a button that opens a link',
+			description: 'Text, a file by URL, a map location, text with a button that opens a link, reply buttons, or a list to choose from',
 			displayOptions: whatsApp(),
 			options: [
 				{ name: 'Audio', value: 'audio' },
 				{ name: 'Button With Link', value: 'cta_url', description: 'Text with a button that opens a URL' },
 				{ name: 'Document', value: 'document' },
 				{ name: 'Image', value: 'image' },
+				{ name: 'List', value: 'list', description: 'Text with a button that opens a list of choices in sections' },
 				{ name: 'Location', value: 'location' },
+				{ name: 'Reply Buttons', value: 'button', description: 'Text with up to 3 buttons the customer taps to answer' },
 				{ name: 'Text', value: 'text' },
 				{ name: 'Video', value: 'video' },
 			],
@@ -157,7 +166,7 @@ export const sendWhatsApp: OperationDescription = {
 			typeOptions: { rows: 3 },
 			default: '',
 			displayOptions: whatsApp(),
-			description: 'Text of the message; the caption of a media message; the text above a button',
+			description: 'Text of the message; the caption of a media message; the text above a button or a list',
 			routing: { send: { type: 'body', property: 'message' } },
 		},
 		{
@@ -205,6 +214,7 @@ export const sendWhatsApp: OperationDescription = {
 			description: 'Link the button opens',
 			routing: { send: { type: 'body', property: 'action.parameters.url' } },
 		},
+		...interactiveFields,
 		{
 			displayName: 'Options',
 			name: 'options',
