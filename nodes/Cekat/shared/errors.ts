@@ -10,6 +10,7 @@ import { NodeApiError } from 'n8n-workflow';
 
 import { isObject } from '../../shared/cekatShapes';
 import { PATH_PARAMETER_NAMES } from './constants';
+import { markRetryable, noteAnswer } from './rateLimit';
 
 /** What a user can do next, by HTTP status. */
 const STATUS_HINTS: Record<string, string> = {
@@ -145,6 +146,10 @@ export function checkResponse(url: string) {
 				ids[PATH_PARAMETER_NAMES[parameter] ?? parameter] = String(value);
 			}
 		}
+		// Every answer tells the rate limiter the budget; a 429's error is marked for withRateLimit to retry.
+		const headers = response.headers as IDataObject;
+		const wait = await noteAnswer(this, response.statusCode, headers);
+		if (wait !== undefined) throw markRetryable(cekatApiError(this.getNode(), response.statusCode, response.body, headers, { itemIndex }), wait);
 		assertCekatSuccess(this.getNode(), response as { statusCode: number; body: unknown; headers?: IDataObject }, { itemIndex, ids });
 		return items;
 	};
