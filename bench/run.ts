@@ -7,6 +7,7 @@
  *    run by the same engine) vs a plain HTTP client, all with every request in flight at once.
  * 2. Return All over 100,000 orders: the Cekat node vs a plain paging loop; requests made.
  * 3. The package: packed and unpacked size, file count, module load time.
+ * 4. N sends under a rate limit of L per window (bench/ratelimit.ts): time against the floor, duplicates.
  */
 import { execSync } from 'node:child_process';
 import path from 'node:path';
@@ -14,6 +15,7 @@ import path from 'node:path';
 import { PAGE_SIZE } from '../nodes/Cekat/shared/constants';
 import { findRuntime } from '../scripts/lib/runtime';
 import { BENCH_KEY, control, measure, median, REPO, startSandboxProcess, table, type Measurement } from './lib';
+import { rateLimitBenchmark } from './ratelimit';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const SEND = Number(process.env.BENCH_SEND ?? 2000);
@@ -118,7 +120,8 @@ async function main() {
 	const send = await sendBenchmark();
 	const returnAll = await returnAllBenchmark();
 	const pkg = packageBenchmark();
-	process.stdout.write(`\n${send}\n\n${returnAll}\n\n${pkg}\n`);
+	const rateLimit = await rateLimitBenchmark();
+	process.stdout.write(`\n${send}\n\n${returnAll}\n\n${pkg}\n\n${rateLimit}\n`);
 }
 
 main().catch((error) => {

@@ -75,6 +75,15 @@ export class CekatApi implements ICredentialType {
 			description:
 				'Whether CRM, order and contact requests (and conversation updates) go to the Server URL, as Cekat\'s own node sends them, instead of the Base URL. Leave off unless Cekat support tells you otherwise.',
 		},
+		{
+			displayName: 'Rate Limit: Maximum Wait (Seconds)',
+			name: 'rateLimitMaxWait',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: 60,
+			description:
+				'How long a request may wait for Cekat\'s rate limit: in total after 429 answers (then it is sent again), and at most this long for the limit\'s reset before it is sent. Past it, the item fails with Cekat\'s message. 60 covers one per-minute window; 0 never waits.',
+		},
 	];
 
 	/**

@@ -10,6 +10,7 @@ import { NodeApiError } from 'n8n-workflow';
 
 import { isObject } from '../../shared/cekatShapes';
 import { PATH_PARAMETER_NAMES } from './constants';
+import { markRetryable, noteAnswer } from './rateLimit';
 
 /** What a user can do next, by HTTP status. */
 const STATUS_HINTS: Record<string, string> = {
@@ -17,7 +18,7 @@ const STATUS_HINTS: Record<string, string> = {
 	'401': 'Check the API key and the Base URL of the Cekat credential.',
 	'403': 'The API key is valid but not allowed to do this. Check the workspace plan and the key’s permissions.',
 	'404': 'Check that the ID exists in this Cekat workspace (and that the Base URL points to the right server).',
-	'429': 'Cekat is rate limiting this workspace. Slow down with the node’s batching (Settings → Request Options → Batching), or turn on Settings → Retry On Fail with a wait between tries.',
+	'429': 'Cekat is rate limiting this workspace. Raise the credential’s Rate Limit: Maximum Wait, slow down with the node’s batching (Settings → Request Options → Batching), or turn on Settings → Retry On Fail with a wait between tries.',
 	'5xx': 'Cekat had a server error. Try again later, or turn on Retry On Fail.',
 };
 
@@ -145,6 +146,10 @@ export function checkResponse(url: string) {
 				ids[PATH_PARAMETER_NAMES[parameter] ?? parameter] = String(value);
 			}
 		}
+		// Every answer tells the rate limiter the budget; a 429's error is marked for withRateLimit to retry.
+		const headers = response.headers as IDataObject;
+		const wait = await noteAnswer(this, response.statusCode, headers);
+		if (wait !== undefined) throw markRetryable(cekatApiError(this.getNode(), response.statusCode, response.body, headers, { itemIndex }), wait);
 		assertCekatSuccess(this.getNode(), response as { statusCode: number; body: unknown; headers?: IDataObject }, { itemIndex, ids });
 		return items;
 	};

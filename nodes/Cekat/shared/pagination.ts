@@ -11,6 +11,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { isObject } from '../../shared/cekatShapes';
 import { PAGE_SIZE, RECORDS_AT, recordsIn, walkPages, type ListFamily } from '../../shared/paging';
 import { guardedRequest } from './errors';
+import { withRateLimit } from './rateLimit';
 
 export type { ListFamily };
 
@@ -51,7 +52,7 @@ export function paginate(family: ListFamily) {
 		const toItems = (records: IDataObject[]) =>
 			records.map((json) => ({ json, pairedItem: { item: itemIndex } }));
 		const request = async (options: DeclarativeRestApiSettings.ResultOptions) =>
-			await guardedRequest(this.getNode(), async () => await this.makeRoutingRequest(options), itemIndex);
+			await withRateLimit(this, async () => await guardedRequest(this.getNode(), async () => await this.makeRoutingRequest(options), itemIndex));
 
 		if (family === 'whole') {
 			const [answer] = await request(requestData);
@@ -93,7 +94,8 @@ export async function singleRequest(
 	this: IExecutePaginationFunctions,
 	requestData: DeclarativeRestApiSettings.ResultOptions,
 ): Promise<INodeExecutionData[]> {
-	return await guardedRequest(this.getNode(), async () => await this.makeRoutingRequest(requestData), this.getItemIndex());
+	// In its turn of the rate limiter's queue; a 429 is sent again after Cekat's wait (rateLimit.ts).
+	return await withRateLimit(this, async () => await guardedRequest(this.getNode(), async () => await this.makeRoutingRequest(requestData), this.getItemIndex()));
 }
 
 /** postReceive step of single-record operations: the record without its envelope. */
