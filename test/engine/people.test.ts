@@ -107,7 +107,7 @@ describe('Made for people: templates, phone numbers, hints', () => {
 
 	it.each([
 		[403, { message: 'Forbidden for this plan' }, {}, 'Cekat error 403: Forbidden for this plan', /not allowed to do this/],
-		[429, { message: 'Too many requests' }, { 'Retry-After': '30' }, 'Cekat error 429: Too many requests', /wait 30 seconds[\s\S]*Batching[\s\S]*Retry On Fail/],
+		[429, { message: 'Too many requests' }, { 'Retry-After': '120' }, 'Cekat error 429: Too many requests (would have had to wait 120 s)', /wait 120 seconds[\s\S]*Batching[\s\S]*Retry On Fail/],
 		[500, { success: false, error: { message: 'Internal error' } }, {}, 'Cekat error 500: Internal error', /server error/],
 		[502, { message: 'Bad gateway' }, {}, 'Cekat error 502: Bad gateway', /Retry On Fail/],
 	])('HTTP %i gives the server’s message and a hint', async (status, body, headers, message, hint) => {

@@ -16,7 +16,7 @@ const DAY = 24 * 60 * 60 * 1000;
 type Fault = { name: string; spec: Omit<FaultSpec, 'path'>; message: RegExp };
 
 const FAULTS: Fault[] = [
-	{ name: '429 + Retry-After', spec: { kind: 'status', status: 429, retryAfter: 7, body: { message: 'Too many requests' } }, message: /^Cekat error 429: Too many requests/ },
+	{ name: '429 + Retry-After', spec: { kind: 'status', status: 429, retryAfter: 120, body: { message: 'Too many requests' } }, message: /^Cekat error 429: Too many requests/ },
 	{ name: '500', spec: { kind: 'status', status: 500, body: { message: 'Internal server error' } }, message: /^Cekat error 500: Internal server error/ },
 	{ name: '502', spec: { kind: 'status', status: 502, body: { message: 'Bad gateway' } }, message: /^Cekat error 502: Bad gateway/ },
 	{ name: '503', spec: { kind: 'status', status: 503, body: { success: false, error: { message: 'Service unavailable' } } }, message: /^Cekat error 503: Service unavailable/ },

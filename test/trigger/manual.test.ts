@@ -83,10 +83,10 @@ describe('Cekat Trigger in a workflow run', () => {
 	});
 
 	it('Polling mode, a manual run that fails shows Cekat’s error', async () => {
-		env.sandbox.addFault({ path: '/api/messages', status: 429, retryAfter: 7 });
+		env.sandbox.addFault({ path: '/api/messages', status: 429, retryAfter: 120 });
 		const result = await run(env, { mode: 'polling', event: 'newMessage' }, [{}], 'manual');
 		expect(result.output).toEqual([]);
 		expect(result.error?.message).toMatch(/^Cekat error 429: Too many requests/);
-		expect(result.error?.description).toContain('Cekat asks to wait 7 seconds');
+		expect(result.error?.description).toContain('Cekat asks to wait 120 seconds');
 	});
 });
