@@ -1,7 +1,8 @@
 /**
- * The Cekat Trigger in a real n8n (`n8n start`): the "paid order → WhatsApp thank-you" example published,
- * the sandbox sending its webhook events to n8n's production URL; the editor's test event in Webhook mode; a
- * Polling-mode workflow whose polls run on n8n's own schedule (every minute).
+ * The Cekat Trigger v1 (as saved in the example and older workflows) in a real n8n (`n8n start`): the "paid order →
+ * WhatsApp thank-you" example published, the sandbox sending its webhook events to n8n's production URL; the
+ * editor's test event in Webhook mode; and the Cekat Polling Trigger, whose polls run on n8n's own schedule (every
+ * minute). Version 2's registration in Cekat: subscribe.e2e.ts.
  */
 import type { N8nServer } from '../../scripts/lib/n8n';
 import { sleep } from '../../scripts/lib/n8n';
@@ -26,7 +27,7 @@ interface Order {
 /** A delivery as Cekat's business webhooks send it (docs/cekat-api.md, Webhooks). */
 const envelope = (event: string, id: string, rest: Record<string, unknown> = {}) => ({ id, object: event.split('.')[0], timestamp: Math.floor(Date.now() / 1000), event_name: event, ...rest });
 
-/** A workflow in Polling mode: new orders → a note on each order (so the sandbox shows each item once). */
+/** A Cekat Polling Trigger: new orders → a note on each order (so the sandbox shows each item once). */
 const pollingWorkflow = {
 	id: POLLING_WORKFLOW,
 	name: 'e2e: new orders by polling',
@@ -34,11 +35,10 @@ const pollingWorkflow = {
 		{
 			id: 'e2e-poll-trigger',
 			name: 'New order',
-			type: 'n8n-nodes-cekat.cekatTrigger',
+			type: 'n8n-nodes-cekat.cekatPollingTrigger',
 			typeVersion: 1,
 			position: [0, 0],
-			webhookId: POLLING_WEBHOOK_ID,
-			parameters: { pollTimes: { item: [{ mode: 'everyMinute' }] }, mode: 'polling', event: 'newOrder' },
+			parameters: { pollTimes: { item: [{ mode: 'everyMinute' }] }, event: 'newOrder' },
 			credentials: { cekatApi: { id: 'CekatSandbox0001', name: 'Cekat sandbox' } },
 		},
 		cekatNode('Note the order', [260, 0], { resource: 'order', operation: 'update', orderId: byId('={{ $json.id }}'), updateFields: { notes: '=Seen by n8n: {{ $json.order_number }}' } }),
@@ -107,9 +107,9 @@ describe('Cekat Trigger in n8n', () => {
 		env.sandbox.webhooks.clearDeliveries();
 	});
 
-	it('loads the trigger type: polling and a webhook, the same credential', async () => {
+	it('loads the trigger type v1: polling and a webhook, the same credential', async () => {
 		const types = (await (await server.http('/types/nodes.json')).json()) as Array<Record<string, unknown> & { name: string; properties: Array<{ name: string }> }>;
-		const trigger = types.find((t) => t.name === 'n8n-nodes-cekat.cekatTrigger');
+		const trigger = types.find((t) => t.name === 'n8n-nodes-cekat.cekatTrigger' && t.version === 1);
 		expect(trigger).toEqual(
 			expect.objectContaining({
 				displayName: 'Cekat Trigger',
@@ -211,7 +211,7 @@ describe('Cekat Trigger in n8n', () => {
 		expect(await executions(SECRET_WORKFLOW)).toHaveLength(2);
 	});
 
-	it('the editor’s "Listen for test event": a test event reaches the next nodes (Webhook mode, manual run)', async () => {
+	it('the editor’s "Listen for test event": a test event reaches the next nodes (v1, Webhook mode, manual run)', async () => {
 		const run = await server.rest<{ waitingForWebhook?: boolean }>('POST', `/workflows/${EXAMPLE}/run`, { triggerToStartFrom: { name: 'Payment status changed' } });
 		expect(run.status).toBe(200);
 		expect(run.body.data).toEqual({ waitingForWebhook: true });
@@ -236,7 +236,7 @@ describe('Cekat Trigger in n8n', () => {
 		expect(manual).toHaveLength(1);
 	});
 
-	it('Polling mode in n8n: no webhook is registered; the first poll emits nothing; new orders run the workflow once each, at n8n’s next polls', async () => {
+	it('the Cekat Polling Trigger in n8n: no webhook is registered; the first poll emits nothing; new orders run the workflow once each, at n8n’s next polls', async () => {
 		// the editor's "Fetch test event": the newest order as a sample, no waiting for a webhook
 		const sample = await server.rest<{ executionId?: string; waitingForWebhook?: boolean }>('POST', `/workflows/${POLLING_WORKFLOW}/run`, {
 			triggerToStartFrom: { name: 'New order' },

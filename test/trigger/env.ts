@@ -13,7 +13,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 
 import axios, { type AxiosInstance } from 'axios';
-import { PollContext, WebhookContext } from 'n8n-core';
+import { HookContext, PollContext, WebhookContext } from 'n8n-core';
 import type {
 	IDataObject,
 	INode,
@@ -23,12 +23,13 @@ import type {
 	IWebhookData,
 	IWebhookDescription,
 	IWorkflowExecuteAdditionalData,
+	WebhookSetupMethodNames,
 	WorkflowActivateMode,
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
 import { Workflow } from 'n8n-workflow';
 
-import { startSandbox, type JournalEntry, type Sandbox } from '../../sandbox';
+import { startSandbox, type JournalEntry, type Sandbox, type SandboxVariant } from '../../sandbox';
 import { loadPackage, runNode, TestCredentialsHelper, URLS, type LoadedPackage } from '../engine/harness';
 import { API_KEY } from '../key';
 import { findSecret } from '../secrets';
@@ -36,6 +37,9 @@ import { findSecret } from '../secrets';
 export { API_KEY } from '../key';
 
 export const TRIGGER_TYPE = 'n8n-nodes-cekat.cekatTrigger';
+export const POLLING_TYPE = 'n8n-nodes-cekat.cekatPollingTrigger';
+/** The Cekat Trigger's current version (webhook only, registers itself); 1 is the released one. */
+export const TRIGGER_VERSION = 2;
 export const WORKFLOW_ID = 'trigger-test-wf';
 export const WEBHOOK_ID = '5c1f4d3e-8a1b-4c2d-9e3f-0a1b2c3d4e5f';
 export const SALES_BOARD_ID = '659734a9-dfad-4ec5-b138-96cfc05e3a08';
@@ -43,12 +47,13 @@ export const SALES_BOARD_ID = '659734a9-dfad-4ec5-b138-96cfc05e3a08';
 export { byId } from '../engine/env';
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export function triggerNode(parameters: IDataObject): INode {
+/** A Cekat Trigger node (version 2 unless told). */
+export function triggerNode(parameters: IDataObject, typeVersion = TRIGGER_VERSION): INode {
 	return {
 		id: 'cekat-trigger-node',
 		name: 'Cekat Trigger',
 		type: TRIGGER_TYPE,
-		typeVersion: 1,
+		typeVersion,
 		position: [0, 0],
 		webhookId: WEBHOOK_ID,
 		parameters: parameters as INodeParameters,
@@ -56,10 +61,30 @@ export function triggerNode(parameters: IDataObject): INode {
 	};
 }
 
-export function additionalData(pkg: LoadedPackage, baseUrl: string, apiKey = API_KEY, extra: Partial<IWorkflowExecuteAdditionalData> = {}): IWorkflowExecuteAdditionalData {
+/** A Cekat Polling Trigger node. */
+export function pollingNode(parameters: IDataObject): INode {
+	return {
+		id: 'cekat-polling-trigger-node',
+		name: 'Cekat Polling Trigger',
+		type: POLLING_TYPE,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: parameters as INodeParameters,
+		credentials: { cekatApi: { id: 'cred-1', name: 'Cekat sandbox' } },
+	};
+}
+
+/** `serverUrl`: the credential's Server URL (subscriptions go there); the sandbox's own by default. */
+export function additionalData(
+	pkg: LoadedPackage,
+	baseUrl: string,
+	apiKey = API_KEY,
+	extra: Partial<IWorkflowExecuteAdditionalData> = {},
+	serverUrl = baseUrl,
+): IWorkflowExecuteAdditionalData {
 	return {
 		...URLS,
-		credentialsHelper: new TestCredentialsHelper(pkg.credentialTypes, { 'cred-1': { apiKey, baseUrl } }),
+		credentialsHelper: new TestCredentialsHelper(pkg.credentialTypes, { 'cred-1': { apiKey, baseUrl, serverUrl } }),
 		currentNodeExecutionIndex: 0,
 		variables: {},
 		executionId: 'trigger-test',
@@ -107,11 +132,11 @@ export interface TriggerEnv {
 export const START = Date.parse('2026-06-15T05:00:00.000Z');
 
 /** One sandbox per test file, with a movable clock; a clean journal and deliveries per test. */
-export function useTriggerEnv(): TriggerEnv {
+export function useTriggerEnv(options: { variant?: Partial<SandboxVariant> } = {}): TriggerEnv {
 	const env = {} as TriggerEnv;
 	beforeAll(async () => {
 		env.clock = { now: START };
-		env.sandbox = await startSandbox({ port: 0, apiKey: API_KEY, now: () => env.clock.now });
+		env.sandbox = await startSandbox({ port: 0, apiKey: API_KEY, now: () => env.clock.now, ...(options.variant ? { variant: options.variant } : {}) });
 		env.api = axios.create({ baseURL: env.sandbox.url, headers: { api_key: API_KEY }, validateStatus: () => true });
 		env.pkg = await loadPackage();
 		env.requests = () => env.sandbox.journal();
@@ -134,7 +159,7 @@ export interface PollResult {
 	requests: JournalEntry[];
 }
 
-/** A trigger in Polling mode, activated: its static data lives between polls (as JSON, like n8n's database). */
+/** A Cekat Polling Trigger, activated: its static data lives between polls (as JSON, like n8n's database). */
 export class Poller {
 	staticDataJson = '{}';
 
@@ -142,15 +167,17 @@ export class Poller {
 		private readonly env: TriggerEnv,
 		readonly parameters: IDataObject,
 		private readonly apiKey = API_KEY,
+		/** The Cekat Trigger v1 (Polling mode unless the parameters say otherwise) instead of the Polling Trigger. */
+		private readonly triggerV1 = false,
 	) {}
 
 	get node(): INode {
-		return triggerNode({ mode: 'polling', ...this.parameters });
+		return this.triggerV1 ? triggerNode({ mode: 'polling', ...this.parameters }, 1) : pollingNode(this.parameters);
 	}
 
 	/** The node's own static data (what the trigger keeps between polls). */
 	get state(): IDataObject {
-		return ((JSON.parse(this.staticDataJson) as IDataObject)['node:Cekat Trigger'] ?? {}) as IDataObject;
+		return ((JSON.parse(this.staticDataJson) as IDataObject)[`node:${this.node.name}`] ?? {}) as IDataObject;
 	}
 
 	/** One poll, as n8n's poll executor runs it; `budgetMs` stands for n8n's poll budget (default: n8n-core's). */
@@ -162,7 +189,7 @@ export class Poller {
 			budgetMs === undefined
 				? new PollContext(workflow, node, data, mode, activation)
 				: new PollContext(workflow, node, data, mode, activation, undefined, undefined, undefined, undefined, undefined, () => budgetMs);
-		const nodeType = this.env.pkg.nodeTypes.getByNameAndVersion(TRIGGER_TYPE, 1);
+		const nodeType = this.env.pkg.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
 		const before = this.env.sandbox.journal().length;
 		let items: IDataObject[] | null = null;
 		let error: PollResult['error'];
@@ -202,10 +229,12 @@ export class WebhookReceiver {
 	constructor(
 		private readonly env: TriggerEnv,
 		public parameters: IDataObject,
+		/** 1: the released node, in Webhook mode unless the parameters say otherwise. */
+		readonly version = TRIGGER_VERSION,
 	) {}
 
 	get node(): INode {
-		return triggerNode({ mode: 'webhook', ...this.parameters });
+		return triggerNode(this.version === 1 ? { mode: 'webhook', ...this.parameters } : this.parameters, this.version);
 	}
 
 	async start(): Promise<this> {
@@ -238,7 +267,7 @@ export class WebhookReceiver {
 	registeredMethods(): string[] {
 		const node = this.node;
 		const workflow = makeWorkflow(this.env.pkg, node, '{}');
-		const description = this.env.pkg.nodeTypes.getByNameAndVersion(TRIGGER_TYPE, 1).description.webhooks![0];
+		const description = this.env.pkg.nodeTypes.getByNameAndVersion(TRIGGER_TYPE, this.version).description.webhooks![0];
 		const methods = workflow.expression.getSimpleParameterValue(node, description.httpMethod, 'internal', {}, undefined, 'GET');
 		return String(methods)
 			.split(',')
@@ -264,7 +293,7 @@ export class WebhookReceiver {
 
 		const node = this.node;
 		const workflow = makeWorkflow(this.env.pkg, node, this.staticDataJson);
-		const nodeType = this.env.pkg.nodeTypes.getByNameAndVersion(TRIGGER_TYPE, 1);
+		const nodeType = this.env.pkg.nodeTypes.getByNameAndVersion(TRIGGER_TYPE, this.version);
 		const description = nodeType.description.webhooks![0] as IWebhookDescription;
 		const data = additionalData(this.env.pkg, this.env.sandbox.url, API_KEY, {
 			httpRequest: request as never,
@@ -336,5 +365,106 @@ export async function waitForDeliveries(env: TriggerEnv, receiver: WebhookReceiv
 		if (done.length >= count) return done;
 		if (Date.now() > deadline) throw new Error(`expected ${count} deliveries, got ${done.length}`);
 		await sleep(20);
+	}
+}
+
+export interface HookResult {
+	/** What the hook returned (activate: whether the subscription existed, i.e. create was not called). */
+	value?: boolean;
+	error?: Error & { description?: string; httpCode?: string };
+	/** the sandbox requests of this step */
+	requests: JournalEntry[];
+}
+
+/** Where a workflow's static data lives between steps (a WebhookReceiver, to share it with deliveries). */
+export interface StaticDataHolder {
+	staticDataJson: string;
+}
+
+/**
+ * The Cekat Trigger's webhook lifecycle as n8n's WebhookService runs it, through n8n-core's HookContext:
+ * activation = checkExists, then create when it answered false; deactivation = delete. The workflow's static data
+ * is saved after each step (ActiveWorkflowManager.addWebhooks / deregisterWebhooks save it).
+ */
+export class Hooks {
+	staticDataJson = '{}';
+
+	constructor(
+		private readonly env: TriggerEnv,
+		public parameters: IDataObject,
+		readonly options: {
+			/** n8n's webhook base URL (default: the harness's http://localhost:5678/webhook) */
+			webhookBaseUrl?: string;
+			/** the credential's Server URL (default: the sandbox's serverUrl) */
+			serverUrl?: string;
+			apiKey?: string;
+			holder?: StaticDataHolder;
+			/** the editor's "Listen for test event": the test URL */
+			test?: boolean;
+			/** 1: the released node (its hooks do nothing) */
+			version?: number;
+		} = {},
+	) {}
+
+	get node(): INode {
+		return triggerNode(this.parameters, this.options.version ?? TRIGGER_VERSION);
+	}
+
+	private get holder(): StaticDataHolder {
+		return this.options.holder ?? this;
+	}
+
+	/** The URL n8n gives this node (what gets registered, before any secret). */
+	get url(): string {
+		const base = this.options.test ? URLS.webhookTestBaseUrl : (this.options.webhookBaseUrl ?? URLS.webhookBaseUrl);
+		return `${base}/${WEBHOOK_ID}/cekat`;
+	}
+
+	get state(): IDataObject {
+		return ((JSON.parse(this.holder.staticDataJson) as IDataObject)['node:Cekat Trigger'] ?? {}) as IDataObject;
+	}
+
+	async run(method: WebhookSetupMethodNames): Promise<HookResult> {
+		const node = this.node;
+		const workflow = makeWorkflow(this.env.pkg, node, this.holder.staticDataJson);
+		const urls = this.options.webhookBaseUrl ? { webhookBaseUrl: this.options.webhookBaseUrl } : {};
+		const data = additionalData(this.env.pkg, this.env.sandbox.url, this.options.apiKey ?? API_KEY, urls, this.options.serverUrl ?? this.env.sandbox.serverUrl);
+		const nodeType = this.env.pkg.nodeTypes.getByNameAndVersion(TRIGGER_TYPE, node.typeVersion);
+		const webhookData: IWebhookData = {
+			httpMethod: 'POST',
+			node: node.name,
+			path: `${WEBHOOK_ID}/cekat`,
+			webhookDescription: nodeType.description.webhooks![0] as IWebhookDescription,
+			workflowId: WORKFLOW_ID,
+			workflowExecuteAdditionalData: data,
+			webhookId: WEBHOOK_ID,
+			...(this.options.test ? { isTest: true } : {}),
+		};
+		const mode: WorkflowExecuteMode = this.options.test ? 'manual' : 'trigger';
+		const context = new HookContext(workflow, node, data, mode, this.options.test ? 'manual' : 'activate', webhookData);
+		const before = this.env.sandbox.journal().length;
+		const result: HookResult = { requests: [] };
+		try {
+			result.value = (await nodeType.webhookMethods!.default![method]!.call(context)) as boolean;
+		} catch (e) {
+			result.error = e as HookResult['error'];
+		}
+		const leak = findSecret(result.error, this.options.apiKey ?? API_KEY);
+		if (leak) throw new Error(`The API key leaked into the hook's error at ${leak}`);
+		this.holder.staticDataJson = saveIfChanged(workflow, this.holder.staticDataJson);
+		result.requests = this.env.sandbox.journal().slice(before);
+		return result;
+	}
+
+	/** Publishing: checkExists, then create when it answered false. `value` = what checkExists answered. */
+	async activate(): Promise<HookResult> {
+		const check = await this.run('checkExists');
+		if (check.error || check.value) return check;
+		const create = await this.run('create');
+		return { value: false, error: create.error, requests: [...check.requests, ...create.requests] };
+	}
+
+	async deactivate(): Promise<HookResult> {
+		return await this.run('delete');
 	}
 }

@@ -1,6 +1,7 @@
 /**
- * Polling mode through n8n-core's PollContext, against the sandbox over HTTP, with the static data kept
- * between polls as n8n keeps it (JSON). The sandbox clock is moved forward between changes.
+ * The Cekat Polling Trigger (the Cekat Trigger v1's Polling mode, now a node of its own) through n8n-core's
+ * PollContext, against the sandbox over HTTP, with the static data kept between polls as n8n keeps it (JSON).
+ * The sandbox clock is moved forward between changes.
  */
 import type { IDataObject } from 'n8n-workflow';
 
@@ -30,7 +31,7 @@ async function seedMore(env: TriggerEnv, body: IDataObject): Promise<Record<stri
 
 const ids = (items: IDataObject[] | null) => (items ?? []).map((i) => i.id);
 
-describe('Cekat Trigger, Polling mode', () => {
+describe('Cekat Polling Trigger', () => {
 	const env = useTriggerEnv();
 	afterEach(() => {
 		env.sandbox.clearFaults();
@@ -418,12 +419,5 @@ describe('Cekat Trigger, Polling mode', () => {
 			expect((await switched.poll()).items).toBeNull();
 			expect(Object.keys(switched.state).sort()).toEqual(['poll:newConversation', 'poll:newOrder']);
 		});
-	});
-
-	it('in Webhook mode, poll() answers at once without a request', async () => {
-		const poller = new Poller(env, { mode: 'webhook', events: ['*'] });
-		const result = await poller.poll('trigger', 'activate');
-		expect(result).toEqual({ items: null, error: undefined, requests: [] });
-		expect(poller.staticDataJson).toBe('{}');
 	});
 });

@@ -1,8 +1,9 @@
 /**
- * Webhook mode: the sandbox sends real webhook deliveries, in the body Cekat's "Business Webhook Events"
- * reference shows (docs/cekat-api.md, Webhooks), when its data changes through the API or by hand, to a local
- * stand-in for n8n's webhook route, which runs the trigger's webhook() through n8n-core's WebhookContext and the
- * workflow through WorkflowExecute. One execution per accepted event.
+ * The Cekat Trigger v2 receiving events (the same receive logic as v1's Webhook mode): the sandbox sends real
+ * webhook deliveries, in the body Cekat's "Business Webhook Events" reference shows (docs/cekat-api.md,
+ * Webhooks), when its data changes through the API or by hand, to a local stand-in for n8n's webhook route,
+ * which runs the trigger's webhook() through n8n-core's WebhookContext and the workflow through WorkflowExecute.
+ * One execution per accepted event.
  */
 import type { IDataObject } from 'n8n-workflow';
 
@@ -38,7 +39,7 @@ async function post(receiver: WebhookReceiver, body: unknown, { query = '', head
 
 const envelope = (event: string, id: string, rest: IDataObject = {}) => ({ id, object: event.split('.')[0], timestamp: 1781499600, event_name: event, ...rest });
 
-describe('Cekat Trigger, Webhook mode', () => {
+describe('Cekat Trigger v2, receiving events', () => {
 	const env = useTriggerEnv();
 	let receiver: WebhookReceiver | undefined;
 	afterEach(async () => {
@@ -61,11 +62,9 @@ describe('Cekat Trigger, Webhook mode', () => {
 		return created.data.data as IDataObject;
 	}
 
-	it('registers a POST webhook in Webhook mode and none in Polling mode (n8n skips an empty method)', async () => {
+	it('registers a POST webhook (v2 has no mode: always)', async () => {
 		receiver = await new WebhookReceiver(env, { events: ['*'] }).start();
 		expect(receiver.registeredMethods()).toEqual(['POST']);
-		const polling = new WebhookReceiver(env, { mode: 'polling', event: 'newOrder' });
-		expect(polling.registeredMethods()).toEqual([]);
 	});
 
 	it('offers the 23 live events of Cekat’s reference (not message.failed)', () => {

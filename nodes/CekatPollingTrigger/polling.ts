@@ -22,9 +22,10 @@ import { createHash } from 'crypto';
 import type { IDataObject, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { cekatApiRequest, type CekatRequestContext } from '../Cekat/shared/transport';
 import { cekatTimeMs, crmItemId, isObject, sameStatus } from '../shared/cekatShapes';
 import { PAGE_SIZE, pageAfter, pageTotals, RECORDS_AT, recordsIn, walkPages, type ListFamily, type PagePosition } from '../shared/paging';
-import type { PollEvent } from './events';
+import type { PollEvent } from '../CekatTrigger/events';
 
 export interface Position {
 	/** Newest timestamp seen (ms since epoch; 0 when the list was empty). */
@@ -416,4 +417,27 @@ export async function poll(deps: PollDeps): Promise<IDataObject[] | null> {
 	if (deps.event === 'newCrmItem') return await pollCrmItems(deps, reader, key);
 	if (deps.event === 'orderStatusChanged') return await pollStatuses(deps, reader, key);
 	return await pollByPosition(deps, reader, key);
+}
+
+/** A parameter reader: poll() and execute() read parameters with different signatures. */
+export type ParameterReader = (name: string, fallback: unknown, options?: { extractValue: boolean }) => unknown;
+
+/** One poll of a node (the Cekat Polling Trigger, or the Cekat Trigger v1 in Polling mode). */
+export async function pollWith(
+	ctx: CekatRequestContext & { getWorkflowStaticData(type: string): IDataObject },
+	parameter: ParameterReader,
+	manual: boolean,
+	budgetMs?: number,
+): Promise<IDataObject[] | null> {
+	const event = parameter('event', 'newOrder') as PollEvent;
+	const boardId = event === 'newCrmItem' ? String(parameter('boardId', '', { extractValue: true }) ?? '').trim() || undefined : undefined;
+	return await poll({
+		node: ctx.getNode(),
+		event,
+		boardId,
+		staticData: ctx.getWorkflowStaticData('node'),
+		get: async (path, qs) => await cekatApiRequest.call(ctx, 'GET', path, qs),
+		manual,
+		budgetMs,
+	});
 }

@@ -1,0 +1,193 @@
+import type {
+	IExecuteFunctions,
+	IHookFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IPollFunctions,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { searchBoards, searchInboxes } from '../../Cekat/methods/listSearch';
+import { locator } from '../../Cekat/shared/descriptions';
+import { pollWith } from '../../CekatPollingTrigger/polling';
+import { CEKAT_TRIGGER_ICON } from '../icon';
+import { EVENT_OPTIONS, POLL_EVENT_OPTIONS } from '../events';
+import { receiveWebhook } from '../webhook';
+
+const webhookMode = { show: { mode: ['webhook'] } };
+const pollingMode = { show: { mode: ['polling'] } };
+
+/**
+ * Version 1, as released: Webhook and Polling modes in one node, no registration (the user pastes the URL in
+ * Cekat). Kept unchanged so saved workflows keep working; new nodes get version 2 (webhook only, registers
+ * itself) or the Cekat Polling Trigger.
+ */
+export class CekatTriggerV1 implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Cekat Trigger',
+		name: 'cekatTrigger',
+		icon: CEKAT_TRIGGER_ICON,
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["mode"] === "polling" ? "Polling: " + $parameter["event"] : "Webhook: " + ($parameter["events"] || []).join(", ")}}',
+		// n8n shows one entry for a node and its trigger, with this text: it must fit both.
+		description: 'WhatsApp messages, CRM boards, orders and conversations in Cekat',
+		defaults: { name: 'Cekat Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'cekatApi', required: true }],
+		// Both are declared; each mode turns the other off: in Polling mode the webhook's method is empty, so
+		// n8n registers no URL, and in Webhook mode poll() returns at once without a request.
+		polling: true,
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: '={{$parameter["mode"] === "polling" ? "" : "POST"}}',
+				responseMode: 'onReceived',
+				// Empty: n8n then answers with the webhook's own response ({ received: true, id }); left out,
+				// n8n 2.41 answers the literal text "firstEntryJson".
+				responseData: '',
+				path: 'cekat',
+			},
+		],
+		properties: [
+			{
+				displayName: 'Mode',
+				name: 'mode',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Webhook', value: 'webhook', description: 'Cekat calls this n8n when an event happens (instant; n8n must be reachable from the internet)' },
+					{ name: 'Polling', value: 'polling', description: 'This n8n asks Cekat for new records at the Poll Times (works behind a firewall)' },
+				],
+				default: 'webhook',
+				description: 'How Cekat events reach this workflow. The Poll Times above apply only to Polling mode.',
+			},
+
+			// --- Webhook mode -------------------------------------------------------------------------------
+			{
+				displayName:
+					'In Cekat, add a webhook (Settings → Developer and API Setting → Webhooks) with the Production URL shown under Webhook URLs above (the Test URL while you test here) and the same events. If you set a Secret below, add it to the URL: <code>…/cekat?secret=YOUR_SECRET</code>. A redelivered event (same event ID) starts nothing. Poll Times do not apply in this mode.',
+				name: 'webhookNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: webhookMode,
+			},
+			{
+				displayName: 'Events',
+				name: 'events',
+				type: 'multiOptions',
+				required: true,
+				options: EVENT_OPTIONS,
+				default: [],
+				description:
+					'Events that start the workflow. The output is Cekat’s event as sent (its ID, timestamp, data…) plus "event", its name; order status events also get old_value and new_value at the top level. Other events Cekat sends to this URL are answered and start nothing.',
+				displayOptions: webhookMode,
+			},
+			{
+				displayName: 'Inbox',
+				name: 'inboxId',
+				...locator('inbox', 'searchInboxes'),
+				description:
+					'Only message, conversation, note and template events of this inbox (their inbox_id). Such events that name no inbox are ignored while an inbox is chosen. Does not apply to order, contact, CRM, AI summary and Netzme events, which name no inbox. Leave empty for every inbox.',
+				displayOptions: webhookMode,
+			},
+			{
+				displayName: 'Board',
+				name: 'boardId',
+				...locator('board', 'searchBoards'),
+				description: 'Only CRM events (crm_item.*, crm_value.*) of this board (their board_id). Leave empty for every board.',
+				displayOptions: webhookMode,
+			},
+			{
+				displayName: 'Secret',
+				name: 'secret',
+				type: 'string',
+				typeOptions: { password: true },
+				default: '',
+				description:
+					'Optional. When set, only requests that carry it start the workflow: add ?secret=… to the URL you paste in Cekat (or send it in the X-Cekat-Secret header). Other requests get 401 and start nothing.',
+				displayOptions: webhookMode,
+			},
+
+			// --- Polling mode -------------------------------------------------------------------------------
+			{
+				displayName:
+					'n8n asks Cekat for new records at the Poll Times above: use this mode when Cekat cannot reach this n8n. The first poll after activation starts from now (older records are not emitted); each record is emitted once, however many arrived between two polls. New CRM items are found by their ID; status changes by comparing the newest orders with what the last poll saw. A test run shows a recent record as a sample.',
+				name: 'pollingNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: pollingMode,
+			},
+			{
+				displayName: 'Event',
+				name: 'event',
+				type: 'options',
+				noDataExpression: true,
+				options: POLL_EVENT_OPTIONS,
+				default: 'newOrder',
+				description: 'What to watch for',
+				displayOptions: pollingMode,
+			},
+			{
+				displayName: 'Board',
+				name: 'boardId',
+				...locator('board', 'searchBoards'),
+				required: true,
+				description: 'The board whose new items start the workflow',
+				displayOptions: { show: { mode: ['polling'], event: ['newCrmItem'] } },
+			},
+		],
+	};
+
+	methods = {
+		listSearch: { searchBoards, searchInboxes },
+	};
+
+	// The user adds the URL in Cekat's settings. Cekat has subscription APIs, but two that disagree (REF's
+	// POST /business_webhooks, OFF's /business_workflows/webhooks/subscribe; docs/cekat-api.md, Webhooks): the
+	// node does not register itself, so there is nothing to create or delete on activation.
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await receiveWebhook.call(this);
+	}
+
+	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		if (this.getNodeParameter('mode', 'webhook') !== 'polling') return null;
+		const manual = this.getMode() === 'manual';
+		const budget = typeof this.getPollBudgetMs === 'function' ? this.getPollBudgetMs() : undefined;
+		const records = await pollWith(this, (name, fallback, options) => this.getNodeParameter(name, fallback, options), manual, budget);
+		return records ? [records.map((json) => ({ json }))] : null;
+	}
+
+	/**
+	 * The run of the workflow that an event started. n8n hands this node's own output to it as input
+	 * (the webhook's item, or the poll's items), so it passes them on. A node that has both webhooks and
+	 * a poll needs this: without it, n8n's engine calls poll() for the trigger's step of a manual run and
+	 * a test event received in Webhook mode would be replaced by poll()'s empty answer. In a manual run
+	 * in Polling mode ("Fetch Test Event"), it polls for a sample.
+	 */
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		if (this.getMode() === 'manual' && this.getNodeParameter('mode', 0, 'webhook') === 'polling') {
+			const records = await pollWith(this, (name, fallback, options) => this.getNodeParameter(name, 0, fallback, options), true);
+			return [(records ?? []).map((json) => ({ json, pairedItem: { item: 0 } }))];
+		}
+		return [this.getInputData()];
+	}
+}
