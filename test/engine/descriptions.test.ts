@@ -27,16 +27,25 @@ function* walk(properties: readonly unknown[], path: string): Generator<[string,
 
 let descriptions: INodeTypeDescription[];
 
+type Loaded = { description: INodeTypeDescription; methods?: { listSearch?: Record<string, unknown> }; nodeVersions?: Record<string, Loaded> };
+
+/** Every node type as n8n offers it: each version of a versioned node (the Cekat Trigger) on its own. */
+function nodeTypes(pkg: Awaited<ReturnType<typeof loadPackage>>): Loaded[] {
+	return Object.values(pkg.loader.nodeTypes).flatMap((n) => {
+		const type = n.type as Loaded;
+		return type.nodeVersions ? Object.values(type.nodeVersions) : [type];
+	});
+}
+
 beforeAll(async () => {
-	const pkg = await loadPackage();
-	descriptions = Object.values(pkg.loader.nodeTypes).map((n) => (n.type as { description: INodeTypeDescription }).description);
+	descriptions = nodeTypes(await loadPackage()).map((type) => type.description);
 });
 
 const everyProperty = () => descriptions.flatMap((d) => [...walk(d.properties, d.name)].map(([path, p]) => ({ path, p })));
 
 describe('descriptions of the package', () => {
-	it('holds both nodes', () => {
-		expect(descriptions.map((d) => d.name).sort()).toEqual(expect.arrayContaining(['cekat', 'cekatTrigger']));
+	it('holds the node, both versions of the Cekat Trigger and the Cekat Polling Trigger', () => {
+		expect(descriptions.map((d) => `${d.name} v${String(d.version)}`).sort()).toEqual(['cekat v1', 'cekatPollingTrigger v1', 'cekatTrigger v1', 'cekatTrigger v2']);
 	});
 
 	it('every resourceLocator of Cekat and Cekat Trigger has modes, including list and id', () => {
@@ -51,17 +60,16 @@ describe('descriptions of the package', () => {
 			if (list && !list.typeOptions?.searchListMethod) broken.push(`${path}: From List has no searchListMethod`);
 		}
 		expect(broken).toEqual([]);
-		expect(locators).toEqual(expect.arrayContaining(['cekatTrigger.inboxId', 'cekatTrigger.boardId']));
-		// both Board pickers of the trigger (webhook filter and polling board)
-		expect(locators.filter((l) => l === 'cekatTrigger.boardId')).toHaveLength(2);
+		expect(locators).toEqual(expect.arrayContaining(['cekatTrigger.inboxId', 'cekatTrigger.boardId', 'cekatPollingTrigger.boardId']));
+		// v1's two Board pickers (webhook filter and polling board) and v2's webhook filter
+		expect(locators.filter((l) => l === 'cekatTrigger.boardId')).toHaveLength(3);
 		expect(locators.filter((l) => l.startsWith('cekat.')).length).toBeGreaterThan(5);
 	});
 
 	it('every search method a picker names exists on its node', () => {
 		const missing: string[] = [];
 		return loadPackage().then((pkg) => {
-			for (const n of Object.values(pkg.loader.nodeTypes)) {
-				const type = n.type as { description: INodeTypeDescription; methods?: { listSearch?: Record<string, unknown> } };
+			for (const type of nodeTypes(pkg)) {
 				for (const [path, p] of walk(type.description.properties, type.description.name)) {
 					for (const mode of p.modes ?? []) {
 						const method = mode.typeOptions?.searchListMethod;
