@@ -2,6 +2,7 @@
  * Workflows run headless with `n8n execute --id=… --rawOutput`, the way a cron job or CI runs them:
  * the "paid orders → CRM" example, a tour of operations, and failures (wrong key, 24-hour window).
  */
+import type { Sandbox } from '../../sandbox';
 import { nodeOutput } from '../../scripts/lib/n8n';
 import {
 	API_KEY,
@@ -48,7 +49,7 @@ describe('n8n execute (CLI)', () => {
 			const windows = contactsByWindow(sandbox);
 			[open] = windows.open;
 			[closed] = windows.closed;
-			return [tourWorkflow(open), failureWorkflow(closed)];
+			return [tourWorkflow(open), failureWorkflow(closed), serviceWorkflow(sandbox, open)];
 		});
 	});
 	afterAll(async () => {
@@ -163,6 +164,66 @@ describe('n8n execute (CLI)', () => {
 		expect(stdout + stderr).not.toContain(API_KEY);
 	});
 
+	it('customer-service actions in a real n8n: find the contact by phone, hand the chat to agents, label, pipeline, AI off and on, reply buttons, resolve, store data', async () => {
+		const { store } = env.sandbox;
+		const [agent, colleague] = store.agents.all();
+		const label = store.labels[4];
+		const status = store.pipelines[1];
+		const { code, run } = await env.n8n.execute('CekatE2eService01');
+		expect({ code, error: run?.data.resultData.error }).toEqual({ code: 0, error: undefined });
+		const journal = env.sandbox.journal();
+		expectAuthenticated(journal);
+		// Every customer-service route was called once, in the workflow's order, with OFF's bodies.
+		const service = journal.filter((e) => e.path.startsWith('/business_workflows/') || e.path === '/messages/whatsapp');
+		expect(service.map((e) => [e.method, e.path, e.status])).toEqual([
+			['GET', '/business_workflows/contact', 200],
+			['POST', '/business_workflows/assign-agent', 200],
+			['POST', '/business_workflows/add-collaborator', 200],
+			['POST', '/business_workflows/labels', 200],
+			['POST', '/business_workflows/pipeline-status', 200],
+			['POST', '/business_workflows/conversation-status', 200],
+			['POST', '/business_workflows/block-ai', 200],
+			['POST', '/business_workflows/unblock-ai', 200],
+			['POST', '/business_workflows/labels/remove', 200],
+			['POST', '/messages/whatsapp', 200],
+			['POST', '/business_workflows/resolve-conversation', 200],
+			['POST', '/business_workflows/additional-data', 200],
+		]);
+		const id = open.conversationId;
+		expect(service[0].query).toEqual({ phone_number: open.phone });
+		expect(service.slice(1, 9).map((e) => e.body)).toEqual([
+			{ conversation_id: id, agent_id: agent.id },
+			{ conversation_id: id, agent_id: colleague.id },
+			{ conversation_id: id, label_id: label.id, value: 150000, currency: 'idr' },
+			{ conversation_id: id, pipeline_status_id: status.id },
+			{ conversation_id: id, stage_status: 'pending' },
+			{ conversation_id: id },
+			{ conversation_id: id },
+			{ conversation_id: id, label_id: label.id },
+		]);
+		expect(service[9].body).toEqual({
+			conversation_id: id,
+			media_type: 'button',
+			message: 'Apakah pesanan Anda sudah diterima?',
+			action: { buttons: [{ type: 'reply', reply: { id: 'yes', title: 'Sudah' } }, { type: 'reply', reply: { id: 'no', title: 'Belum' } }] },
+		});
+		const contact = nodeOutput(run!, 'Find contact');
+		expect(contact).toEqual([expect.objectContaining({ phone_number: open.phone })]);
+		expect(service[11].body).toEqual({ contact_id: contact[0].id, additional_data: { member_tier: 'gold' } });
+		// What Cekat (the sandbox) holds afterwards.
+		const after = store.conversations.get(id)!;
+		expect({
+			handler: after.handled_by_id,
+			collaborator: after.collaborators.some((c) => c.id === colleague.id),
+			label: after.labels.some((l) => l.id === label.id),
+			pipeline: after.pipeline?.id,
+			stage: after.stage_status,
+			aiBlocked: after.ai_blocked,
+		}).toEqual({ handler: agent.id, collaborator: true, label: false, pipeline: status.id, stage: 'resolved', aiBlocked: false });
+		expect(store.contacts.get(contact[0].id as string)!.additional_data).toEqual(expect.objectContaining({ member_tier: 'gold' }));
+		expect(nodeOutput(run!, 'Resolve')).toEqual([expect.objectContaining({ id, stage_status: 'resolved' })]);
+	});
+
 	it('failures: a closed 24-hour window continues (On Error → Continue); a wrong API key fails the run with Cekat’s 401', async () => {
 		const before = env.sandbox.store.messagesOf(closed.conversationId).length;
 		const { code, run, stdout, stderr } = await env.n8n.execute('CekatE2eFail0001');
@@ -242,5 +303,64 @@ function failureWorkflow(closed: WindowContact) {
 			cekatNode('Wrong key', [500, 0], { resource: 'inbox', operation: 'getAll', returnAll: false, limit: 1 }, {}, WRONG_KEY_CREDENTIAL),
 		],
 		connections: connect({ Start: ['Closed window'], 'Closed window': ['Wrong key'] }),
+	};
+}
+
+/** The customer-service actions chained, one item flowing through (pickers saved in list mode, as the editor saves them). */
+function serviceWorkflow(sandbox: Sandbox, open: WindowContact) {
+	const localPhone = `0${open.phone.slice(2, 5)}-${open.phone.slice(5, 9)}-${open.phone.slice(9)}`;
+	const [agent, colleague] = sandbox.store.agents.all();
+	const label = sandbox.store.labels[4];
+	const status = sandbox.store.pipelines[1];
+	const listed = (value: string, cachedResultName: string) => ({ __rl: true, mode: 'list', value, cachedResultName });
+	const conversation = byId(open.conversationId);
+	const act = (name: string, x: number, operation: string, extra: Record<string, unknown> = {}) =>
+		cekatNode(name, [x, 0], { resource: 'conversation', operation, conversationId: conversation, ...extra });
+	return {
+		id: 'CekatE2eService01',
+		name: 'e2e: customer-service actions',
+		nodes: [
+			manualTrigger,
+			cekatNode('Find contact', [200, 0], { resource: 'contact', operation: 'getByPhone', phoneNumber: localPhone }),
+			act('Assign agent', 400, 'assignAgent', { agentId: listed(agent.id, agent.name) }),
+			act('Add collaborator', 600, 'addCollaborator', { agentId: listed(colleague.id, colleague.name) }),
+			act('Add label', 800, 'addLabel', { labelId: listed(label.id, label.name), labelOptions: { value: 150000, currency: 'idr' } }),
+			act('Pipeline', 1000, 'setPipelineStatus', { pipelineStatusId: listed(status.id, status.name) }),
+			act('Pending', 1200, 'setStageStatus', { stageStatus: 'pending' }),
+			act('Block AI', 1400, 'blockAi'),
+			act('Unblock AI', 1600, 'unblockAi'),
+			act('Remove label', 1800, 'removeLabel', { labelId: listed(label.id, label.name) }),
+			cekatNode('Ask with buttons', [2000, 0], {
+				resource: 'message',
+				operation: 'sendWhatsApp',
+				sendTo: 'conversation',
+				conversationId: conversation,
+				messageType: 'button',
+				message: 'Apakah pesanan Anda sudah diterima?',
+				replyButtons: { button: [{ id: 'yes', title: 'Sudah' }, { id: 'no', title: 'Belum' }] },
+			}),
+			act('Resolve', 2200, 'resolve'),
+			cekatNode('Store data', [2400, 0], {
+				resource: 'contact',
+				operation: 'updateAdditionalData',
+				contactId: byId("={{ $('Find contact').item.json.id }}"),
+				dataMode: 'pairs',
+				additionalData: { data: [{ key: 'member_tier', value: 'gold' }] },
+			}),
+		],
+		connections: connect({
+			Start: ['Find contact'],
+			'Find contact': ['Assign agent'],
+			'Assign agent': ['Add collaborator'],
+			'Add collaborator': ['Add label'],
+			'Add label': ['Pipeline'],
+			Pipeline: ['Pending'],
+			Pending: ['Block AI'],
+			'Block AI': ['Unblock AI'],
+			'Unblock AI': ['Remove label'],
+			'Remove label': ['Ask with buttons'],
+			'Ask with buttons': ['Resolve'],
+			Resolve: ['Store data'],
+		}),
 	};
 }

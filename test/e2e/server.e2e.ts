@@ -182,6 +182,25 @@ describe('n8n start: editor, credential test, webhook and form workflows', () =>
 			{ name: 'Wholesale', value: '3' },
 		]);
 
+		// The customer-service pickers, as the editor asks for them (From List of each new locator).
+		const picker = async (path: string, methodName: string, operation: string, resource = 'conversation') => {
+			const res = await server.rest<{ results: Array<{ name: string; value: string }> }>('POST', '/dynamic-node-parameters/resource-locator-results', {
+				...base,
+				path,
+				methodName,
+				currentNodeParameters: { resource, operation },
+			});
+			expect(res.status).toBe(200);
+			return res.body.data!.results.map((r) => r.value);
+		};
+		const { store } = env.sandbox;
+		expect(await picker('agentId', 'searchAgents', 'assignAgent')).toEqual(expect.arrayContaining(store.agents.all().slice(0, 5).map((a) => a.id)));
+		expect(await picker('labelId', 'searchConversationLabels', 'addLabel')).toEqual(store.labels.map((l) => l.id));
+		expect(await picker('pipelineStatusId', 'searchPipelineStatuses', 'setPipelineStatus')).toEqual(store.pipelines.map((p) => p.id));
+		expect(await picker('updateFields.assignedAiAgent', 'searchAiAgents', 'update')).toEqual(store.aiAgents.map((a) => a.id));
+		expect((await picker('contactId', 'searchContacts', 'updateAdditionalData', 'contact')).length).toBeGreaterThan(0);
+		expect((await picker('conversationId', 'searchConversations', 'resolve')).length).toBeGreaterThan(0);
+
 		// The schemas saved in the examples are what the editor loads for the sandbox's board.
 		const fields = { create: createFields, update: await fieldsFor('update') } as Record<string, MapperField[]>;
 		for (const file of ['new-lead.json', 'paid-orders-to-crm.json']) {
