@@ -21,9 +21,8 @@ import type {
 	INodePropertyOptions,
 	INodeTypeDescription,
 	NodeApiError,
-	NodeOperationError,
 } from 'n8n-workflow';
-import { NodeHelpers, NodeOperationError as OperationError, sleep } from 'n8n-workflow';
+import { NodeHelpers, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { isObject } from '../../shared/cekatShapes';
 import { assertCekatSuccess, cekatApiError, guardedRequest } from './errors';
@@ -167,7 +166,7 @@ function asNodeError(node: INode, error: unknown, itemIndex: number): NodeError 
 	const nodeError =
 		named === 'NodeApiError' || named === 'NodeOperationError'
 			? (error as NodeError)
-			: new OperationError(node, error instanceof Error ? error : new Error(String(error)), { itemIndex });
+			: new NodeOperationError(node, error instanceof Error ? error : new Error(String(error)), { itemIndex });
 	nodeError.context = { ...(nodeError.context ?? {}), itemIndex };
 	return nodeError;
 }
@@ -225,7 +224,7 @@ function requestSettings(ctx: IExecuteFunctions): { base: Partial<IHttpRequestOp
 		try {
 			proxy = new URL(settings.proxy);
 		} catch {
-			throw new OperationError(ctx.getNode(), 'The proxy is not valid', { description: 'The proxy URL does not contain a valid value for "host"' });
+			throw new NodeOperationError(ctx.getNode(), 'The proxy is not valid', { description: 'The proxy URL does not contain a valid value for "host"' });
 		}
 		base.proxy = {
 			host: proxy.hostname,
@@ -257,120 +256,126 @@ function operationRequest(description: INodeTypeDescription, resource: string, o
  * The custom operation of a send: the request of the operation's routing, the body from its fields'
  * routes, finished and checked by `build`, for every item in input order.
  */
-export function bulkSend(description: INodeTypeDescription, resource: string, operation: string, build: BodyBuilder) {
+export function bulkSend(description: INodeTypeDescription, resource: string, operation: string, build: BodyBuilder, concurrency = SEND_CONCURRENCY) {
 	const { method, url } = operationRequest(description, resource, operation);
 
 	return async function (this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const ctx = this;
-		const node = ctx.getNode();
-		const items = ctx.getInputData();
-		const continueOnFail = ctx.continueOnFail();
-		const { base, batchSize, batchInterval } = requestSettings(ctx);
-		const routes = routesOf(description, node);
-		const view = itemViews(ctx);
+		return await sendItems(this, { description, method, url, build, concurrency });
+	};
+}
 
-		const run = ctx.getExecuteData();
-		let sent = sentInRun.get(run);
-		if (!sent) {
-			sent = new Map();
-			sentInRun.set(run, sent);
+async function sendItems(
+	ctx: IExecuteFunctions,
+	{ description, method, url, build, concurrency }: { description: INodeTypeDescription; method: IHttpRequestMethods; url: string; build: BodyBuilder; concurrency: number },
+): Promise<INodeExecutionData[][]> {
+	const node = ctx.getNode();
+	const items = ctx.getInputData();
+	const continueOnFail = ctx.continueOnFail();
+	const { base, batchSize, batchInterval } = requestSettings(ctx);
+	const routes = routesOf(description, node);
+	const view = itemViews(ctx);
+
+	const run = ctx.getExecuteData();
+	let sent = sentInRun.get(run);
+	if (!sent) {
+		sent = new Map();
+		sentInRun.set(run, sent);
+	}
+	const failed = new Map<number, NodeError>();
+
+	// Every body is built and checked before the first request: an item refused here stops a Stop
+	// run with nothing sent.
+	const requests = new Map<number, { body: IDataObject; qs: IDataObject }>();
+	for (let i = 0; i < items.length; i++) {
+		if (sent.has(i)) continue;
+		try {
+			const item = view(i);
+			const routed = routedBody(routes, item);
+			requests.set(i, { body: build(item, routed.body), qs: routed.qs });
+		} catch (error) {
+			failed.set(i, asNodeError(node, error, i));
+			if (!continueOnFail) break;
 		}
-		const failed = new Map<number, NodeError>();
+	}
 
-		// Every body is built and checked before the first request: an item refused here stops a Stop
-		// run with nothing sent.
-		const requests = new Map<number, { body: IDataObject; qs: IDataObject }>();
-		for (let i = 0; i < items.length; i++) {
-			if (sent.has(i)) continue;
+	const sendOne = async (i: number, request: { body: IDataObject; qs: IDataObject }): Promise<INodeExecutionData[]> => {
+		const response = await withRateLimit(ctx, async () => {
+			const answer = (await guardedRequest(
+				node,
+				async () =>
+					await ctx.helpers.httpRequestWithAuthentication.call(ctx, 'cekatApi', {
+						...base,
+						method,
+						url,
+						body: request.body,
+						...(Object.keys(request.qs).length ? { qs: request.qs } : {}),
+						headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+						json: true,
+						ignoreHttpStatusErrors: true,
+						returnFullResponse: true,
+					}),
+				i,
+			)) as { statusCode: number; body: unknown; headers: IDataObject };
+			const wait = await noteAnswer(ctx, answer.statusCode, answer.headers);
+			if (wait !== undefined) throw markRetryable(cekatApiError(node, answer.statusCode, answer.body, answer.headers, { itemIndex: i }), wait);
+			assertCekatSuccess(node, answer, { itemIndex: i });
+			return answer;
+		});
+		// The record without its envelope, as unwrapData gives it in the routing.
+		const body = response.body;
+		const data = isObject(body) && body.data !== undefined ? body.data : body;
+		const records = Array.isArray(data) ? data : [data];
+		return records.map((record) => ({
+			json: isObject(record) ? record : { value: (record ?? null) as IDataObject[string] },
+			pairedItem: { item: i },
+		}));
+	};
+
+	const queue = failed.size && !continueOnFail ? [] : [...requests.keys()];
+	const signal = ctx.getExecutionCancelSignal();
+	let next = 0;
+	let started = 0;
+	let stopped = false;
+	const worker = async () => {
+		while (!stopped && next < queue.length) {
+			if (signal?.aborted) {
+				stopped = true;
+				break;
+			}
+			if (started > 0 && batchInterval > 0 && started % batchSize === 0) await sleep(batchInterval);
+			if (stopped) break;
+			const i = queue[next++];
+			started++;
 			try {
-				const item = view(i);
-				const routed = routedBody(routes, item);
-				requests.set(i, { body: build(item, routed.body), qs: routed.qs });
+				sent.set(i, await sendOne(i, requests.get(i)!));
 			} catch (error) {
 				failed.set(i, asNodeError(node, error, i));
-				if (!continueOnFail) break;
+				if (!continueOnFail) stopped = true;
 			}
 		}
-
-		const sendOne = async (i: number, request: { body: IDataObject; qs: IDataObject }): Promise<INodeExecutionData[]> => {
-			const response = await withRateLimit(ctx, async () => {
-				const answer = (await guardedRequest(
-					node,
-					async () =>
-						await ctx.helpers.httpRequestWithAuthentication.call(ctx, 'cekatApi', {
-							...base,
-							method,
-							url,
-							body: request.body,
-							...(Object.keys(request.qs).length ? { qs: request.qs } : {}),
-							headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
-							json: true,
-							ignoreHttpStatusErrors: true,
-							returnFullResponse: true,
-						}),
-					i,
-				)) as { statusCode: number; body: unknown; headers: IDataObject };
-				const wait = await noteAnswer(ctx, answer.statusCode, answer.headers);
-				if (wait !== undefined) throw markRetryable(cekatApiError(node, answer.statusCode, answer.body, answer.headers, { itemIndex: i }), wait);
-				assertCekatSuccess(node, answer, { itemIndex: i });
-				return answer;
-			});
-			// The record without its envelope, as unwrapData gives it in the routing.
-			const body = response.body;
-			const data = isObject(body) && body.data !== undefined ? body.data : body;
-			const records = Array.isArray(data) ? data : [data];
-			return records.map((record) => ({
-				json: isObject(record) ? record : { value: (record ?? null) as IDataObject[string] },
-				pairedItem: { item: i },
-			}));
-		};
-
-		const queue = failed.size && !continueOnFail ? [] : [...requests.keys()];
-		const signal = ctx.getExecutionCancelSignal();
-		let next = 0;
-		let started = 0;
-		let stopped = false;
-		const worker = async () => {
-			while (!stopped && next < queue.length) {
-				if (signal?.aborted) {
-					stopped = true;
-					break;
-				}
-				if (started > 0 && batchInterval > 0 && started % batchSize === 0) await sleep(batchInterval);
-				if (stopped) break;
-				const i = queue[next++];
-				started++;
-				try {
-					sent.set(i, await sendOne(i, requests.get(i)!));
-				} catch (error) {
-					failed.set(i, asNodeError(node, error, i));
-					if (!continueOnFail) stopped = true;
-				}
-			}
-		};
-		await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, queue.length) }, worker));
-
-		if (failed.size && !continueOnFail) {
-			const notAttempted = items.map((_, i) => i).filter((i) => !sent.has(i) && !failed.has(i));
-			const [firstIndex, first] = [...failed.entries()].sort(([a], [b]) => a - b)[0];
-			first.description = [first.description, stopSummary(items.length, sent, failed, notAttempted)].filter(Boolean).join('\n\n');
-			first.context = {
-				...first.context,
-				itemIndex: firstIndex,
-				sent: [...sent.entries()].sort(([a], [b]) => a - b).map(([item, output]) => ({ item, messageId: messageIdOf(output[0]?.json) })),
-				failed: [...failed.entries()].sort(([a], [b]) => a - b).map(([item, error]) => ({ item, message: error.message })),
-				notAttempted,
-			};
-			throw first;
-		}
-		if (signal?.aborted) throw new OperationError(node, 'The execution was cancelled during a bulk send');
-
-		const output: INodeExecutionData[] = [];
-		for (let i = 0; i < items.length; i++) {
-			const error = failed.get(i);
-			if (error) output.push({ json: { error: error.message }, error, pairedItem: { item: i } });
-			else output.push(...(sent.get(i) ?? []));
-		}
-		return [output];
 	};
+	await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
+
+	if (failed.size && !continueOnFail) {
+		const notAttempted = items.map((_, i) => i).filter((i) => !sent.has(i) && !failed.has(i));
+		const [firstIndex, first] = [...failed.entries()].sort(([a], [b]) => a - b)[0];
+		first.description = [first.description, stopSummary(items.length, sent, failed, notAttempted)].filter(Boolean).join('\n\n');
+		first.context = {
+			...first.context,
+			itemIndex: firstIndex,
+			sent: [...sent.entries()].sort(([a], [b]) => a - b).map(([item, output]) => ({ item, messageId: messageIdOf(output[0]?.json) })),
+			failed: [...failed.entries()].sort(([a], [b]) => a - b).map(([item, error]) => ({ item, message: error.message })),
+			notAttempted,
+		};
+		throw first;
+	}
+	if (signal?.aborted) throw new NodeOperationError(node, 'The execution was cancelled during a bulk send');
+
+	const output: INodeExecutionData[] = [];
+	for (let i = 0; i < items.length; i++) {
+		const error = failed.get(i);
+		if (error) output.push({ json: { error: error.message }, error, pairedItem: { item: i } });
+		else output.push(...(sent.get(i) ?? []));
+	}
+	return [output];
 }
