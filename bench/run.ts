@@ -3,8 +3,10 @@
  *
  *   BENCH_RUNS=5 BENCH_SEND=2000 BENCH_ORDERS=100000 npm run bench
  *
- * 1. Send WhatsApp to N items: the Cekat node vs n8n's own HTTP Request node (from the pinned n8n,
- *    run by the same engine) vs a plain HTTP client, all with every request in flight at once.
+ * 1. Send WhatsApp and Send Template to N items: the Cekat node (custom operations: in input order) vs n8n's
+ *    own HTTP Request node (from the pinned n8n, run by the same engine; all requests at once) vs a plain
+ *    HTTP client (all at once); wall and CPU time. BENCH_ONLY=send runs this section alone;
+ *    BENCH_SEND_DESIGNS=cekat-routing,cekat-pool-4 adds other designs of the Cekat node.
  * 2. Return All over 100,000 orders: the Cekat node vs a plain paging loop; requests made.
  * 3. The package: packed and unpacked size, file count, module load time.
  * 4. N sends under a rate limit of L per window (bench/ratelimit.ts): time against the floor, duplicates.
@@ -32,50 +34,72 @@ function summarise(runs: Measurement[]) {
 	};
 }
 
+/** Extra Cekat-node designs to measure beside the shipped one, e.g. BENCH_SEND_DESIGNS=cekat-routing,cekat-pool-4 (bench/workers/send.ts). */
+const SEND_DESIGNS = (process.env.BENCH_SEND_DESIGNS ?? '').split(',').map((d) => d.trim()).filter(Boolean);
+const SEND_ROUTES = { whatsapp: '/messages/whatsapp', template: '/templates/send' } as const;
+
 async function sendBenchmark() {
 	const sandbox = await startSandboxProcess();
 	try {
 		const conversations = (await control(sandbox.url, 'GET', '/__sandbox/data/conversations')) as Array<{ id: string; inbox_id: string }>;
 		const inboxes = (await control(sandbox.url, 'GET', '/__sandbox/data/inboxes')) as Array<{ id: string; type: string }>;
 		const messages = (await control(sandbox.url, 'GET', '/__sandbox/data/messages')) as Array<{ conversation_id: string; sent_by_type: string; created_at: string }>;
+		const templates = (await control(sandbox.url, 'GET', '/__sandbox/data/templates')) as Array<{ inbox_id: string; wa_template_id: string; status: string; body: string }>;
 		const lastContact = new Map<string, number>();
 		for (const m of messages) if (m.sent_by_type === 'contact') lastContact.set(m.conversation_id, Math.max(lastContact.get(m.conversation_id) ?? 0, Date.parse(m.created_at)));
 		const whatsapp = new Set(inboxes.filter((i) => i.type === 'whatsapp').map((i) => i.id));
 		const open = conversations.find((c) => whatsapp.has(c.inbox_id) && Date.now() - (lastContact.get(c.id) ?? 0) < 20 * 3600_000)!;
+		// A template with one body variable: each item sends its own phone number and variable.
+		const template = templates.find((t) => t.status === 'APPROVED' && whatsapp.has(t.inbox_id) && new Set(t.body.match(/\{\{\s*\d+\s*\}\}/g) ?? []).size === 1)!;
+		const targets = {
+			whatsapp: { conversationId: open.id },
+			template: { inboxId: template.inbox_id, templateId: template.wa_template_id },
+		};
 
 		const runtime = findRuntime();
 		const nodesBase = runtime ? path.join(runtime.n8nDir, 'node_modules', 'n8n-nodes-base') : undefined;
-		const variants: Array<[string, string]> = [['Cekat node', 'cekat'], ['HTTP Request node (n8n 2.41.1)', 'http'], ['plain HTTP client (axios)', 'plain']];
-		const results = new Map<string, ReturnType<typeof summarise>>();
-		for (const [label, variant] of variants) {
-			if (variant === 'http' && !nodesBase) {
-				process.stderr.write('HTTP Request node skipped: no n8n in the cache (run npm run dev or npm run test:e2e once)\n');
-				continue;
-			}
-			const runs: Measurement[] = [];
+		const variants: Array<[string, string]> = [
+			['Cekat node', 'cekat'],
+			...SEND_DESIGNS.map((design): [string, string] => [`Cekat node, ${design.replace(/^cekat-/, '')}`, design]),
+			['HTTP Request node (n8n 2.41.1)', 'http'],
+			['plain HTTP client (axios)', 'plain'],
+		];
+		const tables: string[] = [];
+		for (const [operation, title] of [['whatsapp', 'Send WhatsApp'], ['template', 'Send Template']] as const) {
+			const measured = variants.filter(([, variant]) => variant !== 'http' || nodesBase);
+			if (!nodesBase) process.stderr.write('HTTP Request node skipped: no n8n in the cache (run npm run dev or npm run test:e2e once)\n');
+			// Runs interleaved (each variant once per round), so that a load change on the machine hits all alike.
+			const runs = new Map<string, Measurement[]>(measured.map(([label]) => [label, []]));
 			for (let i = 0; i < RUNS; i++) {
-				await control(sandbox.url, 'POST', '/__sandbox/reset');
-				const m = measure('send', [variant, sandbox.url, BENCH_KEY, String(SEND), open.id], nodesBase ? { N8N_NODES_BASE: nodesBase } : {});
-				if (m.ok !== SEND) throw new Error(`${label}: ${String(m.ok)} of ${SEND} sends succeeded (${String(m.error)})`);
-				const stored = (await control(sandbox.url, 'GET', '/__sandbox/journal')).entries.filter((e: { path: string; status: number }) => e.path === '/messages/whatsapp' && e.status === 200).length;
-				if (stored !== SEND) throw new Error(`${label}: the sandbox received ${stored} sends, expected ${SEND}`);
-				runs.push(m);
+				for (const [label, variant] of measured) {
+					await control(sandbox.url, 'POST', '/__sandbox/reset');
+					const m = measure('send', [variant, sandbox.url, BENCH_KEY, String(SEND), operation, JSON.stringify(targets[operation])], nodesBase ? { N8N_NODES_BASE: nodesBase } : {});
+					if (m.ok !== SEND) throw new Error(`${title} ${label}: ${String(m.ok)} of ${SEND} sends succeeded (${String(m.error)})`);
+					const accepted = (await control(sandbox.url, 'GET', '/__sandbox/journal')).entries.filter((e: { path: string; status: number }) => e.path === SEND_ROUTES[operation] && e.status === 200).length;
+					if (accepted !== SEND) throw new Error(`${title} ${label}: the sandbox received ${accepted} sends, expected ${SEND}`);
+					runs.get(label)!.push(m);
+				}
 			}
-			results.set(label, summarise(runs));
-			process.stderr.write(`  send ${label}: ${runs.map((r) => fmt(r.ms)).join(', ')} ms\n`);
+			const results = new Map<string, ReturnType<typeof summarise> & { cpuMs: number }>();
+			for (const [label, list] of runs) {
+				results.set(label, { ...summarise(list), cpuMs: median(list.map((r) => Number(r.cpuMs))) });
+				process.stderr.write(`  ${title} ${label}: ${list.map((r) => `${fmt(r.ms)} ms / ${fmt(Number(r.cpuMs))} ms CPU`).join(', ')}\n`);
+			}
+			const plain = results.get('plain HTTP client (axios)')!;
+			const httpNode = results.get('HTTP Request node (n8n 2.41.1)');
+			const rows = [...results.entries()].map(([label, r]) => [
+				label,
+				fmt(r.ms),
+				fmt(r.cpuMs),
+				fmt(SEND / (r.ms / 1000)),
+				fmt(r.peakRssMb),
+				httpNode ? `${fmt(r.ms / httpNode.ms, 2)}×` : 'n/a',
+				httpNode ? `${fmt(r.cpuMs / httpNode.cpuMs, 2)}×` : 'n/a',
+				`${fmt(r.ms / plain.ms, 2)}×`,
+			]);
+			tables.push(table([`${title} to ${fmt(SEND)} items`, 'wall ms', 'CPU ms', 'msgs/s', 'peak RSS MB', 'wall vs HTTP Request', 'CPU vs HTTP Request', 'wall vs plain'], rows));
 		}
-		const plain = results.get('plain HTTP client (axios)')!;
-		const httpNode = results.get('HTTP Request node (n8n 2.41.1)');
-		const rows = [...results.entries()].map(([label, r]) => [
-			label,
-			fmt(r.ms),
-			fmt(SEND / (r.ms / 1000)),
-			fmt(r.peakRssMb),
-			fmt(r.rssGrowthMb),
-			`${fmt(r.ms / plain.ms, 2)}×`,
-			httpNode ? `${fmt(r.ms / httpNode.ms, 2)}×` : 'n/a',
-		]);
-		return table(['Send WhatsApp to ' + fmt(SEND) + ' items', 'wall ms', 'msgs/s', 'peak RSS MB', 'RSS growth MB', 'vs plain', 'vs HTTP Request'], rows);
+		return tables.join('\n\n');
 	} finally {
 		await sandbox.stop();
 	}
@@ -117,6 +141,11 @@ function packageBenchmark() {
 
 async function main() {
 	process.stderr.write(`benchmarks: ${RUNS} runs each, medians; node ${process.version}, ${require('node:os').cpus().length} cores\n`);
+	// BENCH_ONLY=send: the send tables alone.
+	if (process.env.BENCH_ONLY === 'send') {
+		process.stdout.write(`\n${await sendBenchmark()}\n`);
+		return;
+	}
 	const send = await sendBenchmark();
 	const returnAll = await returnAllBenchmark();
 	const pkg = packageBenchmark();

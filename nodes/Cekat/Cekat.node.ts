@@ -3,6 +3,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { getColumnLabels, getColumnNames, getColumns, listSearch } from './methods';
 import { singleRequest } from './shared/pagination';
+import { bulkSend } from './shared/send';
 import { agentDescription } from './resources/agent';
 import { agentAssignmentDescription } from './resources/agentAssignment';
 import { campaignDescription } from './resources/campaign';
@@ -13,6 +14,8 @@ import { crmColumnDescription } from './resources/crmColumn';
 import { crmItemDescription } from './resources/crmItem';
 import { inboxDescription } from './resources/inbox';
 import { messageDescription } from './resources/message';
+import { templateBody } from './resources/message/sendTemplate';
+import { whatsAppBody } from './resources/message/sendWhatsApp';
 import { orderDescription } from './resources/order';
 import { templateDescription } from './resources/template';
 
@@ -84,6 +87,18 @@ export class Cekat implements INodeType {
 			},
 			...RESOURCES.flat(),
 		],
+	};
+
+	/**
+	 * The two sends run item by item in input order instead of the routing engine's all-at-once: a failure
+	 * stops the rest and says what was sent (shared/send.ts). Their routing stays the description of the
+	 * request (the body is built from the fields' routing.send) and is what the AI-tool variant runs.
+	 */
+	customOperations = {
+		message: {
+			sendWhatsApp: bulkSend(this.description, 'message', 'sendWhatsApp', whatsAppBody),
+			sendTemplate: bulkSend(this.description, 'message', 'sendTemplate', templateBody),
+		},
 	};
 
 	methods = {

@@ -8,8 +8,14 @@ import { NodeOperationError } from 'n8n-workflow';
 import { toJakartaDate } from './dates';
 import { normalizePhone } from './phone';
 
+/**
+ * What a field check needs of its context: the node and the item. Both the routing engine's
+ * per-item context and the bulk sends' item view (shared/send.ts) have it.
+ */
+export type FieldContext = Pick<IExecuteSingleFunctions, 'getNode' | 'getItemIndex'>;
+
 export function fieldError(
-	ctx: IExecuteSingleFunctions,
+	ctx: FieldContext,
 	field: string,
 	problem: string,
 	description?: string,
@@ -34,7 +40,7 @@ export function shown(value: unknown): string {
 }
 
 /** A value that must be text (numbers are taken as text), trimmed; objects and lists are refused. */
-export function asText(ctx: IExecuteSingleFunctions, label: string, value: unknown): string {
+export function asText(ctx: FieldContext, label: string, value: unknown): string {
 	if (value === undefined || value === null) return '';
 	if (typeof value === 'object') throw fieldError(ctx, label, `must be text, got ${shown(value)}`);
 	return String(value).trim();
@@ -55,7 +61,7 @@ const CEKAT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$
 export const isCekatId = (text: string) => CEKAT_ID.test(text);
 
 /** Checks a Cekat id (a UUID) given by a user or an earlier node; throws naming the field. */
-export function checkCekatId(ctx: IExecuteSingleFunctions, label: string, raw: unknown): string {
+export function checkCekatId(ctx: FieldContext, label: string, raw: unknown): string {
 	if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '')) throw fieldError(ctx, label, 'is required');
 	const id = typeof raw === 'string' || typeof raw === 'number' ? String(raw).trim() : '';
 	if (!CEKAT_ID.test(id)) {
@@ -75,7 +81,7 @@ export function requiredId(ctx: IExecuteSingleFunctions, parameter: string, labe
 }
 
 /** A WhatsApp number with its country code, normalised (see normalizePhone); throws naming the field. */
-export function checkPhone(ctx: IExecuteSingleFunctions, label: string, raw: string): string {
+export function checkPhone(ctx: FieldContext, label: string, raw: string): string {
 	const phone = normalizePhone(raw);
 	if (!phone) {
 		throw fieldError(ctx, label, `${shown(raw)} is not a phone number`, 'Use the number with its country code, e.g. 6281234567890 or +62 812-3456-7890.');
@@ -93,7 +99,7 @@ export function wholeNumber(ctx: IExecuteSingleFunctions, label: string, value: 
 }
 
 /** An http(s) URL. */
-export function httpUrl(ctx: IExecuteSingleFunctions, label: string, value: string): string {
+export function httpUrl(ctx: FieldContext, label: string, value: string): string {
 	if (!/^https?:\/\/\S+$/i.test(value)) {
 		throw fieldError(ctx, label, `${shown(value)} is not an http(s) URL`);
 	}

@@ -2,11 +2,12 @@
  * Reply Buttons and List of Send WhatsApp: the fields (or JSON) in Cekat's `action` shape, with WhatsApp's limits
  * checked before any request (contract of issue 16; OFF sends the same shapes, without checks).
  */
-import type { IDataObject, IExecuteSingleFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { isObject } from '../../../shared/cekatShapes';
 import { show } from '../../shared/descriptions';
-import { asText, fieldError, shown } from '../../shared/validation';
+import type { ItemView } from '../../shared/send';
+import { asText, fieldError, shown, type FieldContext } from '../../shared/validation';
 import { R } from './fields';
 
 /** WhatsApp's limits for interactive messages (characters, counted as the user sees them). */
@@ -26,14 +27,14 @@ export const LIMITS = {
 const length = (text: string) => [...text].length;
 
 /** A text of at most `max` characters; `required` refuses an empty one. */
-function limited(ctx: IExecuteSingleFunctions, field: string, what: string, raw: unknown, max: number, required = true): string {
+function limited(ctx: FieldContext, field: string, what: string, raw: unknown, max: number, required = true): string {
 	const text = asText(ctx, field, raw);
 	if (!text && required) throw fieldError(ctx, field, `${what} is empty`);
 	if (length(text) > max) throw fieldError(ctx, field, `${what} ${shown(text)} has ${length(text)} characters; WhatsApp allows at most ${max}`);
 	return text;
 }
 
-function fromJson(ctx: IExecuteSingleFunctions, field: string, raw: unknown): unknown[] {
+function fromJson(ctx: FieldContext, field: string, raw: unknown): unknown[] {
 	let value = raw;
 	if (typeof value === 'string') {
 		try {
@@ -49,13 +50,13 @@ function fromJson(ctx: IExecuteSingleFunctions, field: string, raw: unknown): un
 const entries = (value: unknown, key: string): IDataObject[] =>
 	isObject(value) && Array.isArray(value[key]) ? (value[key] as IDataObject[]) : [];
 
-function unique(ctx: IExecuteSingleFunctions, field: string, what: string, values: string[]) {
+function unique(ctx: FieldContext, field: string, what: string, values: string[]) {
 	const twice = values.find((v, i) => values.indexOf(v) !== i);
 	if (twice !== undefined) throw fieldError(ctx, field, `${what} ${shown(twice)} is used twice; each must be unique`);
 }
 
 /** `action` of a Reply Buttons message: 1 to 3 buttons, unique ids and titles. */
-export function replyButtonsAction(ctx: IExecuteSingleFunctions): IDataObject {
+export function replyButtonsAction(ctx: ItemView): IDataObject {
 	const json = ctx.getNodeParameter('interactiveInput', 'fields') === 'json';
 	const field = json ? 'Buttons (JSON)' : 'Buttons';
 	const raw = json ? fromJson(ctx, field, ctx.getNodeParameter('replyButtonsJson', '[]')) : entries(ctx.getNodeParameter('replyButtons', {}), 'button');
@@ -75,7 +76,7 @@ export function replyButtonsAction(ctx: IExecuteSingleFunctions): IDataObject {
 }
 
 /** `action` of a List message: a button text, 1 to 10 sections, 1 to 10 rows in all, unique row ids. */
-export function listAction(ctx: IExecuteSingleFunctions): IDataObject {
+export function listAction(ctx: ItemView): IDataObject {
 	const button = limited(ctx, 'List Button Text', 'the text', ctx.getNodeParameter('listButton', ''), LIMITS.listButton);
 	const json = ctx.getNodeParameter('interactiveInput', 'fields') === 'json';
 	const field = json ? 'Sections (JSON)' : 'Sections';

@@ -2,27 +2,24 @@ import type { IDataObject, IExecuteSingleFunctions, IHttpRequestOptions } from '
 
 import { locatorField, show, singleOperation, type OperationDescription } from '../../shared/descriptions';
 import { isObject } from '../../../shared/cekatShapes';
-import { asText, checkCekatId, checkPhone, fieldError, httpUrl } from '../../shared/validation';
+import { asText, checkCekatId, checkPhone, fieldError, httpUrl, type FieldContext } from '../../shared/validation';
 import { R } from './fields';
 
 /**
- * preSend of Send Template (`POST /templates/send`): each field routes itself; this checks what was
- * routed and gives the phone number and the body variables their final shape.
+ * The body of one Send Template (`POST /templates/send`): each field routes itself; this checks what was
+ * routed and gives the phone number and the body variables their final shape. The node runs it as a custom
+ * operation (shared/send.ts); the routing's preSend below is what the AI-tool variant runs.
  */
-export async function checkTemplateMessage(
-	this: IExecuteSingleFunctions,
-	requestOptions: IHttpRequestOptions,
-): Promise<IHttpRequestOptions> {
-	const body = (requestOptions.body ?? {}) as IDataObject;
-	body.inbox_id = checkCekatId(this, 'Inbox', body.inbox_id);
-	const templateId = asText(this, 'Template', body.wa_template_id);
-	if (!templateId) throw fieldError(this, 'Template', 'is required');
+export function templateBody(ctx: FieldContext, body: IDataObject): IDataObject {
+	body.inbox_id = checkCekatId(ctx, 'Inbox', body.inbox_id);
+	const templateId = asText(ctx, 'Template', body.wa_template_id);
+	if (!templateId) throw fieldError(ctx, 'Template', 'is required');
 	body.wa_template_id = templateId;
 
-	const raw = asText(this, 'Phone Number', body.phone_number);
-	if (!raw) throw fieldError(this, 'Phone Number', 'is required');
-	body.phone_number = checkPhone(this, 'Phone Number', raw);
-	const name = asText(this, 'Contact Name', body.phone_name);
+	const raw = asText(ctx, 'Phone Number', body.phone_number);
+	if (!raw) throw fieldError(ctx, 'Phone Number', 'is required');
+	body.phone_number = checkPhone(ctx, 'Phone Number', raw);
+	const name = asText(ctx, 'Contact Name', body.phone_name);
 	if (name) body.phone_name = name;
 	else delete body.phone_name;
 
@@ -32,19 +29,27 @@ export async function checkTemplateMessage(
 		: []) as Array<{ value?: unknown }>;
 	body.template_body_variables = variables.map((variable, index) => {
 		const label = `Body Variables #${index + 1} ({{${index + 1}}})`;
-		const value = asText(this, label, variable.value);
-		if (value === '') throw fieldError(this, label, 'is empty');
+		const value = asText(ctx, label, variable.value);
+		if (value === '') throw fieldError(ctx, label, 'is empty');
 		return value;
 	});
 
-	const fileUrl = asText(this, 'Header Media URL', body.file_url);
-	if (fileUrl) body.file_url = httpUrl(this, 'Header Media URL', fileUrl);
+	const fileUrl = asText(ctx, 'Header Media URL', body.file_url);
+	if (fileUrl) body.file_url = httpUrl(ctx, 'Header Media URL', fileUrl);
 	else delete body.file_url;
-	const otp = asText(this, 'OTP Code', body.otp_code);
+	const otp = asText(ctx, 'OTP Code', body.otp_code);
 	if (otp) body.otp_code = otp;
 	else delete body.otp_code;
 
-	requestOptions.body = body;
+	return body;
+}
+
+/** preSend of Send Template in the routing. */
+export async function checkTemplateMessage(
+	this: IExecuteSingleFunctions,
+	requestOptions: IHttpRequestOptions,
+): Promise<IHttpRequestOptions> {
+	requestOptions.body = templateBody(this, (requestOptions.body ?? {}) as IDataObject);
 	return requestOptions;
 }
 

@@ -1,11 +1,14 @@
 /**
  * Message → Send WhatsApp (`POST /messages/whatsapp`). Each field says where its value goes
- * (`routing.send`); the hook below only checks across fields and gives values their final shape.
+ * (`routing.send`); whatsAppBody only checks across fields and gives values their final shape. The node
+ * runs it as a custom operation (shared/send.ts: in input order, stops at a failure); the routing below
+ * stays the description of the request, and is what the AI-tool variant runs.
  */
 import type { IDataObject, IExecuteSingleFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
 import { isObject } from '../../../shared/cekatShapes';
 import { locatorField, show, singleOperation, type OperationDescription } from '../../shared/descriptions';
+import type { ItemView } from '../../shared/send';
 import { asText, checkCekatId, checkPhone, fieldError, httpUrl, shown } from '../../shared/validation';
 import { R } from './fields';
 import { interactiveFields, listAction, replyButtonsAction } from './interactive';
@@ -13,52 +16,48 @@ import { interactiveFields, listAction, replyButtonsAction } from './interactive
 const MEDIA_TYPES = new Set(['image', 'video', 'document', 'audio']);
 
 /**
- * preSend of Send WhatsApp: the recipient and the fields the chosen type needs are present and
- * valid; the phone number normalised; location, button and header in Cekat's shapes.
+ * The body of one Send WhatsApp, from the routed fields: the recipient and the fields the chosen type
+ * needs are present and valid; the phone number normalised; location, button and header in Cekat's shapes.
  */
-export async function checkWhatsAppMessage(
-	this: IExecuteSingleFunctions,
-	requestOptions: IHttpRequestOptions,
-): Promise<IHttpRequestOptions> {
-	const body = (requestOptions.body ?? {}) as IDataObject;
-	if (this.getNodeParameter('sendTo', 'conversation') === 'phone') {
-		const raw = asText(this, 'Phone Number', body.receiver);
-		if (!raw) throw fieldError(this, 'Phone Number', 'is required when sending to a phone number');
-		body.receiver = checkPhone(this, 'Phone Number', raw);
+export function whatsAppBody(ctx: ItemView, body: IDataObject): IDataObject {
+	if (ctx.getNodeParameter('sendTo', 'conversation') === 'phone') {
+		const raw = asText(ctx, 'Phone Number', body.receiver);
+		if (!raw) throw fieldError(ctx, 'Phone Number', 'is required when sending to a phone number');
+		body.receiver = checkPhone(ctx, 'Phone Number', raw);
 	} else {
 		const conversationId = body.conversation_id;
 		if (conversationId === '' || conversationId === undefined || conversationId === null) {
-			throw fieldError(this, 'Conversation', 'is required when sending to a conversation');
+			throw fieldError(ctx, 'Conversation', 'is required when sending to a conversation');
 		}
-		body.conversation_id = checkCekatId(this, 'Conversation', conversationId);
+		body.conversation_id = checkCekatId(ctx, 'Conversation', conversationId);
 	}
 
-	const type = this.getNodeParameter('messageType', 'text') as string;
+	const type = ctx.getNodeParameter('messageType', 'text') as string;
 	if (type === 'text') delete body.media_type;
-	const message = asText(this, 'Message', body.message);
+	const message = asText(ctx, 'Message', body.message);
 	if (message) body.message = message;
 	else delete body.message;
 
-	if (type === 'text' && !message) throw fieldError(this, 'Message', 'is required for a text message');
+	if (type === 'text' && !message) throw fieldError(ctx, 'Message', 'is required for a text message');
 	if (MEDIA_TYPES.has(type)) {
-		const fileUrl = asText(this, 'File URL', body.file_url);
-		if (!fileUrl) throw fieldError(this, 'File URL', `is required for a ${type} message`);
-		body.file_url = httpUrl(this, 'File URL', fileUrl);
+		const fileUrl = asText(ctx, 'File URL', body.file_url);
+		if (!fileUrl) throw fieldError(ctx, 'File URL', `is required for a ${type} message`);
+		body.file_url = httpUrl(ctx, 'File URL', fileUrl);
 	}
 	if (type === 'location') {
 		const location = isObject(body.location) ? body.location : {};
 		const latitude = Number(location.latitude);
 		const longitude = Number(location.longitude);
-		const latitudeText = asText(this, 'Latitude', location.latitude);
-		const longitudeText = asText(this, 'Longitude', location.longitude);
+		const latitudeText = asText(ctx, 'Latitude', location.latitude);
+		const longitudeText = asText(ctx, 'Longitude', location.longitude);
 		if (latitudeText === '' || !(latitude >= -90 && latitude <= 90)) {
-			throw fieldError(this, 'Latitude', `must be a number from -90 to 90, got ${shown(location.latitude ?? '')}`);
+			throw fieldError(ctx, 'Latitude', `must be a number from -90 to 90, got ${shown(location.latitude ?? '')}`);
 		}
 		if (longitudeText === '' || !(longitude >= -180 && longitude <= 180)) {
-			throw fieldError(this, 'Longitude', `must be a number from -180 to 180, got ${shown(location.longitude ?? '')}`);
+			throw fieldError(ctx, 'Longitude', `must be a number from -180 to 180, got ${shown(location.longitude ?? '')}`);
 		}
-		const name = asText(this, 'Location Name', location.name);
-		const address = asText(this, 'Location Address', location.address);
+		const name = asText(ctx, 'Location Name', location.name);
+		const address = asText(ctx, 'Location Address', location.address);
 		body.location = {
 			latitude: latitudeText,
 			longitude: longitudeText,
@@ -67,34 +66,42 @@ export async function checkWhatsAppMessage(
 		};
 	}
 	if (type === 'cta_url') {
-		if (!message) throw fieldError(this, 'Message', 'is required: it is the text above the button');
+		if (!message) throw fieldError(ctx, 'Message', 'is required: it is the text above the button');
 		const parameters = isObject(body.action) && isObject(body.action.parameters) ? body.action.parameters : {};
-		const displayText = asText(this, 'Button Text', parameters.display_text);
-		if (!displayText) throw fieldError(this, 'Button Text', 'is required for a button message');
+		const displayText = asText(ctx, 'Button Text', parameters.display_text);
+		if (!displayText) throw fieldError(ctx, 'Button Text', 'is required for a button message');
 		body.action = {
 			name: 'cta_url',
-			parameters: { display_text: displayText, url: httpUrl(this, 'Button URL', asText(this, 'Button URL', parameters.url)) },
+			parameters: { display_text: displayText, url: httpUrl(ctx, 'Button URL', asText(ctx, 'Button URL', parameters.url)) },
 		};
 	}
 
 	if (type === 'button' || type === 'list') {
-		if (!message) throw fieldError(this, 'Message', `is required: it is the text above the ${type === 'button' ? 'buttons' : 'list'}`);
-		body.action = type === 'button' ? replyButtonsAction(this) : listAction(this);
+		if (!message) throw fieldError(ctx, 'Message', `is required: it is the text above the ${type === 'button' ? 'buttons' : 'list'}`);
+		body.action = type === 'button' ? replyButtonsAction(ctx) : listAction(ctx);
 	}
 
 	const header = isObject(body.header) ? body.header : {};
 	delete body.header;
-	const headerText = asText(this, 'Header Text', header.text);
-	const headerFileUrl = asText(this, 'Header Media URL', header.file_url);
-	if (headerText && headerFileUrl) throw fieldError(this, 'Header', 'use either a header text or a header media URL, not both');
-	if (headerFileUrl && type === 'list') throw fieldError(this, 'Header Media URL', 'a list message takes a header text only');
+	const headerText = asText(ctx, 'Header Text', header.text);
+	const headerFileUrl = asText(ctx, 'Header Media URL', header.file_url);
+	if (headerText && headerFileUrl) throw fieldError(ctx, 'Header', 'use either a header text or a header media URL, not both');
+	if (headerFileUrl && type === 'list') throw fieldError(ctx, 'Header Media URL', 'a list message takes a header text only');
 	if (headerText) body.header = { text: headerText };
-	if (headerFileUrl) body.header = { file_url: httpUrl(this, 'Header Media URL', headerFileUrl) };
-	const footer = asText(this, 'Footer', body.footer);
+	if (headerFileUrl) body.header = { file_url: httpUrl(ctx, 'Header Media URL', headerFileUrl) };
+	const footer = asText(ctx, 'Footer', body.footer);
 	if (footer) body.footer = footer;
 	else delete body.footer;
 
-	requestOptions.body = body;
+	return body;
+}
+
+/** preSend of Send WhatsApp in the routing (the AI-tool variant runs it). */
+export async function checkWhatsAppMessage(
+	this: IExecuteSingleFunctions,
+	requestOptions: IHttpRequestOptions,
+): Promise<IHttpRequestOptions> {
+	requestOptions.body = whatsAppBody(this, (requestOptions.body ?? {}) as IDataObject);
 	return requestOptions;
 }
 

@@ -1,0 +1,381 @@
+/**
+ * Bulk sends (Message → Send WhatsApp, Send Template) as n8n custom operations (Cekat.node.ts,
+ * customOperations). n8n's routing engine starts every item's request at once, so after a refused send
+ * the later ones still went out, and a failed node shows no output: a re-run messaged the sent customers
+ * again. Here the items are sent in input order, a failure with On Error → Stop sends nothing more, and
+ * its error lists what was sent, what failed and what was not attempted (docs/reliability.md, "Bulk
+ * sends"). Each request still goes through the rate limiter and the same error mapping as the routing's.
+ *
+ * The fields' `routing.send` stays the one description of where each value goes: routedBody reads it.
+ */
+import type {
+	IDataObject,
+	IExecuteData,
+	IExecuteFunctions,
+	IGetNodeParameterOptions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	INode,
+	INodeExecutionData,
+	INodeProperties,
+	INodePropertyOptions,
+	INodeTypeDescription,
+	NodeApiError,
+} from 'n8n-workflow';
+import { NodeHelpers, NodeOperationError, sleep } from 'n8n-workflow';
+
+import { isObject } from '../../shared/cekatShapes';
+import { assertCekatSuccess, cekatApiError, guardedRequest } from './errors';
+import { markRetryable, noteAnswer, withRateLimit } from './rateLimit';
+import type { FieldContext } from './validation';
+
+/**
+ * One item's view of the node's parameters: what the body checks read. The routing engine's per-item
+ * context has it too, so the same checks serve the routing (AI-tool variant) and the custom operation.
+ */
+export interface ItemView extends FieldContext {
+	getNodeParameter(name: string, fallback?: unknown, options?: IGetNodeParameterOptions): unknown;
+}
+
+/** Gives a routed body its final shape and checks it; throws a field error naming the item. */
+export type BodyBuilder = (item: ItemView, body: IDataObject) => IDataObject;
+
+/**
+ * Requests in flight at once. Measured (docs/reliability.md, "Bulk sends"): sequential keeps the
+ * strict input order and sends nothing after a failure.
+ */
+export const SEND_CONCURRENCY = 1;
+
+interface Route {
+	/** Parameter path, e.g. `options.footer`. */
+	path: string;
+	to: 'body' | 'qs';
+	/** Where the value goes, dotted (`location.latitude`). */
+	property: string;
+	dotted: boolean;
+	extractValue: boolean;
+}
+
+const isExpression = (value: unknown): boolean =>
+	typeof value === 'string'
+		? value.charAt(0) === '='
+		: Array.isArray(value)
+			? value.some(isExpression)
+			: isObject(value)
+				? Object.values(value).some(isExpression)
+				: false;
+
+function valueAt(parameters: IDataObject, path: string): unknown {
+	let value: unknown = parameters;
+	for (const key of path.split('.')) value = isObject(value) ? value[key] : undefined;
+	return value;
+}
+
+function setAt(target: IDataObject, property: string, dotted: boolean, value: unknown): void {
+	const keys = dotted ? property.split('.') : [property];
+	let at = target;
+	for (const key of keys.slice(0, -1)) {
+		if (!isObject(at[key])) at[key] = {};
+		at = at[key] as IDataObject;
+	}
+	at[keys[keys.length - 1]] = value as IDataObject[string];
+}
+
+/**
+ * The routes of the fields shown for the node's parameters, as the routing engine picks them: a
+ * field's own `routing.send`, and for a collection the options the user added. Computed once per
+ * run (which fields show depends on the node's parameters, not on the item).
+ */
+export function routesOf(description: INodeTypeDescription, node: INode): Route[] {
+	const parameters = node.parameters as IDataObject;
+	const shown = (p: INodeProperties) => NodeHelpers.displayParameter(node.parameters, p, node, description);
+	const routes: Route[] = [];
+	const add = (p: INodeProperties, path: string) => {
+		const send = p.routing?.send;
+		if (send?.property === undefined) return;
+		// The sends use plain routes; anything else would need the engine's expression evaluation.
+		if (send.value !== undefined || send.property.charAt(0) === '=' || (send.type !== 'body' && send.type !== 'query')) {
+			throw new Error(`${path}: routing.send with a value, an expression property or a type other than body/query is not supported by routedBody`);
+		}
+		routes.push({
+			path,
+			to: send.type === 'body' ? 'body' : 'qs',
+			property: send.property,
+			dotted: send.propertyInDotNotation !== false,
+			extractValue: p.type === 'resourceLocator' || p.extractValue !== undefined,
+		});
+	};
+	for (const p of description.properties) {
+		if (!shown(p)) continue;
+		add(p, p.name);
+		if (p.type === 'collection') {
+			const added = parameters[p.name];
+			for (const option of (p.options ?? []) as INodeProperties[]) {
+				if (isObject(added) && option.name in added && shown(option)) add(option, `${p.name}.${option.name}`);
+			}
+		}
+	}
+	return routes;
+}
+
+/**
+ * One item's request body and query from the routes; empty values dropped at the top level, as
+ * prepareRequest does in the routing.
+ */
+export function routedBody(routes: Route[], item: ItemView): { body: IDataObject; qs: IDataObject } {
+	const body: IDataObject = {};
+	const qs: IDataObject = {};
+	for (const route of routes) {
+		const value = item.getNodeParameter(route.path, undefined, route.extractValue ? { extractValue: true } : undefined);
+		setAt(route.to === 'body' ? body : qs, route.property, route.dotted, value);
+	}
+	for (const target of [body, qs]) {
+		for (const key of Object.keys(target)) {
+			const value = target[key];
+			if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) delete target[key];
+		}
+	}
+	return { body, qs };
+}
+
+/**
+ * Item views over one run's parameters. A parameter without an expression is the same for every item:
+ * it is read once (n8n's getNodeParameter copies and validates on every call); one with an expression
+ * is evaluated per item, once.
+ */
+function itemViews(ctx: IExecuteFunctions): (itemIndex: number) => ItemView {
+	const node = ctx.getNode();
+	const fixed = new Map<string, unknown>();
+	return (itemIndex) => ({
+		getNode: () => node,
+		getItemIndex: () => itemIndex,
+		getNodeParameter: (name, fallback, options) => {
+			const raw = valueAt(node.parameters as IDataObject, name);
+			if (raw === undefined || isExpression(raw)) return ctx.getNodeParameter(name, itemIndex, fallback, options);
+			const key = options?.extractValue ? `${name}\u0000value` : name;
+			if (!fixed.has(key)) fixed.set(key, ctx.getNodeParameter(name, itemIndex, fallback, options));
+			return fixed.get(key);
+		},
+	});
+}
+
+type NodeError = NodeApiError | NodeOperationError;
+
+function asNodeError(node: INode, error: unknown, itemIndex: number): NodeError {
+	const named = (error as { name?: string })?.name;
+	const nodeError =
+		named === 'NodeApiError' || named === 'NodeOperationError'
+			? (error as NodeError)
+			: new NodeOperationError(node, error instanceof Error ? error : new Error(String(error)), { itemIndex });
+	nodeError.context = { ...(nodeError.context ?? {}), itemIndex };
+	return nodeError;
+}
+
+/** `0–4, 7, 9–10`: item indexes as short ranges. */
+export function ranges(indexes: number[]): string {
+	const parts: string[] = [];
+	for (let i = 0; i < indexes.length; i++) {
+		let j = i;
+		while (j + 1 < indexes.length && indexes[j + 1] === indexes[j] + 1) j++;
+		parts.push(j === i ? String(indexes[i]) : `${indexes[i]}–${indexes[j]}`);
+		i = j;
+	}
+	return parts.join(', ');
+}
+
+/** How many sent items the error's description lists one by one (all are in its context). */
+const LISTED = 50;
+
+const messageIdOf = (json: IDataObject | undefined): string => {
+	const id = json?.id ?? json?.message_id;
+	return typeof id === 'string' || typeof id === 'number' ? String(id) : '(no id in Cekat’s answer)';
+};
+
+/** The summary a Stop adds to the failed item's error: what a re-run must leave out and what it must send. */
+function stopSummary(total: number, sent: Map<number, INodeExecutionData[]>, failed: Map<number, NodeError>, notAttempted: number[]): string {
+	const sentIndexes = [...sent.keys()].sort((a, b) => a - b);
+	const lines = [
+		`Bulk send stopped: ${sent.size} of ${total} items were sent, ${failed.size} failed, ${notAttempted.length} were not attempted. Nothing was sent twice.`,
+		`Sent (${sent.size}): ${sent.size ? `items ${ranges(sentIndexes)}` : 'none'}`,
+		...sentIndexes.slice(0, LISTED).map((i) => `  item ${i} → message ${messageIdOf(sent.get(i)?.[0]?.json)}`),
+		...(sentIndexes.length > LISTED ? [`  … and ${sentIndexes.length - LISTED} more (all in the error’s context.sent)`] : []),
+		`Failed (${failed.size}):`,
+		...[...failed.entries()].sort(([a], [b]) => a - b).map(([i, error]) => `  item ${i}: ${error.message}`),
+		`Not attempted (${notAttempted.length}): ${notAttempted.length ? `items ${ranges(notAttempted)}` : 'none'}`,
+		'To send the rest, run the node again with only the failed and not-attempted items (leave out the sent ones), or set Settings → On Error → Continue to get one result per item.',
+	];
+	return lines.join('\n');
+}
+
+interface RequestSettings {
+	batching?: { batch?: { batchSize?: number; batchInterval?: number } };
+	timeout?: number;
+	proxy?: string;
+	allowUnauthorizedCerts?: boolean;
+}
+
+/** The node's Settings → Request Options, applied as the routing engine applies them. */
+function requestSettings(ctx: IExecuteFunctions): { base: Partial<IHttpRequestOptions>; batchSize: number; batchInterval: number } {
+	const settings = ctx.getNodeParameter('requestOptions', 0, {}) as RequestSettings;
+	const base: Partial<IHttpRequestOptions> = { timeout: settings.timeout || 300_000 };
+	if (settings.allowUnauthorizedCerts) base.skipSslCertificateValidation = true;
+	if (settings.proxy) {
+		let proxy: URL;
+		try {
+			proxy = new URL(settings.proxy);
+		} catch {
+			throw new NodeOperationError(ctx.getNode(), 'The proxy is not valid', { description: 'The proxy URL does not contain a valid value for "host"' });
+		}
+		base.proxy = {
+			host: proxy.hostname,
+			port: Number(proxy.port),
+			protocol: proxy.protocol.replace(/:$/, '') || undefined,
+			...(proxy.username ? { auth: { username: decodeURIComponent(proxy.username), password: decodeURIComponent(proxy.password) } } : {}),
+		};
+	}
+	const batchSize = Number(settings.batching?.batch?.batchSize ?? 0);
+	return { base, batchSize: batchSize > 0 ? batchSize : 1, batchInterval: Number(settings.batching?.batch?.batchInterval ?? 0) };
+}
+
+/** Items sent in an earlier try of this node run (Retry On Fail re-runs the node): never sent again. */
+const sentInRun = new WeakMap<IExecuteData, Map<number, INodeExecutionData[]>>();
+
+function operationRequest(description: INodeTypeDescription, resource: string, operation: string): { method: IHttpRequestMethods; url: string } {
+	const picker = description.properties.find(
+		(p) => p.name === 'operation' && (p.displayOptions?.show?.resource as string[] | undefined)?.includes(resource),
+	);
+	const option = (picker?.options as INodePropertyOptions[] | undefined)?.find((o) => o.value === operation);
+	const request = option?.routing?.request;
+	if (!request?.method || !request.url || /[{}=]/.test(request.url)) {
+		throw new Error(`${resource}.${operation}: a bulk send needs a routing request with a fixed method and URL`);
+	}
+	return { method: request.method, url: request.url };
+}
+
+/**
+ * The custom operation of a send: the request of the operation's routing, the body from its fields'
+ * routes, finished and checked by `build`, for every item in input order.
+ */
+export function bulkSend(description: INodeTypeDescription, resource: string, operation: string, build: BodyBuilder, concurrency = SEND_CONCURRENCY) {
+	const { method, url } = operationRequest(description, resource, operation);
+
+	return async function (this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await sendItems(this, { description, method, url, build, concurrency });
+	};
+}
+
+async function sendItems(
+	ctx: IExecuteFunctions,
+	{ description, method, url, build, concurrency }: { description: INodeTypeDescription; method: IHttpRequestMethods; url: string; build: BodyBuilder; concurrency: number },
+): Promise<INodeExecutionData[][]> {
+	const node = ctx.getNode();
+	const items = ctx.getInputData();
+	const continueOnFail = ctx.continueOnFail();
+	const { base, batchSize, batchInterval } = requestSettings(ctx);
+	const routes = routesOf(description, node);
+	const view = itemViews(ctx);
+
+	const run = ctx.getExecuteData();
+	let sent = sentInRun.get(run);
+	if (!sent) {
+		sent = new Map();
+		sentInRun.set(run, sent);
+	}
+	const failed = new Map<number, NodeError>();
+
+	// Every body is built and checked before the first request: an item refused here stops a Stop
+	// run with nothing sent.
+	const requests = new Map<number, { body: IDataObject; qs: IDataObject }>();
+	for (let i = 0; i < items.length; i++) {
+		if (sent.has(i)) continue;
+		try {
+			const item = view(i);
+			const routed = routedBody(routes, item);
+			requests.set(i, { body: build(item, routed.body), qs: routed.qs });
+		} catch (error) {
+			failed.set(i, asNodeError(node, error, i));
+			if (!continueOnFail) break;
+		}
+	}
+
+	const sendOne = async (i: number, request: { body: IDataObject; qs: IDataObject }): Promise<INodeExecutionData[]> => {
+		const response = await withRateLimit(ctx, async () => {
+			const answer = (await guardedRequest(
+				node,
+				async () =>
+					await ctx.helpers.httpRequestWithAuthentication.call(ctx, 'cekatApi', {
+						...base,
+						method,
+						url,
+						body: request.body,
+						...(Object.keys(request.qs).length ? { qs: request.qs } : {}),
+						headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+						json: true,
+						ignoreHttpStatusErrors: true,
+						returnFullResponse: true,
+					}),
+				i,
+			)) as { statusCode: number; body: unknown; headers: IDataObject };
+			const wait = await noteAnswer(ctx, answer.statusCode, answer.headers);
+			if (wait !== undefined) throw markRetryable(cekatApiError(node, answer.statusCode, answer.body, answer.headers, { itemIndex: i }), wait);
+			assertCekatSuccess(node, answer, { itemIndex: i });
+			return answer;
+		});
+		// The record without its envelope, as unwrapData gives it in the routing.
+		const body = response.body;
+		const data = isObject(body) && body.data !== undefined ? body.data : body;
+		const records = Array.isArray(data) ? data : [data];
+		return records.map((record) => ({
+			json: isObject(record) ? record : { value: (record ?? null) as IDataObject[string] },
+			pairedItem: { item: i },
+		}));
+	};
+
+	const queue = failed.size && !continueOnFail ? [] : [...requests.keys()];
+	const signal = ctx.getExecutionCancelSignal();
+	let next = 0;
+	let started = 0;
+	let stopped = false;
+	const worker = async () => {
+		while (!stopped && next < queue.length) {
+			if (signal?.aborted) {
+				stopped = true;
+				break;
+			}
+			if (started > 0 && batchInterval > 0 && started % batchSize === 0) await sleep(batchInterval);
+			if (stopped) break;
+			const i = queue[next++];
+			started++;
+			try {
+				sent.set(i, await sendOne(i, requests.get(i)!));
+			} catch (error) {
+				failed.set(i, asNodeError(node, error, i));
+				if (!continueOnFail) stopped = true;
+			}
+		}
+	};
+	await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
+
+	if (failed.size && !continueOnFail) {
+		const notAttempted = items.map((_, i) => i).filter((i) => !sent.has(i) && !failed.has(i));
+		const [firstIndex, first] = [...failed.entries()].sort(([a], [b]) => a - b)[0];
+		first.description = [first.description, stopSummary(items.length, sent, failed, notAttempted)].filter(Boolean).join('\n\n');
+		first.context = {
+			...first.context,
+			itemIndex: firstIndex,
+			sent: [...sent.entries()].sort(([a], [b]) => a - b).map(([item, output]) => ({ item, messageId: messageIdOf(output[0]?.json) })),
+			failed: [...failed.entries()].sort(([a], [b]) => a - b).map(([item, error]) => ({ item, message: error.message })),
+			notAttempted,
+		};
+		throw first;
+	}
+	if (signal?.aborted) throw new NodeOperationError(node, 'The execution was cancelled during a bulk send');
+
+	const output: INodeExecutionData[] = [];
+	for (let i = 0; i < items.length; i++) {
+		const error = failed.get(i);
+		if (error) output.push({ json: { error: error.message }, error, pairedItem: { item: i } });
+		else output.push(...(sent.get(i) ?? []));
+	}
+	return [output];
+}
