@@ -6,7 +6,8 @@
  *  3. starts the Cekat sandbox on port 3000 (CEKAT_SANDBOX_PORT)
  *  4. installs the built package as a community package of that n8n (as Settings → Community Nodes does)
  *  5. imports the "Cekat sandbox" credential and the example workflows (again only when they changed)
- *  6. starts n8n on port 5678 (N8N_PORT), sets up a local owner account, publishes the webhook/form examples
+ *  6. starts n8n on port 5678 (N8N_PORT), sets up a local owner account, publishes the webhook/form examples and
+ *     the Cekat Trigger examples (which register their URL in the sandbox)
  *  7. prints what to open; shows the sandbox's requests as they arrive; Ctrl-C stops everything
  *
  * Data (n8n database, log) lives in <cache>/dev (CEKAT_DEV_FOLDER); `--reset` starts from a clean one.
@@ -157,6 +158,15 @@ async function main(): Promise<void> {
 				for (const { id } of DEV_PUBLISHED_EXAMPLES) await live.publishWorkflow(id);
 				state.published = true;
 				writeFileSync(stateFile, JSON.stringify(state, null, 2));
+			} else {
+				// n8n does not register webhooks again when it restarts (Cekat keeps them), but this sandbox is new:
+				// the Cekat Trigger examples still published are published again, so they subscribe in it.
+				for (const { id } of DEV_PUBLISHED_EXAMPLES.filter((e) => 'registers' in e)) {
+					const wf = await live.rest<{ active?: boolean }>('GET', `/workflows/${id}`);
+					if (!wf.body.data?.active) continue;
+					await live.rest('POST', `/workflows/${id}/deactivate`, {});
+					await live.publishWorkflow(id);
+				}
 			}
 			// the URLs the banner prints must answer when it is printed
 			for (const { url } of DEV_PUBLISHED_EXAMPLES) await live.waitForWebhook(url);
@@ -185,22 +195,43 @@ function echoN8nLine(line: string): void {
 	}
 }
 
-/** A contact whose WhatsApp window is open, so the order-confirmation example can reach them. */
-function openWindowContact(sandbox: Sandbox): { name: string; phone: string } | undefined {
+/** A contact whose WhatsApp window is open, so the examples' free-form messages reach them. */
+function openWindowContact(sandbox: Sandbox): { name: string; phone: string; conversationId: string; inboxId: string } | undefined {
 	const now = Date.now();
 	for (const contact of sandbox.store.contacts.all()) {
 		const conv = sandbox.store.latestWhatsappConversation(contact.id);
 		const last = conv && sandbox.store.lastContactMessageAt(conv.id);
-		if (last && now - Date.parse(last) < 20 * 3_600_000) return { name: contact.contact_name.split(' ')[0], phone: contact.phone_number };
+		if (conv && last && now - Date.parse(last) < 20 * 3_600_000) return { name: contact.contact_name.split(' ')[0], phone: contact.phone_number, conversationId: conv.id, inboxId: conv.inbox_id };
 	}
 	return undefined;
+}
+
+/** A pending order of a customer whose window is open: paying it lets the thank-you example reach them. */
+function pendingOrder(sandbox: Sandbox): { id: string; name: string; number: number } | undefined {
+	const now = Date.now();
+	for (const order of sandbox.store.orders.all()) {
+		if (order.payment_status !== 'pending') continue;
+		const conv = sandbox.store.latestWhatsappConversation(order.contact_id);
+		const last = conv && sandbox.store.lastContactMessageAt(conv.id);
+		if (last && now - Date.parse(last) < 20 * 3_600_000) return { id: order.id, name: order.contact.contact_name.split(' ')[0], number: order.order_number };
+	}
+	return undefined;
+}
+
+/** The sandbox's emit request for a customer's WhatsApp message (message.received, as Cekat sends it). */
+function customerMessageEvent(contact: { conversationId: string; inboxId: string }, text: string): string {
+	return JSON.stringify({
+		event: 'message.received',
+		data: { conversation_id: contact.conversationId, message: text, media_type: 'text', sent_by_type: 'user', conversation: { id: contact.conversationId, inbox_id: contact.inboxId } },
+	});
 }
 
 function printBanner(o: { n8nPort: number; sandbox: Sandbox; sandboxUrl: string; version: string; logFile: string; devFolder: string; ownerOk: boolean }): void {
 	const editor = `http://localhost:${o.n8nPort}`;
 	const contact = openWindowContact(o.sandbox);
 	const localPhone = contact ? `0${contact.phone.slice(2)}` : '0812 3456 7890';
-	const order = JSON.stringify({ order_number: 'SHOP-1001', customer_name: contact?.name ?? 'Budi', phone: localPhone, total: 150000 });
+	const newOrder = JSON.stringify({ order_number: 'SHOP-1001', customer_name: contact?.name ?? 'Budi', phone: localPhone, total: 150000 });
+	const order = pendingOrder(o.sandbox);
 	const lines = [
 		'',
 		green(bold(`✔ n8n ${N8N_VERSION} with the Cekat node (n8n-nodes-cekat ${o.version}) is ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`)),
@@ -213,10 +244,22 @@ function printBanner(o: { n8nPort: number; sandbox: Sandbox; sandboxUrl: string;
 		'',
 		`  ${bold('Example workflows')} ${dim('(Overview page in the editor)')}`,
 		`   • Order confirmation on WhatsApp ${dim('(published)')}: send it an order:`,
-		`       curl -X POST ${editor}/webhook/cekat-order-confirmation -H 'content-type: application/json' -d '${order}'`,
+		`       curl -X POST ${editor}/webhook/cekat-order-confirmation -H 'content-type: application/json' -d '${newOrder}'`,
 		`   • New lead → CRM item + WhatsApp template ${dim('(published)')}: fill in the form at ${editor}/form/cekat-new-lead`,
 		`   • Paid orders → CRM deals won: open it and click ${bold('Execute workflow')}`,
 		`   • AI agent with Cekat tools: add an OpenAI credential to its chat model, then use ${bold('Open chat')}`,
+		...(contact
+			? [
+					`   • Customer asks for a human → AI hand-off ${dim('(published, subscribed in the sandbox)')}: make ${contact.name} ask for one:`,
+					`       curl -X POST ${o.sandboxUrl}/__sandbox/webhooks/emit -H 'content-type: application/json' -d '${customerMessageEvent(contact, 'saya mau bicara dengan manusia')}'`,
+				]
+			: [`   • Customer asks for a human → AI hand-off ${dim('(published, subscribed in the sandbox)')}`]),
+		...(order
+			? [
+					`   • Paid order → WhatsApp thank-you ${dim('(published, subscribed in the sandbox)')}: mark ${order.name}'s order #${order.number} as paid:`,
+					`       curl -X PUT ${o.sandboxUrl}/api/orders/${order.id} -H 'api_key: ${o.sandbox.apiKey}' -H 'content-type: application/json' -d '{"payment_status":"paid"}'`,
+				]
+			: [`   • Paid order → WhatsApp thank-you ${dim('(published, subscribed in the sandbox)')}: runs when an order's payment status changes to paid`]),
 		...otherExamples().map((name) => `   • ${name}`),
 		'',
 		`  Requests the sandbox receives are listed below. n8n's log: ${o.logFile}`,
@@ -229,7 +272,7 @@ function printBanner(o: { n8nPort: number; sandbox: Sandbox; sandboxUrl: string;
 
 /** Examples without a line of their own in the banner: listed by name. */
 function otherExamples(): string[] {
-	const described = new Set(['CekatExample0001', 'CekatExample0002', 'CekatExample0003', 'CekatExample0004']);
+	const described = new Set(['CekatExample0001', 'CekatExample0002', 'CekatExample0003', 'CekatExample0004', 'CekatExample0005', 'CekatExample0006']);
 	return exampleFiles()
 		.map((file) => JSON.parse(readFileSync(file, 'utf8')) as { id?: string; name?: string })
 		.filter((wf) => wf.id && !described.has(wf.id))

@@ -20,10 +20,15 @@ export const CREDENTIAL_TYPE = 'cekatApi';
 /** Local-only login of the `npm run dev` n8n (printed at start; that n8n listens on 127.0.0.1). */
 export const DEV_OWNER = { email: 'dev@cekat.local', password: 'CekatDev2026', firstName: 'Cekat', lastName: 'Developer' };
 
-/** Examples that `npm run dev` publishes (webhook / form triggers), so their URLs answer at once. */
+/**
+ * Examples that `npm run dev` publishes (webhook / form triggers), so their URLs answer at once. The two Cekat
+ * Trigger (v2) examples register their URL in the dev sandbox when published, so its events reach them.
+ */
 export const DEV_PUBLISHED_EXAMPLES = [
 	{ id: 'CekatExample0001', url: '/webhook/cekat-order-confirmation' },
 	{ id: 'CekatExample0003', url: '/form/cekat-new-lead' },
+	{ id: 'CekatExample0005', url: '/webhook/7d4c9a1e-2b3f-4c5d-8e6f-9a0b1c2d3e4f/cekat', registers: true },
+	{ id: 'CekatExample0006', url: '/webhook/8c1f5e2a-3d4b-4c6e-9a7f-0b1c2d3e4f5a/cekat', registers: true },
 ];
 
 /** The credential the examples point at (id and name). */

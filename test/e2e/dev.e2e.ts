@@ -47,6 +47,9 @@ async function stopDev(run: DevRun): Promise<number | null> {
 	return code;
 }
 
+/** The URLs the Cekat Trigger examples that dev publishes register (their webhook paths). */
+const triggerUrls = () => DEV_PUBLISHED_EXAMPLES.filter((p) => 'registers' in p).map((p) => p.url).sort();
+
 describe('npm run dev', () => {
 	const folder = mkdtempSync(path.join(tmpdir(), 'cekat-dev-e2e-'));
 	let n8nPort: number;
@@ -60,6 +63,12 @@ describe('npm run dev', () => {
 		sandboxPort = await freePort();
 		env = { CEKAT_DEV_FOLDER: folder, N8N_PORT: String(n8nPort), CEKAT_SANDBOX_PORT: String(sandboxPort) };
 	});
+	/** The paths of the URLs subscribed in the dev sandbox. */
+	const subscribedUrls = async () => {
+		const res = await fetch(`http://127.0.0.1:${sandboxPort}/__sandbox/webhooks/subscriptions`);
+		const { subscriptions } = (await res.json()) as { subscriptions: Array<{ url: string }> };
+		return subscriptions.map((s) => new URL(s.url).pathname).sort();
+	};
 	afterAll(async () => {
 		for (const run of runs) if (run.child.exitCode === null) await stopDev(run);
 		rmSync(folder, { recursive: true, force: true });
@@ -101,6 +110,15 @@ describe('npm run dev', () => {
 		expect(((await res.json()) as { message: string }).message).toContain(order.order_number);
 		await waitFor(run, /\[sandbox\] POST \/messages\/whatsapp → 200/, 5_000);
 
+		// the published Cekat Trigger examples registered their URLs in the dev sandbox
+		expect(await subscribedUrls()).toEqual(triggerUrls());
+		// the printed hand-off command: the sandbox sends the customer's message, the example hands the conversation over
+		const [, emitUrl, emitBody] = out.match(/curl -X POST (\S+\/__sandbox\/webhooks\/emit) -H 'content-type: application\/json' -d '(.+)'/)!;
+		expect(JSON.parse(emitBody)).toEqual(expect.objectContaining({ event: 'message.received', data: expect.objectContaining({ message: 'saya mau bicara dengan manusia', sent_by_type: 'user' }) }));
+		expect((await fetch(emitUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: emitBody })).status).toBe(200);
+		for (const step of ['block-ai', 'assign-agent', 'labels']) await waitFor(run, new RegExp(`\\[sandbox\\] POST /business_workflows/${step} → 200`), 15_000);
+		await waitFor(run, /\[sandbox\] POST \/messages\/whatsapp → 200[\s\S]*\[sandbox\] POST \/messages\/whatsapp → 200/, 10_000);
+
 		// the form page of the published lead example
 		const form = await fetch(`http://127.0.0.1:${n8nPort}/form/cekat-new-lead`);
 		expect(form.status).toBe(200);
@@ -118,6 +136,8 @@ describe('npm run dev', () => {
 		expect(run.output()).not.toMatch(/Importing/);
 		const client = new N8nClient(`http://127.0.0.1:${n8nPort}`);
 		expect(await client.setupOwnerAndLogin(DEV_OWNER)).toBe('existing');
+		// a new sandbox, which keeps no subscription: dev publishes the Cekat Trigger examples again, so they register in it
+		expect(await subscribedUrls()).toEqual(triggerUrls());
 		expect(await stopDev(run)).toBe(0);
 		expect(await portIsFree(n8nPort)).toBe(true);
 	});
