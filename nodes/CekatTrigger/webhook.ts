@@ -7,7 +7,7 @@
  * documented: an optional shared secret is checked in the URL's query or a header.
  */
 import { createHash, timingSafeEqual } from 'crypto';
-import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { isObject } from '../shared/cekatShapes';
 import { ALL_EVENTS, isCrmEvent, isKnownEvent, scopeOf } from './events';
@@ -182,4 +182,23 @@ export async function receiveWebhook(this: IWebhookFunctions): Promise<IWebhookR
 
 	const json = outputOf(payload, read.event);
 	return { workflowData: [[{ json }]], webhookResponse: { received: true, id: read.id } };
+}
+
+/**
+ * The trigger's step of the run an event started: passes the event on and records its id among the seen ones.
+ * webhook() records it too, but n8n 2.41 drops that write once the node has static data (a subscription,
+ * earlier ids): it starts the run, which resets the shared static data's "changed" flag, before it answers and
+ * saves. The run itself loads the static data afresh and saves it when it ends, so the id is recorded here as
+ * well (test/e2e/trigger.e2e.ts: Cekat's retry starts nothing). Manual runs save no static data.
+ */
+export function passEventOn(this: IExecuteFunctions): INodeExecutionData[][] {
+	const items = this.getInputData();
+	if (this.getMode() !== 'manual') {
+		const ids = items.map((item) => readEvent(item.json)).flatMap((read) => (typeof read !== 'string' && read.idFromPayload ? [read.id] : []));
+		const staticData = this.getWorkflowStaticData('node');
+		const seen = Array.isArray(staticData[SEEN_EVENTS_KEY]) ? (staticData[SEEN_EVENTS_KEY] as string[]) : [];
+		const fresh = ids.filter((id) => !seen.includes(id));
+		if (fresh.length) staticData[SEEN_EVENTS_KEY] = [...seen, ...fresh].slice(-SEEN_EVENTS_LIMIT);
+	}
+	return [items];
 }

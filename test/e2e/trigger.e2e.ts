@@ -201,10 +201,9 @@ describe('Cekat Trigger in n8n', () => {
 		paidEventId = paid.event_id;
 	});
 
-	// KNOWN BUG (n8n 2.41.1, Cekat Trigger v2): the seen event ids are never saved to the workflow's static data when
-	// the node's static data already holds its subscription, so Cekat's retry runs the workflow again.
-	// `it.failing` passes while the bug is there; once fixed, it fails: turn it back into `it`.
-	it.failing('example "paid order → thank-you" (trigger v2): Cekat retrying the same event starts nothing', async () => {
+	// n8n 2.41 resets the static data's "changed" flag when it starts the run (the node already holds its
+	// subscription there): the trigger's execute() makes the run save the seen ids (webhook.ts, passEventOn).
+	it('example "paid order → thank-you" (trigger v2): Cekat retrying the same event starts nothing', async () => {
 		expect(paidEventId).toBeDefined();
 		const url = `${env.n8n.url}/webhook/${EXAMPLE_WEBHOOK_ID}/cekat`;
 		expect((await fetch(`${env.sandbox.url}/__sandbox/webhooks/redeliver/${paidEventId}`, { method: 'POST' })).status).toBe(200);

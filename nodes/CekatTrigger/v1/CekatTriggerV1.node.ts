@@ -15,7 +15,7 @@ import { locator } from '../../Cekat/shared/descriptions';
 import { pollWith } from '../../CekatPollingTrigger/polling';
 import { CEKAT_TRIGGER_ICON } from '../icon';
 import { EVENT_OPTIONS, POLL_EVENT_OPTIONS } from '../events';
-import { receiveWebhook } from '../webhook';
+import { passEventOn, receiveWebhook } from '../webhook';
 
 const webhookMode = { show: { mode: ['webhook'] } };
 const pollingMode = { show: { mode: ['polling'] } };
@@ -188,6 +188,6 @@ export class CekatTriggerV1 implements INodeType {
 			const records = await pollWith(this, (name, fallback, options) => this.getNodeParameter(name, 0, fallback, options), true);
 			return [(records ?? []).map((json) => ({ json, pairedItem: { item: 0 } }))];
 		}
-		return [this.getInputData()];
+		return passEventOn.call(this);
 	}
 }

@@ -1,5 +1,7 @@
 import type {
+	IExecuteFunctions,
 	IHookFunctions,
+	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
 	IWebhookFunctions,
@@ -12,7 +14,7 @@ import { locator } from '../../Cekat/shared/descriptions';
 import { CEKAT_TRIGGER_ICON } from '../icon';
 import { EVENT_OPTIONS } from '../events';
 import { subscribe, subscriptionExists, unsubscribe } from '../registration';
-import { receiveWebhook } from '../webhook';
+import { passEventOn, receiveWebhook } from '../webhook';
 
 const registered = { show: { registerWebhook: [true] } };
 const byHand = { show: { registerWebhook: [false] } };
@@ -176,5 +178,10 @@ export class CekatTriggerV2 implements INodeType {
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		return await receiveWebhook.call(this);
+	}
+
+	/** The run an event started: see passEventOn (the seen event ids must be saved by the run). */
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return passEventOn.call(this);
 	}
 }
