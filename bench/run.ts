@@ -110,7 +110,7 @@ function packageBenchmark() {
 	const [packed] = JSON.parse(execSync('npm pack --dry-run --json --ignore-scripts 2>/dev/null', { cwd: REPO, encoding: 'utf8' })) as Array<{ size: number; unpackedSize: number; entryCount: number }>;
 	const loads = Array.from({ length: RUNS }, () => measure('load', []).ms);
 	return table(
-		['Package', 'packed KB', 'unpacked KB', 'files', 'load node + credential ms'],
+		['Package', 'packed KB', 'unpacked KB', 'files', 'load all nodes + credentials ms'],
 		[['n8n-nodes-cekat', fmt(packed.size / 1024, 1), fmt(packed.unpackedSize / 1024, 1), packed.entryCount, fmt(median(loads), 1)]],
 	);
 }
