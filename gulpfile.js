@@ -1,13 +1,65 @@
+const { mkdirSync, readFileSync, writeFileSync } = require('fs');
+const path = require('path');
 const { src, dest, series } = require('gulp');
 
-// tsc emits only JavaScript; the icons and the codex files must sit beside it in dist/.
+/**
+ * The build (docs/development.md): every node and credential of package.json's "n8n" block in ONE
+ * minified CommonJS bundle, dist/nodes/cekat.bundle.js, plus a one-line file at each path n8n loads
+ * (dist/nodes/X/X.node.js re-exports class X). One bundle and not one per node, so that the modules with
+ * state (the rate limiter's buckets) stay shared by all nodes of the process, and shared code ships once.
+ * The stubs keep the paths n8n resolves icons (file:../../icons) and codex files (X.node.json) from.
+ * esbuild comes with tsx (devDependency); tsc only type-checks (npm run build runs it first).
+ * CEKAT_SOURCEMAP=1 (npm run build:dev) adds a source map beside the bundle; package.json "files" keeps it
+ * out of the tarball.
+ */
+const BUNDLE = 'dist/nodes/cekat.bundle.js';
+
+function bundle() {
+	const esbuild = require('esbuild');
+	const { n8n } = JSON.parse(readFileSync('package.json', 'utf8'));
+	const entries = [...n8n.nodes, ...n8n.credentials].map((file) => ({
+		file,
+		// n8n takes the class name from the file name (X.node.js exports X).
+		className: path.basename(file).split('.')[0],
+		source: './' + path.relative('dist', file).replace(/\.js$/, ''),
+	}));
+	const contents = entries.map((e) => `export { ${e.className} } from ${JSON.stringify(e.source)};`).join('\n');
+	const sourcemap = process.env.CEKAT_SOURCEMAP === '1';
+	esbuild.buildSync({
+		stdin: { contents, resolveDir: __dirname, loader: 'ts', sourcefile: 'package-entry.ts' },
+		outfile: BUNDLE,
+		bundle: true,
+		platform: 'node',
+		format: 'cjs',
+		target: 'node20',
+		// n8n provides n8n-workflow (the package's only peer dependency).
+		external: ['n8n-workflow'],
+		minify: true,
+		// n8n reads the node and credential classes' constructor.name.
+		keepNames: true,
+		legalComments: 'none',
+		sourcemap: sourcemap ? 'linked' : false,
+		logLevel: 'warning',
+	});
+	for (const e of entries) {
+		const rel = path.relative(path.dirname(e.file), BUNDLE).split(path.sep).join('/');
+		mkdirSync(path.dirname(e.file), { recursive: true });
+		const spec = rel.startsWith('.') ? rel : `./${rel}`;
+		writeFileSync(e.file, `"use strict";exports.${e.className}=require(${JSON.stringify(spec)}).${e.className};\n`);
+	}
+	return Promise.resolve();
+}
+
 function copyIcons() {
 	return src('icons/**/*.{png,svg}').pipe(dest('dist/icons'));
 }
 
+// n8n reads a node's codex from X.node.json beside X.node.js.
 function copyCodex() {
 	return src(['nodes/**/*.json', 'credentials/**/*.json'], { base: '.' }).pipe(dest('dist'));
 }
 
+exports.bundle = bundle;
 exports['build:icons'] = series(copyIcons, copyCodex);
-exports.default = exports['build:icons'];
+exports.build = series(bundle, copyIcons, copyCodex);
+exports.default = exports.build;

@@ -2,6 +2,7 @@
  * `npm run bench`: prints the benchmark table (medians of several runs; no pass/fail on time).
  *
  *   BENCH_RUNS=5 BENCH_SEND=2000 BENCH_ORDERS=100000 npm run bench
+ *   BENCH_ONLY=returnAll,package npm run bench        (some tables only: send, returnAll, package, rateLimit)
  *
  * 1. Send WhatsApp and Send Template to N items: the Cekat node (custom operations: in input order) vs n8n's
  *    own HTTP Request node (from the pinned n8n, run by the same engine; all requests at once) vs a plain
@@ -108,23 +109,29 @@ async function sendBenchmark() {
 async function returnAllBenchmark() {
 	const sandbox = await startSandboxProcess({ CEKAT_SANDBOX_ORDERS: String(ORDERS) });
 	try {
-		const rows: Array<Array<string | number>> = [];
-		for (const [label, variant] of [['Cekat node, Return All', 'cekat'], ['plain paging loop (axios)', 'plain']]) {
-			const runs: Measurement[] = [];
-			let requests = 0;
-			for (let i = 0; i < RUNS; i++) {
+		const variants = [['Cekat node, Return All', 'cekat'], ['plain paging loop (axios)', 'plain']] as const;
+		const runs = new Map<string, Measurement[]>(variants.map(([label]) => [label, []]));
+		const requests = new Map<string, number>();
+		// Interleaved (cekat, plain, cekat, …) so that a busy spell of the machine hits both alike.
+		for (let i = 0; i < RUNS; i++) {
+			for (const [label, variant] of variants) {
 				await control(sandbox.url, 'DELETE', '/__sandbox/journal');
 				const m = measure('return-all', [variant, sandbox.url, BENCH_KEY]);
 				if (m.records !== ORDERS) throw new Error(`${label}: ${String(m.records)} records, expected ${ORDERS} (${String(m.error)})`);
-				requests = (await control(sandbox.url, 'GET', '/__sandbox/journal')).entries.filter((e: { path: string }) => e.path === '/api/orders').length;
-				runs.push(m);
+				requests.set(label, (await control(sandbox.url, 'GET', '/__sandbox/journal')).entries.filter((e: { path: string }) => e.path === '/api/orders').length);
+				runs.get(label)!.push(m);
 			}
-			const r = summarise(runs);
-			rows.push([label, fmt(ORDERS), requests, fmt(r.ms), fmt(r.peakRssMb), fmt(r.rssGrowthMb)]);
-			process.stderr.write(`  return all ${label}: ${runs.map((x) => fmt(x.ms)).join(', ')} ms\n`);
 		}
+		const plain = summarise(runs.get('plain paging loop (axios)')!);
+		const plainCpu = median(runs.get('plain paging loop (axios)')!.map((m) => Number(m.cpuMs)));
+		const rows = variants.map(([label]) => {
+			const r = summarise(runs.get(label)!);
+			const cpu = median(runs.get(label)!.map((m) => Number(m.cpuMs)));
+			process.stderr.write(`  return all ${label}: ${runs.get(label)!.map((x) => fmt(x.ms)).join(', ')} ms\n`);
+			return [label, fmt(ORDERS), requests.get(label)!, fmt(r.ms), `${fmt(r.ms / plain.ms, 2)}×`, fmt(cpu), `${fmt(cpu / plainCpu, 2)}×`, fmt(r.peakRssMb), fmt(r.rssGrowthMb)];
+		});
 		const minimum = Math.ceil(ORDERS / PAGE_SIZE);
-		return `${table(['Return All over orders', 'records', 'requests', 'wall ms', 'peak RSS MB', 'RSS growth MB'], rows)}\n\nMinimum requests at ${PAGE_SIZE} per page: ceil(${fmt(ORDERS)} / ${PAGE_SIZE}) = ${fmt(minimum)}; the orders list carries no total, so a client learns that the last full page was the last one only from one more (empty) page when the count is a multiple of ${PAGE_SIZE}.`;
+		return `${table(['Return All over orders', 'records', 'requests', 'wall ms', 'vs plain', 'client CPU ms', 'CPU vs plain', 'peak RSS MB', 'RSS growth MB'], rows)}\n\nMinimum requests at ${PAGE_SIZE} per page: ceil(${fmt(ORDERS)} / ${PAGE_SIZE}) = ${fmt(minimum)}; the orders list carries no total, so a client learns that the last full page was the last one only from one more (empty) page when the count is a multiple of ${PAGE_SIZE}.`;
 	} finally {
 		await sandbox.stop();
 	}
@@ -132,25 +139,24 @@ async function returnAllBenchmark() {
 
 function packageBenchmark() {
 	const [packed] = JSON.parse(execSync('npm pack --dry-run --json --ignore-scripts 2>/dev/null', { cwd: REPO, encoding: 'utf8' })) as Array<{ size: number; unpackedSize: number; entryCount: number }>;
-	const loads = Array.from({ length: RUNS }, () => measure('load', []).ms);
+	const loads = Array.from({ length: Math.max(RUNS, 7) }, () => measure('load', []).ms);
 	return table(
-		['Package', 'packed KB', 'unpacked KB', 'files', 'load node + credential ms'],
-		[['n8n-nodes-cekat', fmt(packed.size / 1024, 1), fmt(packed.unpackedSize / 1024, 1), packed.entryCount, fmt(median(loads), 1)]],
+		['Package', 'packed kB', 'unpacked kB', 'files', 'load all nodes + credentials ms'],
+		[['n8n-nodes-cekat', fmt(packed.size / 1000, 1), fmt(packed.unpackedSize / 1000, 1), packed.entryCount, fmt(median(loads), 1)]],
 	);
 }
 
 async function main() {
 	process.stderr.write(`benchmarks: ${RUNS} runs each, medians; node ${process.version}, ${require('node:os').cpus().length} cores\n`);
-	// BENCH_ONLY=send: the send tables alone.
-	if (process.env.BENCH_ONLY === 'send') {
-		process.stdout.write(`\n${await sendBenchmark()}\n`);
-		return;
-	}
-	const send = await sendBenchmark();
-	const returnAll = await returnAllBenchmark();
-	const pkg = packageBenchmark();
-	const rateLimit = await rateLimitBenchmark();
-	process.stdout.write(`\n${send}\n\n${returnAll}\n\n${pkg}\n\n${rateLimit}\n`);
+	// BENCH_ONLY=send,returnAll,package,rateLimit: some tables only.
+	const only = process.env.BENCH_ONLY?.split(',');
+	const wanted = (name: string) => !only || only.includes(name);
+	const tables: string[] = [];
+	if (wanted('send')) tables.push(await sendBenchmark());
+	if (wanted('returnAll')) tables.push(await returnAllBenchmark());
+	if (wanted('package')) tables.push(packageBenchmark());
+	if (wanted('rateLimit')) tables.push(await rateLimitBenchmark());
+	process.stdout.write(`\n${tables.join('\n\n')}\n`);
 }
 
 main().catch((error) => {

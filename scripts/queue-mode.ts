@@ -9,12 +9,21 @@
  *   1. SIGTERM: worker1 is stopped in the middle. Checked: every caller gets its sent message, 500 executions
  *      succeed, both workers ran some, every message reaches the sandbox exactly once, worker1 finished its
  *      running sends before it exited.
+ *   0. Rate limit: 300 calls with the sandbox's limiter at L sends per W-second window, below what the workers send
+ *      unthrottled, so that sends wait for the window and meet 429s (each worker paces on its own: two n8n
+ *      processes share no budget). Checked: every caller gets its sent message, every execution succeeds, every
+ *      message reaches the sandbox exactly once, the sandbox refused only with 429 (not carried out); measured:
+ *      time against the floor N/L windows, 429s met.
+ *   1. SIGTERM: worker1 is stopped in the middle. Checked: every caller gets its sent message, 500 executions
+ *      succeed, both workers ran some, every message reaches the sandbox exactly once, worker1 finished its
+ *      running sends before it exited.
  *   2. SIGKILL: worker1 is restarted, then worker2 is killed outright in the middle. Measured (not asserted,
  *      except that nothing is sent twice and nothing stays unaccounted for): messages lost / duplicated, the
  *      killed executions' final state in n8n, what their callers got.
  *
  * Options (env): CEKAT_QUEUE_COUNT (500), CEKAT_QUEUE_SEND_DELAY_MS (1000), CEKAT_QUEUE_CALLERS (40),
- * CEKAT_QUEUE_CONCURRENCY (10, n8n's default), CEKAT_QUEUE_ONLY=sigterm|sigkill, CEKAT_QUEUE_KEEP=1 (keep the
+ * CEKAT_QUEUE_CONCURRENCY (10, n8n's default), CEKAT_QUEUE_ONLY=ratelimit|sigterm|sigkill,
+ * CEKAT_QUEUE_RATE_COUNT (300), CEKAT_QUEUE_RATE_LIMIT (30; 0 skips batch 0), CEKAT_QUEUE_RATE_WINDOW_S (5), CEKAT_QUEUE_KEEP=1 (keep the
  * temp folder with every log), CEKAT_QUEUE_JSON=<file> (write the figures as JSON).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,6 +31,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { startSandbox, type Sandbox } from '../sandbox';
+import { DEFAULT_RATE_LIMIT, DEFAULT_RATE_WINDOW_SECONDS } from '../sandbox/ratelimit';
 import { QueueCluster, secs } from '../test/queue/cluster';
 import { runBatch, queueWorkflow, WEBHOOK_PATH, WORKFLOW_ID, type BatchFigures } from '../test/queue/run';
 import { findPostgres, findRedisServer, INSTALL_HINT } from '../test/queue/services';
@@ -40,6 +50,12 @@ const SEND_DELAY_MS = num('CEKAT_QUEUE_SEND_DELAY_MS', 1000);
 const CALLERS = num('CEKAT_QUEUE_CALLERS', 40);
 const CONCURRENCY = num('CEKAT_QUEUE_CONCURRENCY', 10);
 const ONLY = process.env.CEKAT_QUEUE_ONLY;
+// 6 sends per second, below the 7–11 per second the cluster manages unthrottled here (docs/queue-mode.md), so
+// sends wait for the window; a short window stands in for Cekat's per-minute one and keeps every wait under the
+// credential's Maximum Wait (60 s).
+const RATE_COUNT = num('CEKAT_QUEUE_RATE_COUNT', 300);
+const RATE_LIMIT = num('CEKAT_QUEUE_RATE_LIMIT', 30);
+const RATE_WINDOW_S = num('CEKAT_QUEUE_RATE_WINDOW_S', 5);
 const KEEP = !!process.env.CEKAT_QUEUE_KEEP;
 const RESTART_SETTLE_MS = 10_000;
 /** how the workflow names the conversation: 'list' (picked from the list in the editor) or 'id' (By ID) */
@@ -102,7 +118,20 @@ async function main(): Promise<number> {
 		sandbox.addFault({ method: 'POST', path: '/messages/whatsapp', kind: 'delay', delayMs: SEND_DELAY_MS, count: 1_000_000 });
 		const common = { count: COUNT, callers: CALLERS, conversationId, log };
 
-		if (ONLY !== 'sigkill') {
+		if (RATE_LIMIT > 0 && (!ONLY || ONLY === 'ratelimit')) {
+			log(`batch 0: ${RATE_COUNT} webhook calls under the sandbox's rate limit of ${RATE_LIMIT} per ${RATE_WINDOW_S} s`);
+			sandbox.rateLimiter.configure({ limit: RATE_LIMIT, windowSeconds: RATE_WINDOW_S });
+			try {
+				const fig = await runBatch(cluster, sandbox, { ...common, count: RATE_COUNT, label: 'rate', settleTimeoutMs: 60_000 });
+				fig.rateLimit = { limit: RATE_LIMIT, windowSeconds: RATE_WINDOW_S, floorS: (RATE_COUNT / RATE_LIMIT) * RATE_WINDOW_S };
+				results.push(fig);
+				failures.push(...checkRateLimited(fig));
+			} finally {
+				// back to the sandbox's generous default for the other batches
+				sandbox.rateLimiter.configure({ limit: DEFAULT_RATE_LIMIT, windowSeconds: DEFAULT_RATE_WINDOW_SECONDS });
+			}
+		}
+		if (!ONLY || ONLY === 'sigterm') {
 			log(`batch 1: ${COUNT} webhook calls, SIGTERM to worker1 in the middle`);
 			const fig = await runBatch(cluster, sandbox, {
 				...common,
@@ -118,7 +147,7 @@ async function main(): Promise<number> {
 			await sleep(RESTART_SETTLE_MS);
 			log('worker1 restarted');
 		}
-		if (ONLY !== 'sigterm') {
+		if (!ONLY || ONLY === 'sigkill') {
 			log(`batch 2: ${COUNT} webhook calls, SIGKILL to worker2 in the middle`);
 			const fig = await runBatch(cluster, sandbox, {
 				...common,
@@ -131,7 +160,7 @@ async function main(): Promise<number> {
 		}
 		for (const fig of results) print(fig);
 		const totalS = (Date.now() - t0) / 1000;
-		log(`setup ${setupS.toFixed(1)} s, total ${totalS.toFixed(1)} s (n8n ${N8N_VERSION}, ${cluster.workers.length} workers × concurrency ${CONCURRENCY}, send delay ${SEND_DELAY_MS} ms, ${CALLERS} callers, conversation by ${LOCATOR})`);
+		log(`setup ${setupS.toFixed(1)} s, total ${totalS.toFixed(1)} s (n8n ${N8N_VERSION}, ${cluster.workers.length} workers × concurrency ${CONCURRENCY}, send delay ${SEND_DELAY_MS} ms, ${CALLERS} callers, conversation by ${LOCATOR}, rate-limited batch ${RATE_LIMIT > 0 ? `${RATE_LIMIT} per ${RATE_WINDOW_S} s` : 'off'})`);
 		if (process.env.CEKAT_QUEUE_JSON) {
 			writeFileSync(process.env.CEKAT_QUEUE_JSON, JSON.stringify({ setupS, totalS, sendDelayMs: SEND_DELAY_MS, concurrency: CONCURRENCY, batches: results }, null, 2));
 			log(`figures written to ${process.env.CEKAT_QUEUE_JSON}`);
@@ -186,6 +215,19 @@ function checkGraceful(f: BatchFigures): string[] {
 	return out;
 }
 
+/** Under the rate limit: as the graceful batch, except that the sandbox may refuse sends with 429 (not carried out). */
+function checkRateLimited(f: BatchFigures): string[] {
+	const out: string[] = [];
+	const expect = (ok: boolean, what: string) => ok || out.push(`[${f.label}] ${what}`);
+	expect(f.answers['200'] === f.count && f.answersWithMessage === f.count, `every caller gets 200 with its sent message: ${JSON.stringify(f.answers)}, ${f.answersWithMessage} with the message`);
+	expect(f.executions.total === f.count && f.executions.byStatus.success === f.count, `${f.count} successful executions: ${JSON.stringify(f.executions)}; errors: ${JSON.stringify(f.errors)}`);
+	expect(f.startedByNone === 0 && f.startedByMany === 0, `each execution started by exactly one worker (none: ${f.startedByNone}, several: ${f.startedByMany})`);
+	expect(f.messages.distinctIds === f.count && f.messages.duplicates === 0 && f.messages.lost === 0, `every message arrives exactly once: ${JSON.stringify({ ...f.messages, lostIds: f.messages.lostIds.slice(0, 5), duplicateIds: f.messages.duplicateIds.slice(0, 5) })}`);
+	const other = Object.keys(f.requests.byStatus).filter((status) => status !== '200' && status !== '429');
+	expect(f.requests.byStatus['200'] === f.count && other.length === 0, `the sandbox carried out ${f.count} sends and refused others only with 429: ${JSON.stringify(f.requests)}`);
+	return out;
+}
+
 /**
  * After a SIGKILL: measured, not required to be loss-free. Still required: no message twice, every caller
  * answered, no execution left unfinished, and every message lost belongs to an execution the kill hit.
@@ -225,6 +267,10 @@ function print(f: BatchFigures): void {
 		`  sandbox requests  ${f.requests.total} POST /messages/whatsapp: ${fmt(f.requests.byStatus)}`,
 		`  messages          ${f.messages.stored} stored, ${f.messages.distinctIds} distinct ids, duplicates ${f.messages.duplicates}, lost ${f.messages.lost}`,
 	);
+	if (f.rateLimit) {
+		const r = f.rateLimit;
+		lines.push(`  rate limit        ${r.limit} per ${r.windowSeconds} s: floor N/L = ${r.floorS.toFixed(0)} s, took ${f.durationS.toFixed(1)} s (${(f.durationS / r.floorS).toFixed(2)}× the floor); 429s met ${f.requests.byStatus['429'] ?? 0}`);
+	}
 	for (const line of lines) log(line);
 }
 

@@ -10,12 +10,19 @@ import { PAGE_SIZE } from '../../nodes/Cekat/shared/constants';
 import { cekatNode, loadPackage, runNode } from '../../test/engine/harness';
 import { report } from '../lib';
 
+/** CPU time of this process since `since` (user + system): less sensitive than wall time to a busy machine. */
+const cpuMs = (since: NodeJS.CpuUsage) => {
+	const used = process.cpuUsage(since);
+	return (used.user + used.system) / 1000;
+};
+
 async function main() {
 	const [variant, url, apiKey] = process.argv.slice(2);
 	if (variant === 'plain') {
 		const agent = new http.Agent({ keepAlive: true });
 		const client = axios.create({ baseURL: url, httpAgent: agent, headers: { api_key: apiKey } });
 		const rssBefore = process.memoryUsage().rss;
+		const cpu = process.cpuUsage();
 		const started = process.hrtime.bigint();
 		const orders: unknown[] = [];
 		let requests = 0;
@@ -25,17 +32,18 @@ async function main() {
 			orders.push(...data.data.orders);
 			if (data.data.orders.length < PAGE_SIZE) break;
 		}
-		report(started, rssBefore, { records: orders.length, requests });
+		report(started, rssBefore, { records: orders.length, requests, cpuMs: cpuMs(cpu) });
 		agent.destroy();
 		return;
 	}
 	const pkg = await loadPackage();
 	const node = cekatNode({ resource: 'order', operation: 'getAll', returnAll: true });
 	const rssBefore = process.memoryUsage().rss;
+	const cpu = process.cpuUsage();
 	const started = process.hrtime.bigint();
 	const run = await runNode({ nodeTypes: pkg.nodeTypes, credentialTypes: pkg.credentialTypes, node, items: [{}], credentials: { apiKey, baseUrl: url } });
 	const output = run.data.resultData.runData[node.name]?.[0]?.data?.main?.[0] ?? [];
-	report(started, rssBefore, { records: output.length, error: run.data.resultData.error?.message });
+	report(started, rssBefore, { records: output.length, error: run.data.resultData.error?.message, cpuMs: cpuMs(cpu) });
 }
 
 void main();

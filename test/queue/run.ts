@@ -142,6 +142,8 @@ export interface BatchFigures {
 	messages: { stored: number; distinctIds: number; duplicates: number; lost: number; duplicateIds: string[]; lostIds: string[] };
 	/** seconds from the last webhook answer until every execution was in a final state */
 	settleS: number;
+	/** set by the rate-limited batch: the sandbox's limit and the floor N/L windows */
+	rateLimit?: { limit: number; windowSeconds: number; floorS: number };
 }
 
 const FINAL = new Set(['success', 'error', 'crashed', 'canceled']);
