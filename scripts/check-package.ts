@@ -1,6 +1,7 @@
 /**
  * `npm run check:package`: what n8n's verification looks at, offline.
- * 1. The packed tarball holds only the built package, README, LICENSE and CHANGELOG: no tests, sandbox or sources.
+ * 1. The packed tarball holds only the built package, README and LICENSE: no tests, sandbox or sources (the
+ *    CHANGELOG stays in the repository: n8n does not need it, and the size limit does).
  * 2. Its package.json has no runtime dependencies, only the n8n-workflow peer dependency.
  * 3. It is at most 150 kB unpacked, with no source maps or declaration files, and holds every file n8n loads:
  *    each node and credential of the "n8n" block, each node's codex (X.node.json) and the icons they name.
@@ -13,7 +14,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 const REPO = path.resolve(__dirname, '..');
-const ALLOWED = [/^package\.json$/, /^README\.md$/, /^LICENSE$/, /^CHANGELOG\.md$/, /^dist\/(nodes|credentials|icons)\//];
+const ALLOWED = [/^package\.json$/, /^README\.md$/, /^LICENSE$/, /^dist\/(nodes|credentials|icons)\//];
 const FORBIDDEN = [/\.test\./, /(^|\/)sandbox\//, /(^|\/)test\//, /\.ts$/, /\.map$/];
 /** Issue 4: the unpacked tarball at most 150 kB (npm's kB: 1,000 bytes). */
 const MAX_UNPACKED = 150_000;
@@ -32,7 +33,7 @@ async function main() {
 		}
 		const { n8n } = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { n8n: { nodes: string[]; credentials: string[] } };
 		const codex = n8n.nodes.map((f) => f.replace(/\.js$/, '.json'));
-		for (const required of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', ...n8n.nodes, ...n8n.credentials, ...codex]) {
+		for (const required of ['package.json', 'README.md', 'LICENSE', ...n8n.nodes, ...n8n.credentials, ...codex]) {
 			if (!files.includes(required)) problems.push(`missing from the tarball: ${required}`);
 		}
 		if (packed.unpackedSize > MAX_UNPACKED) problems.push(`the package is ${packed.unpackedSize} bytes unpacked; at most ${MAX_UNPACKED}`);
