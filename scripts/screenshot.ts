@@ -11,6 +11,7 @@
  *       docs/cekat-node-editor.png   the Send Template node's panel: pickers, input and output of the run
  *       docs/cekat-crm-mapper.png    CRM Item → Create: the board picker and the column mapper with the board's columns
  *       docs/cekat-actions.png       the node panel searched for "Cekat": the node's actions
+ *       docs/cekat-handoff.png       the AI hand-off example: Assign Agent's agent picker, loaded from Cekat
  *  5. stops Chromium, n8n and the sandbox and removes the data folder, also on failure or Ctrl-C
  *
  * Options: --no-build, --only=<name>[,<name>] (e.g. --only=actions), --out=<folder> (default docs/),
@@ -48,6 +49,7 @@ const CHROMIUM_ARGS = [
 
 const NEW_LEAD_ID = 'CekatExample0003';
 const PAID_ORDERS_ID = 'CekatExample0002';
+const HANDOFF_ID = 'CekatExample0006';
 /** The sandbox's clock: 2026-05-04 10:15 in Jakarta. */
 const SANDBOX_CLOCK = Date.parse('2026-05-04T03:15:00.000Z');
 /** A sample submission of the example's form, pinned on its trigger so Execute workflow runs without the form. */
@@ -71,6 +73,7 @@ const SHOTS: Shot[] = [
 	{ name: 'mapper', file: 'cekat-crm-mapper.png', what: 'CRM Item → Create column mapper', take: shotCrmMapper },
 	{ name: 'actions', file: 'cekat-actions.png', what: 'the node panel searched for "Cekat": its actions', take: shotActions },
 	{ name: 'search', file: 'cekat-crm-search.png', what: 'CRM Item → Search: a rule’s labels listed by name (sent as label ids)', take: shotCrmSearch },
+	{ name: 'handoff', file: 'cekat-handoff.png', what: 'the AI hand-off example: Conversation → Assign Agent with its agent picker open', take: shotHandoff },
 ];
 
 /** Everything started here, stopped in reverse order by cleanup(). */
@@ -133,7 +136,7 @@ async function main(): Promise<void> {
 	const t1 = Date.now();
 	await n8n.installPackage();
 	await n8n.importCredentials([{ ...SANDBOX_CREDENTIAL, type: 'cekatApi', data: { apiKey: sandbox.apiKey, baseUrl: sandboxUrl, serverUrl: sandboxUrl } }]);
-	await n8n.importWorkflows([newLeadWithSample(userFolder), path.join(REPO_DIR, 'examples', 'paid-orders-to-crm.json')]);
+	await n8n.importWorkflows([newLeadWithSample(userFolder), path.join(REPO_DIR, 'examples', 'paid-orders-to-crm.json'), path.join(REPO_DIR, 'examples', 'ai-handoff.json')]);
 	say(`n8n ${N8N_VERSION}: package, credential and example imported (${secs(t1)}); starting …`);
 	const server = await n8n.start({ logFile: path.join(userFolder, 'n8n.log') });
 	started.push({ what: 'n8n', stop: () => server.stop() });
@@ -351,6 +354,26 @@ async function shotCrmSearch(page: Page): Promise<void> {
 	for (const name of ['New Lead', 'Contacted', 'Proposal Sent', 'Lost']) {
 		await page.locator('.el-select-dropdown__item:visible', { hasText: new RegExp(`^${name}$`) }).first().waitFor({ timeout: 15_000 });
 	}
+	await page.waitForTimeout(300);
+}
+
+/**
+ * The AI hand-off example: each Cekat action opens without a parameter problem (its pickers show the saved
+ * agent and label by name), then Assign Agent's agent picker lists the workspace's agents, loaded from Cekat.
+ */
+async function shotHandoff(page: Page): Promise<void> {
+	await closeNdv(page);
+	await openWorkflow(page, HANDOFF_ID);
+	for (const name of ['Block AI', 'Add label Follow Up', 'Tell the customer', 'Assign agent']) {
+		const ndv = await openNode(page, name);
+		await expectNoParameterIssues(ndv, name);
+		if (name !== 'Assign agent') await closeNdv(page);
+	}
+	const ndv = page.locator('[data-test-id=ndv]');
+	// the saved agent shows by name (the locator's cached name) before the list is opened
+	const saved = await ndv.locator('[data-test-id="resource-locator-agentId"] input').last().inputValue();
+	if (saved !== 'Fajar Pratama') throw new Error(`Assign agent: the Agent picker shows "${saved}", not "Fajar Pratama"`);
+	await openPicker(page, ndv, 'agentId');
 	await page.waitForTimeout(300);
 }
 
