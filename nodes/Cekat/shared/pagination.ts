@@ -98,18 +98,25 @@ export async function singleRequest(
 	return await withRateLimit(this, async () => await guardedRequest(this.getNode(), async () => await this.makeRoutingRequest(requestData), this.getItemIndex()));
 }
 
+/**
+ * Cekat's answer without its envelope (`data`, else the body): one item per record, paired with the input
+ * item; a value that is not an object becomes `{ value }`. Used by the routing (unwrapData) and the bulk sends.
+ */
+export function recordsWithoutEnvelope(body: unknown, itemIndex: number): INodeExecutionData[] {
+	const data = isObject(body) && body.data !== undefined ? body.data : body;
+	return (Array.isArray(data) ? data : [data]).map((record) => ({
+		json: isObject(record) ? record : { value: (record ?? null) as IDataObject[keyof IDataObject] },
+		pairedItem: { item: itemIndex },
+	}));
+}
+
 /** postReceive step of single-record operations: the record without its envelope. */
 export async function unwrapData(
 	this: IExecuteSingleFunctions,
 	items: INodeExecutionData[],
 	response: IN8nHttpFullResponse,
 ): Promise<INodeExecutionData[]> {
-	const body = response.body;
-	const data = isObject(body) && body.data !== undefined ? body.data : body;
-	const itemIndex = this.getItemIndex();
-	if (Array.isArray(data)) return data.map((json) => ({ json: json as IDataObject, pairedItem: { item: itemIndex } }));
-	const json = isObject(data) ? data : { value: (data ?? null) as IDataObject[keyof IDataObject] };
-	return [{ json, pairedItem: { item: itemIndex } }];
+	return recordsWithoutEnvelope(response.body, this.getItemIndex());
 }
 
 /**

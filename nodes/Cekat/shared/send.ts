@@ -26,8 +26,9 @@ import { NodeHelpers, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { isObject } from '../../shared/cekatShapes';
 import { assertCekatSuccess, cekatApiError, guardedRequest } from './errors';
+import { recordsWithoutEnvelope } from './pagination';
 import { markRetryable, noteAnswer, withRateLimit } from './rateLimit';
-import type { FieldContext } from './validation';
+import { isEmpty, type FieldContext } from './validation';
 
 /**
  * One item's view of the node's parameters: what the body checks read. The routing engine's per-item
@@ -130,10 +131,7 @@ export function routedBody(routes: Route[], item: ItemView): { body: IDataObject
 		setAt(route.to === 'body' ? body : qs, route.property, route.dotted, value);
 	}
 	for (const target of [body, qs]) {
-		for (const key of Object.keys(target)) {
-			const value = target[key];
-			if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) delete target[key];
-		}
+		for (const key of Object.keys(target)) if (isEmpty(target[key])) delete target[key];
 	}
 	return { body, qs };
 }
@@ -321,14 +319,7 @@ async function sendItems(
 			assertCekatSuccess(node, answer, { itemIndex: i });
 			return answer;
 		});
-		// The record without its envelope, as unwrapData gives it in the routing.
-		const body = response.body;
-		const data = isObject(body) && body.data !== undefined ? body.data : body;
-		const records = Array.isArray(data) ? data : [data];
-		return records.map((record) => ({
-			json: isObject(record) ? record : { value: (record ?? null) as IDataObject[string] },
-			pairedItem: { item: i },
-		}));
+		return recordsWithoutEnvelope(response.body, i);
 	};
 
 	const queue = failed.size && !continueOnFail ? [] : [...requests.keys()];

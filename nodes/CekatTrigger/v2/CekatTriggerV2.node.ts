@@ -10,6 +10,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { searchBoards, searchInboxes } from '../../Cekat/methods/listSearch';
+import { ORDER_STATUS_OPTIONS, PAYMENT_METHOD_OPTIONS, PAYMENT_STATUS_OPTIONS } from '../../Cekat/shared/constants';
 import { locator } from '../../Cekat/shared/descriptions';
 import { CEKAT_TRIGGER_ICON } from '../icon';
 import { EVENT_OPTIONS } from '../events';
@@ -23,6 +24,9 @@ const byHand = { show: { registerWebhook: [false] } };
  * Version 2: webhook only (polling is the Cekat Polling Trigger), and it registers its URL in Cekat on activation
  * (registration.ts). No `polling` flag, so the editor shows no Poll Times and no "Fetch Test Event".
  */
+/** The editor lists a filter's choices alphabetically. */
+const byName = <T extends { name: string }>(options: T[]): T[] => [...options].sort((a, b) => a.name.localeCompare(b.name));
+
 export class CekatTriggerV2 implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Cekat Trigger',
@@ -101,13 +105,7 @@ export class CekatTriggerV2 implements INodeType {
 						displayName: 'Order Status',
 						name: 'orderStatus',
 						type: 'options',
-						options: [
-							{ name: 'Cancelled', value: 'cancelled' },
-							{ name: 'Completed', value: 'completed' },
-							{ name: 'Pending', value: 'pending' },
-							{ name: 'Processing', value: 'processing' },
-							{ name: 'Shipping', value: 'shipping' },
-						],
+						options: byName(ORDER_STATUS_OPTIONS),
 						default: 'pending',
 						description: 'Only orders with this order status',
 					},
@@ -115,11 +113,7 @@ export class CekatTriggerV2 implements INodeType {
 						displayName: 'Payment Method',
 						name: 'paymentMethod',
 						type: 'options',
-						options: [
-							{ name: 'Custom', value: 'custom' },
-							{ name: 'Manual', value: 'manual' },
-							{ name: 'Xendit', value: 'xendit' },
-						],
+						options: byName(PAYMENT_METHOD_OPTIONS),
 						default: 'manual',
 						description: 'Only orders paid with this method',
 					},
@@ -127,12 +121,7 @@ export class CekatTriggerV2 implements INodeType {
 						displayName: 'Payment Status',
 						name: 'paymentStatus',
 						type: 'options',
-						options: [
-							{ name: 'Expired', value: 'expired' },
-							{ name: 'Paid', value: 'paid' },
-							{ name: 'Pending', value: 'pending' },
-							{ name: 'Settled', value: 'settled' },
-						],
+						options: byName(PAYMENT_STATUS_OPTIONS),
 						default: 'paid',
 						description: 'Only orders with this payment status',
 					},

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { ORDER_STATUSES, PAYMENT_METHODS, PAYMENT_STATUSES } from '../../shared/constants';
+import { ORDER_STATUS_OPTIONS, PAYMENT_METHOD_OPTIONS, PAYMENT_STATUS_OPTIONS } from '../../shared/constants';
 import {
 	dateRangeOptions,
 	filtersCollection,
@@ -16,9 +16,6 @@ import { buildOrder } from './createBody';
 
 const R = 'order';
 
-const titleCase = (value: string) => value.charAt(0).toUpperCase() + value.slice(1);
-const orderStatusOptions = ORDER_STATUSES.map((value) => ({ name: titleCase(value), value }));
-const paymentStatusOptions = PAYMENT_STATUSES.map((value) => ({ name: titleCase(value), value }));
 
 export const orderDescription: INodeProperties[] = [
 	operationPicker(R, [
@@ -91,7 +88,7 @@ export const orderDescription: INodeProperties[] = [
 		required: true,
 		default: 'manual',
 		displayOptions: show(R, ['create']),
-		options: PAYMENT_METHODS.map((value) => ({ name: value === 'xendit' ? 'Xendit' : titleCase(value), value })),
+		options: PAYMENT_METHOD_OPTIONS,
 		description: 'How the buyer pays: Manual (bank transfer etc.), Xendit (Cekat’s payment link), or Custom',
 		routing: { send: { type: 'body', property: 'payment_method' } },
 	},
@@ -185,8 +182,8 @@ export const orderDescription: INodeProperties[] = [
 			{ displayName: 'Custom Invoice URL', name: 'customInvoiceUrl', type: 'string', default: '', placeholder: 'https://shop.example.com/invoice/1001', description: 'Link to an invoice made outside Cekat', routing: { send: { type: 'body', property: 'custom_invoice_url' } } },
 			{ displayName: 'Invoice Is Sent', name: 'invoiceIsSent', type: 'boolean', default: false, description: 'Whether the invoice has been sent to the buyer', routing: { send: { type: 'body', property: 'invoice_is_sent' } } },
 			{ displayName: 'Notes', name: 'notes', type: 'string', default: '', description: 'New notes (replace the old ones)', routing: { send: { type: 'body', property: 'notes' } } },
-			{ displayName: 'Order Status', name: 'orderStatus', type: 'options', options: orderStatusOptions, default: 'processing', description: 'Where the order is: pending, processing, shipping, completed or cancelled', routing: { send: { type: 'body', property: 'order_status' } } },
-			{ displayName: 'Payment Status', name: 'paymentStatus', type: 'options', options: paymentStatusOptions, default: 'paid', description: 'Whether the order is paid: pending, paid, expired or settled', routing: { send: { type: 'body', property: 'payment_status' } } },
+			{ displayName: 'Order Status', name: 'orderStatus', type: 'options', options: ORDER_STATUS_OPTIONS, default: 'processing', description: 'Where the order is: pending, processing, shipping, completed or cancelled', routing: { send: { type: 'body', property: 'order_status' } } },
+			{ displayName: 'Payment Status', name: 'paymentStatus', type: 'options', options: PAYMENT_STATUS_OPTIONS, default: 'paid', description: 'Whether the order is paid: pending, paid, expired or settled', routing: { send: { type: 'body', property: 'payment_status' } } },
 		],
 	},
 
@@ -196,8 +193,8 @@ export const orderDescription: INodeProperties[] = [
 		{ displayName: 'Export Scope', name: 'exportScope', type: 'string', default: '', description: 'Passed to Cekat as export_scope', routing: { send: { type: 'query', property: 'export_scope' } } },
 		{ displayName: 'Inbox ID', name: 'inboxId', type: 'string', default: '', description: 'Only orders of this inbox', routing: { send: { type: 'query', property: 'inbox_id' } } },
 		{ displayName: 'Include Conversation', name: 'includeConv', type: 'boolean', default: true, description: 'Whether to include the conversation of each order', routing: { send: { type: 'query', property: 'include_conv', value: '={{ $value ? "true" : "false" }}' } } },
-		{ displayName: 'Order Status', name: 'orderStatus', type: 'multiOptions', options: orderStatusOptions, default: [], description: 'Only orders with one of these statuses', routing: { send: { type: 'query', property: 'order_status', value: '={{ $value.join(",") }}' } } },
-		{ displayName: 'Payment Status', name: 'paymentStatus', type: 'multiOptions', options: paymentStatusOptions, default: [], description: 'Only orders with one of these payment statuses', routing: { send: { type: 'query', property: 'payment_status', value: '={{ $value.join(",") }}' } } },
+		{ displayName: 'Order Status', name: 'orderStatus', type: 'multiOptions', options: ORDER_STATUS_OPTIONS, default: [], description: 'Only orders with one of these statuses', routing: { send: { type: 'query', property: 'order_status', value: '={{ $value.join(",") }}' } } },
+		{ displayName: 'Payment Status', name: 'paymentStatus', type: 'multiOptions', options: PAYMENT_STATUS_OPTIONS, default: [], description: 'Only orders with one of these payment statuses', routing: { send: { type: 'query', property: 'payment_status', value: '={{ $value.join(",") }}' } } },
 		{ displayName: 'Product IDs', name: 'productIds', type: 'string', default: '', placeholder: 'id1,id2', description: 'Only orders containing one of these products (comma-separated IDs)', routing: { send: { type: 'query', property: 'product_ids' } } },
 		{ displayName: 'Search', name: 'search', type: 'string', default: '', description: 'Text to find in the order number, buyer name or phone', routing: { send: { type: 'query', property: 'search' } } },
 		{
