@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { wire } from '../../sandbox';
 import type { N8nServer } from '../../scripts/lib/n8n';
 import { sleep } from '../../scripts/lib/n8n';
-import { calls, contactsByWindow, expectAuthenticated, prepareInstance, type E2eInstance, type WindowContact } from './helpers';
+import { calls, contactsByWindow, executionsOf, expectAuthenticated, prepareInstance, waitFor, type E2eInstance, type WindowContact } from './helpers';
 
 const OWNER = { email: 'e2e-handoff@cekat.local', password: 'CekatE2e2026', firstName: 'Handoff', lastName: 'Test' };
 const EXAMPLE = 'CekatExample0006';
@@ -23,20 +23,7 @@ describe('Example "customer asks for a human → AI hand-off" in n8n', () => {
 	let server: N8nServer;
 	let open: WindowContact;
 
-	const executions = async () => {
-		const res = await server.rest<{ results: Array<{ id: string; status: string; mode: string }> }>('GET', `/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId: EXAMPLE }))}`);
-		expect(res.status).toBe(200);
-		return res.body.data!.results;
-	};
-	const waitFor = async <T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> => {
-		const deadline = Date.now() + timeoutMs;
-		for (;;) {
-			const value = await check();
-			if (value !== undefined) return value;
-			if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-			await sleep(250);
-		}
-	};
+	const executions = async () => await executionsOf(server, EXAMPLE);
 	const finished = (count: number) =>
 		waitFor(`${count} finished execution(s)`, async () => {
 			const list = await executions();

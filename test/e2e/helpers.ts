@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { startSandbox, type JournalEntry, type Sandbox } from '../../sandbox';
-import { exampleFiles, N8n, SANDBOX_CREDENTIAL, type CredentialImport } from '../../scripts/lib/n8n';
+import { exampleFiles, N8n, SANDBOX_CREDENTIAL, sleep, type CredentialImport, type N8nServer } from '../../scripts/lib/n8n';
 import { findRuntime, type Runtime } from '../../scripts/lib/runtime';
 
 /** Distinctive, so a leak into n8n's output is easy to find. */
@@ -158,3 +158,21 @@ export function connect(map: Record<string, string[] | string[][]>): Record<stri
 }
 
 export const byId = (value: string) => ({ __rl: true, mode: 'id', value });
+
+/** Polls `check` every 250 ms until it gives a value; fails naming `what` after `timeoutMs`. */
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await check();
+		if (value !== undefined) return value;
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+		await sleep(250);
+	}
+}
+
+/** The executions n8n lists for a workflow (its REST API, as the editor's Executions tab reads them). */
+export async function executionsOf(server: N8nServer, workflowId: string): Promise<Array<{ id: string; status: string; mode: string }>> {
+	const res = await server.rest<{ results: Array<{ id: string; status: string; mode: string }> }>('GET', `/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId }))}`);
+	expect(res.status).toBe(200);
+	return res.body.data!.results;
+}

@@ -6,7 +6,7 @@
  */
 import type { N8nServer } from '../../scripts/lib/n8n';
 import { sleep } from '../../scripts/lib/n8n';
-import { API_KEY, prepareInstance, type E2eInstance } from './helpers';
+import { API_KEY, executionsOf, prepareInstance, waitFor, type E2eInstance } from './helpers';
 
 const OWNER = { email: 'e2e-subscribe@cekat.local', password: 'CekatE2e2026', firstName: 'Subscribe', lastName: 'Test' };
 const WORKFLOW = 'CekatE2eSubscr01';
@@ -37,20 +37,7 @@ describe('Cekat Trigger v2 subscribes itself in n8n', () => {
 	let env: E2eInstance;
 	let server: N8nServer;
 
-	const executions = async () => {
-		const res = await server.rest<{ results: Array<{ id: string; status: string; mode: string }> }>('GET', `/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId: WORKFLOW }))}`);
-		expect(res.status).toBe(200);
-		return res.body.data!.results;
-	};
-	const waitFor = async <T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> => {
-		const deadline = Date.now() + timeoutMs;
-		for (;;) {
-			const value = await check();
-			if (value !== undefined) return value;
-			if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-			await sleep(250);
-		}
-	};
+	const executions = async () => await executionsOf(server, WORKFLOW);
 	const subscriptionCalls = () => env.sandbox.journal().filter((e) => e.path.startsWith('/business_workflows/webhooks') || e.path.startsWith('/business_webhooks'));
 
 	beforeAll(async () => {

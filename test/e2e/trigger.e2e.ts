@@ -9,7 +9,7 @@ import path from 'node:path';
 
 import type { N8nServer } from '../../scripts/lib/n8n';
 import { REPO_DIR, sleep } from '../../scripts/lib/n8n';
-import { byId, calls, cekatNode, connect, contactsByWindow, expectAuthenticated, prepareInstance, sandboxApi, type E2eInstance, type WindowContact, type Workflow } from './helpers';
+import { byId, calls, cekatNode, connect, contactsByWindow, executionsOf, expectAuthenticated, prepareInstance, sandboxApi, waitFor, type E2eInstance, type WindowContact, type Workflow } from './helpers';
 
 const OWNER = { email: 'e2e-trigger@cekat.local', password: 'CekatE2e2026', firstName: 'Trigger', lastName: 'Test' };
 const EXAMPLE = 'CekatExample0005';
@@ -91,20 +91,7 @@ describe('Cekat Trigger in n8n', () => {
 	/** The example's payment event, redelivered by the next test. */
 	let paidEventId: string | undefined;
 
-	const executions = async (workflowId: string) => {
-		const res = await server.rest<{ results: Array<{ id: string; status: string; mode: string }> }>('GET', `/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId }))}`);
-		expect(res.status).toBe(200);
-		return res.body.data!.results;
-	};
-	const waitFor = async <T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> => {
-		const deadline = Date.now() + timeoutMs;
-		for (;;) {
-			const value = await check();
-			if (value !== undefined) return value;
-			if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-			await sleep(250);
-		}
-	};
+	const executions = async (workflowId: string) => await executionsOf(server, workflowId);
 	const deliveries = () => env.sandbox.webhooks.deliveries().filter((d) => d.status !== null);
 	const waitForDeliveries = (count: number) => waitFor(`${count} webhook deliveries`, async () => {
 		await env.sandbox.webhooks.settle();
