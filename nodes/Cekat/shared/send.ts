@@ -137,24 +137,79 @@ export function routedBody(routes: Route[], item: ItemView): { body: IDataObject
 }
 
 /**
- * Item views over one run's parameters. A parameter without an expression is the same for every item:
- * it is read once (n8n's getNodeParameter copies and validates on every call); one with an expression
- * is evaluated per item, once.
+ * A parameter value as one JavaScript expression source, when it is plain values and whole `={{ … }}`
+ * expressions only (no text around an expression, no resource locator): undefined otherwise.
  */
-function itemViews(ctx: IExecuteFunctions): (itemIndex: number) => ItemView {
+function expressionSource(value: unknown): string | undefined {
+	if (typeof value === 'string') {
+		if (value.charAt(0) !== '=') return JSON.stringify(value);
+		const whole = /^=\{\{([\s\S]*)\}\}$/.exec(value.trim());
+		if (!whole || whole[1].includes('{{') || whole[1].includes('}}')) return undefined;
+		return `(${whole[1]})`;
+	}
+	if (Array.isArray(value)) {
+		const parts = value.map(expressionSource);
+		return parts.includes(undefined) ? undefined : `[${parts.join(',')}]`;
+	}
+	if (isObject(value)) {
+		if ('__rl' in value) return undefined;
+		const parts = Object.entries(value).map(([key, entry]) => {
+			const source = expressionSource(entry);
+			return source === undefined ? undefined : `${JSON.stringify(key)}:${source}`;
+		});
+		return parts.includes(undefined) ? undefined : `{${parts.join(',')}}`;
+	}
+	return value === undefined ? 'undefined' : JSON.stringify(value);
+}
+
+/** What n8n's getNodeParameter does to an evaluated value: dates (Luxon) inside objects and lists become text. */
+function cleanedUp(value: unknown): unknown {
+	if (Array.isArray(value)) return value.map((v) => (isDateTime(v) ? v.toString() : cleanedUp(v)));
+	if (isObject(value)) {
+		for (const key of Object.keys(value)) value[key] = (isDateTime(value[key]) ? String(value[key]) : cleanedUp(value[key])) as IDataObject[string];
+	}
+	return value;
+}
+const isDateTime = (value: unknown): value is { toString(): string } => isObject(value) && (value as { isLuxonDateTime?: unknown }).isLuxonDateTime === true;
+
+/**
+ * Item views over one run's parameters. A parameter without an expression is the same for every item:
+ * it is read once (n8n's getNodeParameter copies and validates on every call). The routes' parameters
+ * with expressions are evaluated together, in ONE expression per item (each evaluation sets up n8n's
+ * whole expression context: most of a send's CPU time, docs/benchmarks.md); when they cannot be
+ * combined, or the combined evaluation fails, each is evaluated by getNodeParameter, whose errors name
+ * the parameter.
+ */
+function itemViews(ctx: IExecuteFunctions, routes: Route[]): (itemIndex: number) => ItemView {
 	const node = ctx.getNode();
+	const parameters = node.parameters as IDataObject;
 	const fixed = new Map<string, unknown>();
-	return (itemIndex) => ({
-		getNode: () => node,
-		getItemIndex: () => itemIndex,
-		getNodeParameter: (name, fallback, options) => {
-			const raw = valueAt(node.parameters as IDataObject, name);
-			if (raw === undefined || isExpression(raw)) return ctx.getNodeParameter(name, itemIndex, fallback, options);
-			const key = options?.extractValue ? `${name}\u0000value` : name;
-			if (!fixed.has(key)) fixed.set(key, ctx.getNodeParameter(name, itemIndex, fallback, options));
-			return fixed.get(key);
-		},
-	});
+	const combined = routes.filter((route) => !route.extractValue && isExpression(valueAt(parameters, route.path))).map((route) => route.path);
+	const sources = combined.map((path) => expressionSource(valueAt(parameters, path)));
+	const together = combined.length > 1 && !sources.includes(undefined) ? `{{ [${sources.join(',')}] }}` : undefined;
+	return (itemIndex) => {
+		let values: Map<string, unknown> | undefined;
+		if (together) {
+			try {
+				const list = ctx.evaluateExpression(together, itemIndex);
+				if (Array.isArray(list) && list.length === combined.length) values = new Map(combined.map((path, k) => [path, cleanedUp(list[k])]));
+			} catch {
+				values = undefined; // each parameter again, alone: its own error names it
+			}
+		}
+		return {
+			getNode: () => node,
+			getItemIndex: () => itemIndex,
+			getNodeParameter: (name, fallback, options) => {
+				if (values?.has(name) && !options?.extractValue) return values.get(name);
+				const raw = valueAt(parameters, name);
+				if (raw === undefined || isExpression(raw)) return ctx.getNodeParameter(name, itemIndex, fallback, options);
+				const key = options?.extractValue ? `${name}\u0000value` : name;
+				if (!fixed.has(key)) fixed.set(key, ctx.getNodeParameter(name, itemIndex, fallback, options));
+				return fixed.get(key);
+			},
+		};
+	};
 }
 
 type NodeError = NodeApiError | NodeOperationError;
@@ -271,7 +326,7 @@ async function sendItems(
 	const continueOnFail = ctx.continueOnFail();
 	const { base, batchSize, batchInterval } = requestSettings(ctx);
 	const routes = routesOf(description, node);
-	const view = itemViews(ctx);
+	const view = itemViews(ctx, routes);
 
 	const run = ctx.getExecuteData();
 	let sent = sentInRun.get(run);
