@@ -42,10 +42,12 @@ export interface ItemView extends FieldContext {
 export type BodyBuilder = (item: ItemView, body: IDataObject) => IDataObject;
 
 /**
- * Requests in flight at once. Measured (docs/reliability.md, "Bulk sends"): sequential keeps the
- * strict input order and sends nothing after a failure.
+ * Sends in flight at once, unless the node's Settings → Request Options → Batching sets it (Items per
+ * Batch; 1 = strictly one after another). Measured (docs/benchmarks.md): 8 in flight match n8n's HTTP
+ * Request node, which starts every item at once; a failure stops new sends, and the ones already in flight
+ * (at most 7) complete and are listed as sent.
  */
-export const SEND_CONCURRENCY = 1;
+export const SEND_CONCURRENCY = 8;
 
 interface Route {
 	/** Parameter path, e.g. `options.footer`. */
@@ -268,6 +270,7 @@ interface RequestSettings {
 }
 
 /** The node's Settings → Request Options, applied as the routing engine applies them. */
+/** batchSize 0: no batching. */
 function requestSettings(ctx: IExecuteFunctions): { base: Partial<IHttpRequestOptions>; batchSize: number; batchInterval: number } {
 	const settings = ctx.getNodeParameter('requestOptions', 0, {}) as RequestSettings;
 	const base: Partial<IHttpRequestOptions> = { timeout: settings.timeout || 300_000 };
@@ -286,8 +289,10 @@ function requestSettings(ctx: IExecuteFunctions): { base: Partial<IHttpRequestOp
 			...(proxy.username ? { auth: { username: decodeURIComponent(proxy.username), password: decodeURIComponent(proxy.password) } } : {}),
 		};
 	}
-	const batchSize = Number(settings.batching?.batch?.batchSize ?? 0);
-	return { base, batchSize: batchSize > 0 ? batchSize : 1, batchInterval: Number(settings.batching?.batch?.batchInterval ?? 0) };
+	// n8n's Batching: Items per Batch (-1 = off, 0 counts as 1) and the interval between batches.
+	const batch = settings.batching?.batch;
+	const size = batch ? Number(batch.batchSize ?? 50) : -1;
+	return { base, batchSize: size < 0 || !Number.isFinite(size) ? 0 : Math.max(1, size), batchInterval: batch ? Number(batch.batchInterval ?? 1000) : 0 };
 }
 
 /** Items sent in an earlier try of this node run (Retry On Fail re-runs the node): never sent again. */
@@ -388,7 +393,7 @@ async function sendItems(
 				stopped = true;
 				break;
 			}
-			if (started > 0 && batchInterval > 0 && started % batchSize === 0) await sleep(batchInterval);
+			if (started > 0 && batchSize > 0 && batchInterval > 0 && started % batchSize === 0) await sleep(batchInterval);
 			if (stopped) break;
 			const i = queue[next++];
 			started++;
@@ -400,7 +405,8 @@ async function sendItems(
 			}
 		}
 	};
-	await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
+	const inFlight = batchSize > 0 ? batchSize : concurrency;
+	await Promise.all(Array.from({ length: Math.min(inFlight, queue.length) }, worker));
 
 	if (failed.size && !continueOnFail) {
 		const notAttempted = items.map((_, i) => i).filter((i) => !sent.has(i) && !failed.has(i));
