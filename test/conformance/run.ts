@@ -639,11 +639,9 @@ async function runOnce(ctx: RunContext, fixture: Case, variant: PropertiesVarian
 	const phase = fixture.cancellation?.phase;
 	let execution: { cancel(reason?: string): void } | undefined;
 	let cancelledAt: number | undefined;
-	let journalAtCancel: number | undefined;
 	const cancel = () => {
 		if (!execution || cancelledAt !== undefined) return;
 		cancelledAt = performance.now();
-		journalAtCancel = arrivals.size;
 		execution.cancel();
 	};
 	let backoffTimer: NodeJS.Timeout | undefined;
@@ -653,7 +651,8 @@ async function runOnce(ctx: RunContext, fixture: Case, variant: PropertiesVarian
 	};
 	const onSettled = (event: IngestEvent) => {
 		settledAt.set(event.sequence, performance.now());
-		if (phase === 'during_backoff' && event.sequence === 1) backoffTimer = setTimeout(cancel, BACKOFF_CANCEL_AFTER_MS);
+		// after the timer, one more pass of the event loop's I/O phase: the node reads what is waiting on its socket
+		if (phase === 'during_backoff' && event.sequence === 1) backoffTimer = setTimeout(() => setImmediate(cancel), BACKOFF_CANCEL_AFTER_MS);
 	};
 	let polling = false;
 	if (mock.events) {
@@ -704,23 +703,15 @@ async function runOnce(ctx: RunContext, fixture: Case, variant: PropertiesVarian
 		mock.events?.off('settled', onSettled);
 	}
 	const finished = Date.now();
+	const ended = performance.now();
 	// let the mock finish what the node left (a cancelled delayed answer, a closed connection)
 	await sleep(phase ? 20 : 0);
 
 	const journal = await readJournal(mock, ctx.validateJournal);
 	if (phase) {
-		if (cancelledAt === undefined) fail(`the runner never cancelled (${phase}): the node ${journal.length ? 'sent' : 'sent nothing'} and finished first`);
 		const firstSettled = settledAt.get(1);
 		if (phase === 'during_request' && cancelledAt !== undefined && firstSettled !== undefined && firstSettled < cancelledAt)
 			fail(`runner: the cancel came ${(cancelledAt - firstSettled).toFixed(1)} ms after the mock had answered, not during the request`);
-		if (phase === 'during_backoff' && cancelledAt !== undefined && journalAtCancel !== undefined && journalAtCancel >= 2) {
-			const first = arrivals.get(1);
-			const second = arrivals.get(2);
-			return {
-				failures,
-				race: `the retry reached the mock ${first !== undefined && second !== undefined ? `${(second - first).toFixed(1)} ms after the first request` : ''} before the runner's cancel`,
-			};
-		}
 	}
 
 	let observed: Observed;
@@ -730,6 +721,29 @@ async function runOnce(ctx: RunContext, fixture: Case, variant: PropertiesVarian
 		if (error instanceof CaseFailure) return { failures: [...failures, error.message] };
 		throw error;
 	}
+	if (phase === 'during_backoff' && settledAt.has(1)) {
+		// The cancel did not land in the backoff (a race, not a node fault) when the backoff may have ended before it:
+		// the node's own first delay was shorter than the time from the mock's first answer to the cancel (its backoff
+		// started after that answer; no cancel: to the end of the run), or, without a reported delay, the retry
+		// reached the mock first.
+		const cancelMoment = cancelledAt ?? ended;
+		const latency = cancelMoment - settledAt.get(1)!;
+		const reported = observed.field('retryDelaysMs');
+		const firstDelay = Array.isArray(reported) && typeof reported[0] === 'number' ? (reported[0] as number) : undefined;
+		const second = arrivals.get(2);
+		if (firstDelay !== undefined ? firstDelay < latency : journal.length >= 2 && second !== undefined && second <= cancelMoment) {
+			return {
+				failures,
+				race: `the node's backoff ended before the runner's cancel (its first delay ${firstDelay ?? '?'} ms, the cancel ${latency.toFixed(1)} ms after the first answer)`,
+			};
+		}
+		// The other side: the node had not yet read the first answer (it chose no delay) when the cancel came, which
+		// happens when the event loop was busy past the runner's timer.
+		if (cancelledAt !== undefined && journal.length === 1 && Array.isArray(reported) && reported.length === 0) {
+			return { failures, race: `the runner's cancel came ${latency.toFixed(1)} ms after the first answer, before the node had read it (no delay chosen)` };
+		}
+	}
+	if (phase && cancelledAt === undefined) fail(`the runner never cancelled (${phase}): the node ${journal.length ? 'sent' : 'sent nothing'} and finished first`);
 	const execution_: Execution = { fixture, responses, journal, arrivals, observed, window: { started, finished } };
 	for (const [key, expected] of Object.entries(fixture.expect)) EXPECT_ASSERTIONS.get(key)!(execution_, expected, fail);
 	invariants(execution_, fail);
@@ -743,6 +757,7 @@ async function runCase(ctx: RunContext, fixture: Case): Promise<Record_> {
 	for (const variant of variants) {
 		let attempt: Attempt | undefined;
 		let races = 0;
+		let lastRace = '';
 		for (let runIndex = 0; runIndex < BACKOFF_RACE_RUNS; runIndex++) {
 			try {
 				attempt = await runOnce(ctx, fixture, variant);
@@ -751,9 +766,10 @@ async function runCase(ctx: RunContext, fixture: Case): Promise<Record_> {
 			}
 			if (!attempt.race) break;
 			races++;
+			lastRace = attempt.race;
 		}
-		if (attempt?.race) attempt.failures.push(`during_backoff: in ${races} runs ${attempt.race} (does the node wait before a retry?)`);
-		else if (races) notes.push(`${races} run(s) repeated: the retry reached the mock before the runner's cancel`);
+		if (attempt?.race) attempt.failures.push(`during_backoff: the cancel never landed in the backoff in ${races} runs; the last: ${attempt.race}`);
+		else if (races) notes.push(`${races} run(s) repeated: the cancel did not land in the node's backoff (${lastRace})`);
 		const prefix = variants.length > 1 || variant ? `[${variant?.label}] ` : '';
 		for (const failure of attempt?.failures ?? []) reasons.push(`${prefix}${failure}`);
 	}
