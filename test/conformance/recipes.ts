@@ -6,7 +6,7 @@
  * Properties recipes reach the node the way a workflow would give them: the value sits in the input item's
  * json and the node's Properties (JSON) parameter is the expression `={{ $json.properties }}`. Measured with
  * n8n-core 2.41.1 (see README.md in this folder): n8n's expression evaluation hands the node the very same
- * object (identity kept: NaN, ±Infinity, unsafe integers, symbol keys, Map, Date all arrive unchanged), except
+ * object (identity kept: NaN, ±Infinity, unsafe integers, symbol keys, Map, Set, Date all arrive unchanged), except
  * a cycle: getNodeParameter's cleanupParameterData walks every enumerable key and overflows the stack on a
  * cyclic value, so the node never sees it and gets n8n's `RangeError: Maximum call stack size exceeded` from
  * getNodeParameter instead. No route through a node parameter avoids that walk, so the cycle case runs as a
@@ -65,10 +65,13 @@ export const PROPERTIES_RECIPES: Record<string, () => PropertiesVariant[]> = {
 		{ label: 'symbol key', value: { [Symbol('not-a-string')]: 'value' } },
 		{ label: 'Map with a number key', value: new Map<unknown, unknown>([[1, 'value']]) },
 	],
-	// A runtime object that is not a JSON value: a Date (what Cekat's Node.js runner uses; JSON.stringify would turn it
-	// into a string through toJSON), and a Map inside the properties (JSON.stringify gives {}).
+	// A runtime object JavaScript's JSON encoder cannot represent (the contract: "each runner constructs recipe values
+	// that its language's encoder cannot represent"; an SDK may first apply its language's standard JSON conventions):
+	// a Map and a Set (JSON.stringify turns both into {}, losing their content). Not a Date, although Cekat's own
+	// Node.js runner uses one: a Date has toJSON, JavaScript's standard convention, so JSON.stringify represents it
+	// (as its ISO text), and the contract lets an SDK send that.
 	runtime_object: () => [
-		{ label: 'Date', value: { value: new Date() } },
 		{ label: 'Map value', value: { value: new Map([['a', 1]]) } },
+		{ label: 'Set value', value: { value: new Set([1]) } },
 	],
 };
