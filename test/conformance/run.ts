@@ -242,7 +242,7 @@ function nodeInput(fixture: Case, variant: PropertiesVariant | undefined): { par
 	const options: INodeParameters = {};
 	if (client?.retry_count !== undefined) options.retries = client.retry_count;
 	if (client?.timeout_ms !== undefined) options.timeout = client.timeout_ms;
-	if (Object.keys(options).length) parameters.options = options;
+	if (Object.keys(options).length) parameters.eventOptions = options;
 	return { parameters, item };
 }
 
