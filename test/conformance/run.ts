@@ -356,6 +356,8 @@ interface Execution {
 	arrivals: Map<number, number>;
 	observed: Observed;
 	window: { started: number; finished: number };
+	/** The whole run data n8n keeps of the execution. */
+	run: IRun;
 }
 
 type Check = (x: Execution, expected: unknown, fail: (message: string) => void) => void;
@@ -565,8 +567,8 @@ function invariants(x: Execution, fail: (m: string) => void) {
 	});
 	const o = x.observed;
 	for (const conflict of o.conflicts) fail(conflict);
-	const leak = findSecret({ json: o.json, error: o.error }, TOKEN);
-	if (leak) fail(`the access token is readable in the node's result at ${leak}`);
+	const leak = findSecret({ json: o.json, error: o.error, runData: x.run.data }, TOKEN);
+	if (leak) fail(`the access token is readable in the node's result or the run data at ${leak}`);
 	if (x.journal.length) {
 		// The result names the event it sent (the output's event_id / occurred_at are "as sent").
 		let sent: Json | undefined;
@@ -746,7 +748,7 @@ async function runOnce(ctx: RunContext, fixture: Case, variant: PropertiesVarian
 		}
 	}
 	if (phase && cancelledAt === undefined) fail(`the runner never cancelled (${phase}): the node ${journal.length ? 'sent' : 'sent nothing'} and finished first`);
-	const execution_: Execution = { fixture, responses, journal, arrivals, observed, window: { started, finished } };
+	const execution_: Execution = { fixture, responses, journal, arrivals, observed, window: { started, finished }, run };
 	for (const [key, expected] of Object.entries(fixture.expect)) EXPECT_ASSERTIONS.get(key)!(execution_, expected, fail);
 	invariants(execution_, fail);
 	return { failures };
