@@ -207,10 +207,12 @@ function makeAdditionalData(
 	credentials: CekatCredentials,
 	hooks?: ExecutionLifecycleHooks,
 	currentNodeParameters?: INodeParameters,
+	/** More credentials, by credential id or type (e.g. { cekatEventsApi: {...} }). */
+	moreCredentials: Record<string, ICredentialDataDecryptedObject> = {},
 ): IWorkflowExecuteAdditionalData {
 	return {
 		...URLS,
-		credentialsHelper: new TestCredentialsHelper(credentialTypes, { 'cred-1': { ...credentials } }),
+		credentialsHelper: new TestCredentialsHelper(credentialTypes, { 'cred-1': { ...credentials }, ...moreCredentials }),
 		hooks,
 		currentNodeParameters,
 		currentNodeExecutionIndex: 0,
@@ -275,7 +277,15 @@ export async function runNode(options: {
 	node: INode;
 	items: IDataObject[];
 	credentials?: CekatCredentials;
+	/** Credentials of other types, by credential id or type: `{ cekatEventsApi: { accessToken, baseUrl } }`. */
+	credentialsByType?: Record<string, ICredentialDataDecryptedObject>;
 	mode?: WorkflowExecuteMode;
+	/**
+	 * Called as the engine starts, with the running execution (its `cancel()` is how n8n stops an execution:
+	 * the node's getExecutionCancelSignal() aborts) and the execution's lifecycle hooks (handlers added here
+	 * run: the engine awaits before its first hook).
+	 */
+	onStart?: (execution: ReturnType<WorkflowExecute['processRunExecutionData']>, hooks: ExecutionLifecycleHooks) => void;
 }): Promise<IRun> {
 	const { node } = options;
 	const mode = options.mode ?? 'manual';
@@ -303,13 +313,17 @@ export async function runNode(options: {
 		options.credentialTypes,
 		options.credentials ?? { apiKey: '', baseUrl: '' },
 		hooks,
+		undefined,
+		options.credentialsByType,
 	);
 	const input: INodeExecutionData[] = options.items.map((json) => ({ json }));
 	const executeData: IExecuteData = { node, data: { main: [input] }, source: null };
 	const runExecutionData: IRunExecutionData = createRunExecutionData({
 		executionData: { nodeExecutionStack: [executeData] },
 	});
-	return await new WorkflowExecute(additionalData, mode, runExecutionData).processRunExecutionData(workflow);
+	const execution = new WorkflowExecute(additionalData, mode, runExecutionData).processRunExecutionData(workflow);
+	options.onStart?.(execution, hooks);
+	return await execution;
 }
 
 /** Runs a one-node workflow (the Cekat node, fed with `items`) and returns what it output. */
