@@ -70,6 +70,8 @@ export interface DeliveryOptions {
 
 interface Answer {
 	status: number;
+	/** The status line's reason phrase, as the server sent it. */
+	reason?: string;
 	headers: IDataObject;
 	/** undefined: reading the body failed */
 	bytes?: Buffer;
@@ -77,19 +79,12 @@ interface Answer {
 	truncated: boolean;
 }
 
-/** RFC 9110 reason phrases: the caller-visible message of an answer without Cekat's error envelope. */
+/** Reason phrases for an answer whose status line carried none (RFC 9110). */
 const REASONS: Record<number, string> = {
-	200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'No Content',
-	400: 'Bad Request', 401: 'Unauthorized', 402: 'Payment Required', 403: 'Forbidden', 404: 'Not Found',
-	405: 'Method Not Allowed', 406: 'Not Acceptable', 408: 'Request Timeout', 409: 'Conflict', 410: 'Gone',
-	411: 'Length Required', 412: 'Precondition Failed', 413: 'Payload Too Large', 415: 'Unsupported Media Type',
-	422: 'Unprocessable Entity', 423: 'Locked', 425: 'Too Early', 426: 'Upgrade Required', 428: 'Precondition Required',
-	429: 'Too Many Requests', 431: 'Request Header Fields Too Large', 451: 'Unavailable For Legal Reasons',
-	500: 'Internal Server Error', 501: 'Not Implemented', 502: 'Bad Gateway', 503: 'Service Unavailable',
-	504: 'Gateway Timeout', 505: 'HTTP Version Not Supported', 507: 'Insufficient Storage', 508: 'Loop Detected',
-	511: 'Network Authentication Required',
+	400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 408: 'Request Timeout',
+	409: 'Conflict', 413: 'Request Entity Too Large', 422: 'Unprocessable Entity', 429: 'Too Many Requests',
+	500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout',
 };
-export const reasonPhrase = (status: number) => REASONS[status] ?? `HTTP ${status}`;
 
 /** Reads at most MAX_BODY_BYTES (+1 to know whether there was more). */
 async function readBounded(stream: AsyncIterable<Buffer | string> & { destroy?: () => void }): Promise<{ bytes: Buffer; observed: number; truncated: boolean }> {
@@ -134,17 +129,18 @@ async function attempt(options: DeliveryOptions, body: string): Promise<Answer> 
 			ignoreHttpStatusErrors: true,
 			abortSignal: signal,
 			timeout: options.timeoutMs,
-		})) as { statusCode: number; headers: IDataObject; body: AsyncIterable<Buffer> & { destroy?: () => void } };
+		})) as { statusCode: number; statusMessage?: string; headers: IDataObject; body: AsyncIterable<Buffer> & { destroy?: () => void } };
+		const head = { status: response.statusCode, reason: response.statusMessage, headers: response.headers ?? {} };
 		stream = response.body;
 		if (signal.aborted) stop();
 		try {
 			const read = await readBounded(stream);
-			return { status: response.statusCode, headers: response.headers ?? {}, ...read };
+			return { ...head, ...read };
 		} catch {
 			// Cancelled by the user: as in flight. A reset, truncation or the deadline while reading: the
 			// status was received, so the classification below still holds.
 			if (options.signal?.aborted) throw options.signal.reason ?? new Error('aborted');
-			return { status: response.statusCode, headers: response.headers ?? {}, observed: 0, truncated: false };
+			return { ...head, observed: 0, truncated: false };
 		}
 	} finally {
 		signal.removeEventListener('abort', stop);
@@ -238,7 +234,7 @@ export async function deliver(options: DeliveryOptions, payload: IDataObject): P
 		if (answer) {
 			const text = answer.bytes === undefined ? undefined : new TextDecoder('utf-8').decode(answer.bytes);
 			const bodyFacts = answer.bytes === undefined ? {} : { body: text, retainedBodyBytes: answer.bytes.length, observedBodyBytes: answer.observed, bodyTruncated: answer.truncated };
-			const reason = reasonPhrase(answer.status);
+			const reason = answer.reason?.trim() || REASONS[answer.status] || `HTTP ${answer.status}`;
 			if (answer.status === 200) {
 				let parsed: unknown;
 				try {
