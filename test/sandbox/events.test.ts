@@ -100,7 +100,7 @@ describe('success', () => {
 
 	it('every common key and a custom key; identity as sent (whitespace kept), phone only, no properties', async () => {
 		const base = { occurred_at: '2026-09-13T01:15:30.250Z' };
-		const payloads = [
+		const payloads: Array<{ event_key: string; event_id: string; properties?: Record<string, unknown>; [k: string]: unknown }> = [
 			{ ...base, event_key: 'user_registration', is_common: true, event_id: 'e-reg', email: 'ada@example.com', contact_name: 'Ada', visitor_id: 'visitor-1' },
 			{ ...base, event_key: 'user_login', is_common: true, event_id: 'e-login', email: '  ada@example.com  ', phone_number: '  +628123456789  ' },
 			{ ...base, event_key: 'order_created', is_common: true, event_id: 'e-created', phone_number: '+628123456789', properties: { amount: 0, currency: 'USD' } },
