@@ -38,6 +38,8 @@ function bundle() {
 		// n8n reads the node and credential classes' constructor.name.
 		keepNames: true,
 		legalComments: 'none',
+		// The Event resource's User-Agent names this package's version (shared/events/delivery.ts).
+		define: { __CEKAT_VERSION__: JSON.stringify(JSON.parse(readFileSync('package.json', 'utf8')).version) },
 		sourcemap: sourcemap ? 'linked' : false,
 		logLevel: 'warning',
 	});

@@ -56,13 +56,14 @@ function cekatParameters(operation: 'whatsapp' | 'template', target: Target): ID
 /** The Cekat node type with other custom operations: none (the routing engine), or a pool of k. */
 function cekatVariant(base: INodeType, variant: string): INodeType {
 	if (variant === 'cekat') return base;
-	const dist = (file: string) => require(path.join(PACKAGE_DIR, 'dist/nodes/Cekat', file)) as Record<string, unknown>;
+	// The designs come from the TypeScript source (tsx runs this worker): the built package is one bundle.
+	const source = (file: string) => require(path.join(PACKAGE_DIR, 'nodes/Cekat', file)) as Record<string, unknown>;
 	let customOperations: INodeType['customOperations'];
 	const pool = /^cekat-pool-(\d+)$/.exec(variant);
 	if (pool) {
-		const { bulkSend } = dist('shared/send.js') as { bulkSend: (...args: unknown[]) => (this: unknown) => Promise<never> };
-		const { whatsAppBody } = dist('resources/message/sendWhatsApp.js');
-		const { templateBody } = dist('resources/message/sendTemplate.js');
+		const { bulkSend } = source('shared/send') as { bulkSend: (...args: unknown[]) => (this: unknown) => Promise<never> };
+		const { whatsAppBody } = source('resources/message/sendWhatsApp');
+		const { templateBody } = source('resources/message/sendTemplate');
 		const k = Number(pool[1]);
 		customOperations = {
 			message: {

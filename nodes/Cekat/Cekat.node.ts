@@ -3,6 +3,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { getColumnLabels, getColumnNames, getColumns, listSearch } from './methods';
 import { singleRequest } from './shared/pagination';
+import { trackEvents } from './shared/events/track';
 import { bulkSend } from './shared/send';
 import { agentDescription } from './resources/agent';
 import { agentAssignmentDescription } from './resources/agentAssignment';
@@ -12,6 +13,7 @@ import { conversationDescription } from './resources/conversation';
 import { crmBoardDescription } from './resources/crmBoard';
 import { crmColumnDescription } from './resources/crmColumn';
 import { crmItemDescription } from './resources/crmItem';
+import { eventDescription } from './resources/event';
 import { inboxDescription } from './resources/inbox';
 import { messageDescription } from './resources/message';
 import { templateBody } from './resources/message/sendTemplate';
@@ -28,6 +30,7 @@ const RESOURCES = [
 	crmBoardDescription,
 	crmColumnDescription,
 	crmItemDescription,
+	eventDescription,
 	inboxDescription,
 	messageDescription,
 	orderDescription,
@@ -47,7 +50,11 @@ export class Cekat implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'cekatApi', required: true }],
+		credentials: [
+			{ name: 'cekatApi', required: true, displayOptions: { hide: { resource: ['event'] } } },
+			// Cekat's event ingest API has its own token and host.
+			{ name: 'cekatEventsApi', required: true, displayOptions: { show: { resource: ['event'] } } },
+		],
 		// The base URL comes from the credential (its authenticate step), see CekatApi.credentials.ts.
 		requestDefaults: {
 			headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
@@ -78,6 +85,7 @@ export class Cekat implements INodeType {
 					{ name: 'CRM Board', value: 'crmBoard' },
 					{ name: 'CRM Column', value: 'crmColumn' },
 					{ name: 'CRM Item', value: 'crmItem' },
+					{ name: 'Event', value: 'event' },
 					{ name: 'Inbox', value: 'inbox' },
 					{ name: 'Message', value: 'message' },
 					{ name: 'Order', value: 'order' },
@@ -99,6 +107,7 @@ export class Cekat implements INodeType {
 			sendWhatsApp: bulkSend(this.description, 'message', 'sendWhatsApp', whatsAppBody),
 			sendTemplate: bulkSend(this.description, 'message', 'sendTemplate', templateBody),
 		},
+		event: { track: trackEvents },
 	};
 
 	methods = {
