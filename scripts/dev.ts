@@ -187,6 +187,8 @@ async function main(): Promise<void> {
 			for (const { url } of DEV_PUBLISHED_EXAMPLES) await live.waitForWebhook(url);
 			const test = await live.testCredential(SANDBOX_CREDENTIAL.id).catch((e: Error) => ({ status: 'Error', message: e.message }));
 			if (test.status !== 'OK') say(`Warning: the credential test of "${SANDBOX_CREDENTIAL.name}" failed: ${test.message}`);
+			const eventsTest = await live.testCredential(EVENTS_CREDENTIAL.id).catch((e: Error) => ({ status: 'Error', message: e.message }));
+			if (eventsTest.status !== 'OK') say(`Warning: the credential test of "${EVENTS_CREDENTIAL.name}" failed: ${eventsTest.message}`);
 		}
 		sandbox.clearJournal();
 		printBanner({ n8nPort, sandbox, sandboxUrl, version, logFile, devFolder, ownerOk: owner !== 'failed' });
