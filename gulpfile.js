@@ -23,7 +23,11 @@ function bundle() {
 		className: path.basename(file).split('.')[0],
 		source: './' + path.relative('dist', file).replace(/\.js$/, ''),
 	}));
-	const contents = entries.map((e) => `export { ${e.className} } from ${JSON.stringify(e.source)};`).join('\n');
+	// n8n's loader records each class's constructor.name: the exported classes keep theirs (minifying renames
+	// them); every other function may lose its name (esbuild's keepNames on all of them cost 5 kB).
+	const contents = entries
+		.map((e) => `import { ${e.className} } from ${JSON.stringify(e.source)};\nObject.defineProperty(${e.className}, 'name', { value: ${JSON.stringify(e.className)} });\nexport { ${e.className} };`)
+		.join('\n');
 	const sourcemap = process.env.CEKAT_SOURCEMAP === '1';
 	esbuild.buildSync({
 		stdin: { contents, resolveDir: __dirname, loader: 'ts', sourcefile: 'package-entry.ts' },
@@ -35,9 +39,9 @@ function bundle() {
 		// n8n provides n8n-workflow (the package's only peer dependency).
 		external: ['n8n-workflow'],
 		minify: true,
-		// n8n reads the node and credential classes' constructor.name.
-		keepNames: true,
 		legalComments: 'none',
+		// Typographic quotes and arrows as UTF-8, not \u escapes (3 bytes fewer each).
+		charset: 'utf8',
 		// The Event resource's User-Agent names this package's version (shared/events/delivery.ts).
 		define: { __CEKAT_VERSION__: JSON.stringify(JSON.parse(readFileSync('package.json', 'utf8')).version) },
 		sourcemap: sourcemap ? 'linked' : false,

@@ -50,10 +50,11 @@ export class Cekat implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
+		// Cekat's event ingest API (Event → Track) has its own token and host. n8n's routing engine picks a
+		// node's credential by its `authentication` parameter once there are two: a hidden one per side below.
 		credentials: [
-			{ name: 'cekatApi', required: true, displayOptions: { hide: { resource: ['event'] } } },
-			// Cekat's event ingest API has its own token and host.
-			{ name: 'cekatEventsApi', required: true, displayOptions: { show: { resource: ['event'] } } },
+			{ name: 'cekatApi', required: true, displayOptions: { show: { authentication: ['cekatApi'] } } },
+			{ name: 'cekatEventsApi', required: true, displayOptions: { show: { authentication: ['cekatEventsApi'] } } },
 		],
 		// The base URL comes from the credential (its authenticate step), see CekatApi.credentials.ts.
 		requestDefaults: {
@@ -92,6 +93,20 @@ export class Cekat implements INodeType {
 					{ name: 'Template', value: 'template' },
 				],
 				default: 'message',
+			},
+			{
+				displayName: 'Authentication',
+				name: 'authentication',
+				type: 'hidden',
+				displayOptions: { hide: { resource: ['event'] } },
+				default: 'cekatApi',
+			},
+			{
+				displayName: 'Authentication',
+				name: 'authentication',
+				type: 'hidden',
+				displayOptions: { show: { resource: ['event'] } },
+				default: 'cekatEventsApi',
 			},
 			...RESOURCES.flat(),
 		],

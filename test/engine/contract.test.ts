@@ -75,7 +75,14 @@ describe('the node covers the contract (sandbox/openapi.json)', () => {
 				(route) => `POST /business_workflows/${route}`,
 			),
 		]);
+		// Event → Track talks to Cekat's separate event ingest API (docs/cekat-events.md): a custom operation
+		// without routing, the only one.
+		const { nodeType } = await loadPackage();
+		const unrouted = operations.filter((op) => op.method === 'undefined');
+		expect(unrouted.map((op) => `${op.resource}.${op.operation}`)).toEqual(['event.track']);
+		expect(typeof nodeType.customOperations?.event?.track).toBe('function');
 		const unknown = operations
+			.filter((op) => op.method !== 'undefined')
 			.map((op) => `${op.method} ${normalise(op.url)}`)
 			.filter((op) => !known.has(op) && !extras.has(op));
 		expect(unknown).toEqual([]);

@@ -25,9 +25,10 @@ function* walk(properties: readonly unknown[], path: string): Generator<[string,
 	}
 }
 
+let customOperations: Record<string, Record<string, Record<string, unknown>>> = {};
 let descriptions: INodeTypeDescription[];
 
-type Loaded = { description: INodeTypeDescription; methods?: { listSearch?: Record<string, unknown> }; nodeVersions?: Record<string, Loaded> };
+type Loaded = { description: INodeTypeDescription; methods?: { listSearch?: Record<string, unknown> }; customOperations?: Record<string, Record<string, unknown>>; nodeVersions?: Record<string, Loaded> };
 
 /** Every node type as n8n offers it: each version of a versioned node (the Cekat Trigger) on its own. */
 function nodeTypes(pkg: Awaited<ReturnType<typeof loadPackage>>): Loaded[] {
@@ -38,7 +39,9 @@ function nodeTypes(pkg: Awaited<ReturnType<typeof loadPackage>>): Loaded[] {
 }
 
 beforeAll(async () => {
-	descriptions = nodeTypes(await loadPackage()).map((type) => type.description);
+	const types = nodeTypes(await loadPackage());
+	descriptions = types.map((type) => type.description);
+	customOperations = Object.fromEntries(types.map((type) => [type.description.name, (type.customOperations ?? {}) as Record<string, Record<string, unknown>>]));
 });
 
 const everyProperty = () => descriptions.flatMap((d) => [...walk(d.properties, d.name)].map(([path, p]) => ({ path, p })));
@@ -85,7 +88,7 @@ describe('descriptions of the package', () => {
 		const broken: string[] = [];
 		let operations = 0;
 		for (const d of descriptions) {
-			const custom = (d as { customOperations?: Record<string, Record<string, unknown>> }).customOperations ?? {};
+			const custom = customOperations[d.name] ?? {};
 			for (const picker of d.properties.filter((p) => p.name === 'operation')) {
 				const resources = (picker.displayOptions?.show?.resource ?? []) as string[];
 				for (const option of (picker.options ?? []) as INodePropertyOptions[]) {
@@ -190,7 +193,7 @@ describe('descriptions of the package', () => {
 		// The resource and operation pickers, notices and collections (their "Add …" placeholder) explain
 		// themselves, as in n8n's own nodes; requestOptions is what n8n adds to every declarative node.
 		const selfExplained = (p: Property) =>
-			p.name === 'resource' || p.name === 'operation' || ['notice', 'collection', 'fixedCollection'].includes(p.type);
+			p.name === 'resource' || p.name === 'operation' || ['notice', 'collection', 'fixedCollection', 'hidden'].includes(p.type);
 		for (const { path, p } of everyProperty()) {
 			if (path.startsWith('cekat.requestOptions')) continue;
 			if (selfExplained(p)) continue;

@@ -257,7 +257,9 @@ export async function callNodeMethod<T = unknown>(
 	const pkg = await loadPackage();
 	const node = cekatNode(parameters);
 	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: pkg.nodeTypes });
-	const context = new LoadOptionsContext(workflow, node, makeAdditionalData(pkg.credentialTypes, credentials, undefined, parameters), path);
+	// The editor sends the node's parameters with their defaults (the hidden `authentication` that picks the credential included).
+	const current = NodeHelpers.getNodeParameters(pkg.nodeType.description.properties, parameters, true, false, node, pkg.nodeType.description) ?? parameters;
+	const context = new LoadOptionsContext(workflow, node, makeAdditionalData(pkg.credentialTypes, credentials, undefined, current), path);
 	const fn = (pkg.nodeType.methods?.[kind] as Record<string, (...a: unknown[]) => Promise<T>> | undefined)?.[method];
 	if (!fn) throw new Error(`no ${kind} method ${method}`);
 	return await fn.call(context, ...args);

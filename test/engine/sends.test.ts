@@ -9,6 +9,8 @@ import { byId, useEnv, type Env } from './env';
 
 const DAY = 24 * 60 * 60 * 1000;
 const CONTINUE = { onError: 'continueRegularOutput' } as const;
+/** Settings → Request Options → Batching, Items per Batch 1: strictly one send after another. */
+const ONE_BY_ONE = { requestOptions: { batching: { batch: { batchSize: 1, batchInterval: 0 } } } };
 
 function conversation(env: Env, open: boolean) {
 	const { store } = env.sandbox;
@@ -31,6 +33,8 @@ const whatsApp = {
 	message: '={{ $json.text }}',
 };
 
+const whatsAppOneByOne = { ...whatsApp, ...ONE_BY_ONE };
+
 /** 5 items; the 3rd (index 2) goes to a conversation outside the 24-hour window, which Cekat refuses. */
 function whatsAppItems(env: Env, tag: string): IDataObject[] {
 	const open = conversation(env, true).id;
@@ -50,9 +54,9 @@ describe('Send WhatsApp in bulk', () => {
 	const env = useEnv();
 	afterEach(() => env.sandbox.reset());
 
-	it('Stop: items 0–1 sent, item 2 refused, 3–4 not attempted; the error names each and the sandbox holds exactly 0–1', async () => {
+	it('one by one, Stop: items 0–1 sent, item 2 refused, 3–4 not attempted; the error names each and the sandbox holds exactly 0–1', async () => {
 		const items = whatsAppItems(env, 'stop');
-		const result = await env.run(whatsApp, { items });
+		const result = await env.run(whatsAppOneByOne, { items });
 		expect(result.items).toEqual([]);
 		expect(result.error?.message).toMatch(/^Cekat error 400: .*24-hour/);
 		// Sent in input order, nothing after the failure.
@@ -90,20 +94,52 @@ describe('Send WhatsApp in bulk', () => {
 		expect(result.items.map((item) => item.pairedItem)).toEqual([0, 1, 2, 3, 4].map((item) => ({ item })));
 		expect(String(result.json[2].error)).toMatch(/^Cekat error 400: .*24-hour/);
 		for (const i of [0, 1, 3, 4]) expect(result.json[i]).toEqual(expect.objectContaining({ message: `cont ${i}`, id: expect.any(String) }));
-		expect(posts(env, '/messages/whatsapp').map((r) => (r.body as IDataObject).message)).toEqual(['cont 0', 'cont 1', 'cont 2', 'cont 3', 'cont 4']);
+		// 8 in flight by default: each sent once (the journal's order is the order answers began).
+		expect(posts(env, '/messages/whatsapp').map((r) => (r.body as IDataObject).message).sort()).toEqual(['cont 0', 'cont 1', 'cont 2', 'cont 3', 'cont 4']);
 		expect(storedTexts(env, 'cont').sort()).toEqual(['cont 0', 'cont 1', 'cont 3', 'cont 4']);
 	});
 
-	it('arrive in input order even when the first answer is slow (the routing engine sent all at once)', async () => {
+	it('one by one, arrive in input order even when the first answer is slow (the routing engine sent all at once)', async () => {
 		env.sandbox.addFault({ path: '/messages/whatsapp', kind: 'delay', delayMs: 300, count: 1 });
 		const open = conversation(env, true).id;
 		const items = Array.from({ length: 8 }, (_, i) => ({ conversation: open, text: `order ${i}` }));
-		const result = await env.run(whatsApp, { items });
+		const result = await env.run(whatsAppOneByOne, { items });
 		expect(result.error).toBeUndefined();
 		expect(result.json.map((m) => m.message)).toEqual(items.map((i) => i.text));
 		expect(posts(env, '/messages/whatsapp').map((r) => (r.body as IDataObject).message)).toEqual(items.map((i) => i.text));
 		const stored = env.sandbox.store.messages.all().filter((m) => String(m.message).startsWith('order '));
 		expect(stored.map((m) => m.message)).toEqual(items.map((i) => i.text));
+	});
+
+	it('8 in flight (the default), Stop: no send starts after the failure; every received send is listed as sent or failed, the rest as not attempted', async () => {
+		const open = conversation(env, true).id;
+		const closed = conversation(env, false).id;
+		// The refused item answers at once; the others take 150 ms, so the failure is known while 0–1 and 3–7 are in flight.
+		env.sandbox.addFault({ path: '/messages/whatsapp', kind: 'delay', delayMs: 150, count: 2 });
+		const items = Array.from({ length: 24 }, (_, i) => ({ conversation: i === 2 ? closed : open, text: `many ${i}` }));
+		const result = await env.run(whatsApp, { items });
+		const context = result.error?.context as { sent: Array<{ item: number; messageId: string }>; failed: Array<{ item: number }>; notAttempted: number[] };
+		expect(context.failed.map((f) => f.item)).toEqual([2]);
+		const received = posts(env, '/messages/whatsapp').map((r) => Number(String((r.body as IDataObject).message).split(' ')[1]));
+		// Each received once; exactly the sent and the failed ones; started in input order, so a prefix of the items.
+		expect(new Set(received).size).toBe(received.length);
+		expect([...received].sort((a, b) => a - b)).toEqual([...context.sent.map((x) => x.item), 2].sort((a, b) => a - b));
+		expect([...received].sort((a, b) => a - b)).toEqual(Array.from({ length: received.length }, (_, i) => i));
+		expect(context.notAttempted).toEqual(Array.from({ length: 24 - received.length }, (_, i) => received.length + i));
+		expect(context.notAttempted.length).toBeGreaterThan(0);
+		expect(storedTexts(env, 'many').sort()).toEqual(context.sent.map((x) => `many ${x.item}`).sort());
+		expect(String(result.error?.description)).toContain(`Bulk send stopped: ${context.sent.length} of 24 items were sent, 1 failed, ${context.notAttempted.length} were not attempted.`);
+	});
+
+	it('8 in flight (the default): 40 sends, each once, output in input order', async () => {
+		const open = conversation(env, true).id;
+		const items = Array.from({ length: 40 }, (_, i) => ({ conversation: open, text: `par ${i}` }));
+		const result = await env.run(whatsApp, { items });
+		expect(result.error).toBeUndefined();
+		expect(result.json.map((m) => m.message)).toEqual(items.map((i) => i.text));
+		expect(result.items.map((item) => item.pairedItem)).toEqual(items.map((_, item) => ({ item })));
+		expect(posts(env, '/messages/whatsapp').map((r) => (r.body as IDataObject).message).sort()).toEqual(items.map((i) => i.text).sort());
+		expect(storedTexts(env, 'par').sort()).toEqual(items.map((i) => i.text).sort());
 	});
 
 	it('an item refused by the node’s own checks: with Stop nothing is sent; with Continue the others are', async () => {
@@ -124,7 +160,7 @@ describe('Send WhatsApp in bulk', () => {
 	it('Retry On Fail re-runs the node but never sends a sent item again', async () => {
 		const open = conversation(env, true).id;
 		const items = [0, 1, 2, 3].map((i) => ({ conversation: i === 2 ? '00000000-0000-4000-8000-000000000000' : open, text: `retry ${i}` }));
-		const result = await env.run(whatsApp, { items, settings: { retryOnFail: true, maxTries: 3, waitBetweenTries: 0 } });
+		const result = await env.run(whatsAppOneByOne, { items, settings: { retryOnFail: true, maxTries: 3, waitBetweenTries: 0 } });
 		expect(result.error?.message).toMatch(/^Cekat error 404/);
 		// 3 tries: items 0 and 1 once each, the failing item 2 once per try, item 3 never.
 		expect(posts(env, '/messages/whatsapp').map((r) => (r.body as IDataObject).message)).toEqual(['retry 0', 'retry 1', 'retry 2', 'retry 2', 'retry 2']);
@@ -169,9 +205,9 @@ describe('Send Template in bulk', () => {
 			.map((m) => /(\w+-\d)/.exec(String(m.message).slice(String(m.message).indexOf(`${tag}-`)))![1])
 			.sort();
 
-	it('Stop: the error names sent (message ids), failed and not attempted; the sandbox holds exactly the sent ones', async () => {
+	it('one by one, Stop: the error names sent (message ids), failed and not attempted; the sandbox holds exactly the sent ones', async () => {
 		const { parameters, items } = setup('tstop');
-		const result = await env.run(parameters, { items });
+		const result = await env.run({ ...parameters, ...ONE_BY_ONE }, { items });
 		expect(result.error?.message).toMatch(/^Cekat error 404: Template with wa_template_id 999999999 not found/);
 		expect(sentTo(env)).toEqual(['628570001000', '628570001001', '628570001002']);
 		expect(storedFor(env, 'tstop')).toEqual(['tstop-0', 'tstop-1']);
@@ -193,7 +229,7 @@ describe('Send Template in bulk', () => {
 		expect(result.items.map((item) => item.pairedItem)).toEqual([0, 1, 2, 3, 4].map((item) => ({ item })));
 		expect(String(result.json[2].error)).toMatch(/^Cekat error 404/);
 		for (const i of [0, 1, 3, 4]) expect(result.json[i]).toEqual(expect.objectContaining({ status: 'sent', message_id: expect.any(String) }));
-		expect(sentTo(env)).toEqual(items.map((i) => i.phone));
+		expect(sentTo(env).sort()).toEqual(items.map((i) => i.phone).sort());
 		expect(storedFor(env, 'tcont')).toEqual(['tcont-0', 'tcont-1', 'tcont-3', 'tcont-4']);
 	});
 });

@@ -42,10 +42,12 @@ export interface ItemView extends FieldContext {
 export type BodyBuilder = (item: ItemView, body: IDataObject) => IDataObject;
 
 /**
- * Requests in flight at once. Measured (docs/reliability.md, "Bulk sends"): sequential keeps the
- * strict input order and sends nothing after a failure.
+ * Sends in flight at once, unless the node's Settings → Request Options → Batching sets it (Items per
+ * Batch; 1 = strictly one after another). Measured (docs/benchmarks.md): 8 in flight match n8n's HTTP
+ * Request node, which starts every item at once; a failure stops new sends, and the ones already in flight
+ * (at most 7) complete and are listed as sent.
  */
-export const SEND_CONCURRENCY = 1;
+export const SEND_CONCURRENCY = 8;
 
 interface Route {
 	/** Parameter path, e.g. `options.footer`. */
@@ -137,24 +139,79 @@ export function routedBody(routes: Route[], item: ItemView): { body: IDataObject
 }
 
 /**
- * Item views over one run's parameters. A parameter without an expression is the same for every item:
- * it is read once (n8n's getNodeParameter copies and validates on every call); one with an expression
- * is evaluated per item, once.
+ * A parameter value as one JavaScript expression source, when it is plain values and whole `={{ … }}`
+ * expressions only (no text around an expression, no resource locator): undefined otherwise.
  */
-function itemViews(ctx: IExecuteFunctions): (itemIndex: number) => ItemView {
+function expressionSource(value: unknown): string | undefined {
+	if (typeof value === 'string') {
+		if (value.charAt(0) !== '=') return JSON.stringify(value);
+		const whole = /^=\{\{([\s\S]*)\}\}$/.exec(value.trim());
+		if (!whole || whole[1].includes('{{') || whole[1].includes('}}')) return undefined;
+		return `(${whole[1]})`;
+	}
+	if (Array.isArray(value)) {
+		const parts = value.map(expressionSource);
+		return parts.includes(undefined) ? undefined : `[${parts.join(',')}]`;
+	}
+	if (isObject(value)) {
+		if ('__rl' in value) return undefined;
+		const parts = Object.entries(value).map(([key, entry]) => {
+			const source = expressionSource(entry);
+			return source === undefined ? undefined : `${JSON.stringify(key)}:${source}`;
+		});
+		return parts.includes(undefined) ? undefined : `{${parts.join(',')}}`;
+	}
+	return value === undefined ? 'undefined' : JSON.stringify(value);
+}
+
+/** What n8n's getNodeParameter does to an evaluated value: dates (Luxon) inside objects and lists become text. */
+function cleanedUp(value: unknown): unknown {
+	if (Array.isArray(value)) return value.map((v) => (isDateTime(v) ? v.toString() : cleanedUp(v)));
+	if (isObject(value)) {
+		for (const key of Object.keys(value)) value[key] = (isDateTime(value[key]) ? String(value[key]) : cleanedUp(value[key])) as IDataObject[string];
+	}
+	return value;
+}
+const isDateTime = (value: unknown): value is { toString(): string } => isObject(value) && (value as { isLuxonDateTime?: unknown }).isLuxonDateTime === true;
+
+/**
+ * Item views over one run's parameters. A parameter without an expression is the same for every item:
+ * it is read once (n8n's getNodeParameter copies and validates on every call). The routes' parameters
+ * with expressions are evaluated together, in ONE expression per item (each evaluation sets up n8n's
+ * whole expression context: most of a send's CPU time, docs/benchmarks.md); when they cannot be
+ * combined, or the combined evaluation fails, each is evaluated by getNodeParameter, whose errors name
+ * the parameter.
+ */
+function itemViews(ctx: IExecuteFunctions, routes: Route[]): (itemIndex: number) => ItemView {
 	const node = ctx.getNode();
+	const parameters = node.parameters as IDataObject;
 	const fixed = new Map<string, unknown>();
-	return (itemIndex) => ({
-		getNode: () => node,
-		getItemIndex: () => itemIndex,
-		getNodeParameter: (name, fallback, options) => {
-			const raw = valueAt(node.parameters as IDataObject, name);
-			if (raw === undefined || isExpression(raw)) return ctx.getNodeParameter(name, itemIndex, fallback, options);
-			const key = options?.extractValue ? `${name}\u0000value` : name;
-			if (!fixed.has(key)) fixed.set(key, ctx.getNodeParameter(name, itemIndex, fallback, options));
-			return fixed.get(key);
-		},
-	});
+	const combined = routes.filter((route) => !route.extractValue && isExpression(valueAt(parameters, route.path))).map((route) => route.path);
+	const sources = combined.map((path) => expressionSource(valueAt(parameters, path)));
+	const together = combined.length > 1 && !sources.includes(undefined) ? `{{ [${sources.join(',')}] }}` : undefined;
+	return (itemIndex) => {
+		let values: Map<string, unknown> | undefined;
+		if (together) {
+			try {
+				const list = ctx.evaluateExpression(together, itemIndex);
+				if (Array.isArray(list) && list.length === combined.length) values = new Map(combined.map((path, k) => [path, cleanedUp(list[k])]));
+			} catch {
+				values = undefined; // each parameter again, alone: its own error names it
+			}
+		}
+		return {
+			getNode: () => node,
+			getItemIndex: () => itemIndex,
+			getNodeParameter: (name, fallback, options) => {
+				if (values?.has(name) && !options?.extractValue) return values.get(name);
+				const raw = valueAt(parameters, name);
+				if (raw === undefined || isExpression(raw)) return ctx.getNodeParameter(name, itemIndex, fallback, options);
+				const key = options?.extractValue ? `${name}\u0000value` : name;
+				if (!fixed.has(key)) fixed.set(key, ctx.getNodeParameter(name, itemIndex, fallback, options));
+				return fixed.get(key);
+			},
+		};
+	};
 }
 
 type NodeError = NodeApiError | NodeOperationError;
@@ -213,6 +270,7 @@ interface RequestSettings {
 }
 
 /** The node's Settings → Request Options, applied as the routing engine applies them. */
+/** batchSize 0: no batching. */
 function requestSettings(ctx: IExecuteFunctions): { base: Partial<IHttpRequestOptions>; batchSize: number; batchInterval: number } {
 	const settings = ctx.getNodeParameter('requestOptions', 0, {}) as RequestSettings;
 	const base: Partial<IHttpRequestOptions> = { timeout: settings.timeout || 300_000 };
@@ -231,8 +289,10 @@ function requestSettings(ctx: IExecuteFunctions): { base: Partial<IHttpRequestOp
 			...(proxy.username ? { auth: { username: decodeURIComponent(proxy.username), password: decodeURIComponent(proxy.password) } } : {}),
 		};
 	}
-	const batchSize = Number(settings.batching?.batch?.batchSize ?? 0);
-	return { base, batchSize: batchSize > 0 ? batchSize : 1, batchInterval: Number(settings.batching?.batch?.batchInterval ?? 0) };
+	// n8n's Batching: Items per Batch (-1 = off, 0 counts as 1) and the interval between batches.
+	const batch = settings.batching?.batch;
+	const size = batch ? Number(batch.batchSize ?? 50) : -1;
+	return { base, batchSize: size < 0 || !Number.isFinite(size) ? 0 : Math.max(1, size), batchInterval: batch ? Number(batch.batchInterval ?? 1000) : 0 };
 }
 
 /** Items sent in an earlier try of this node run (Retry On Fail re-runs the node): never sent again. */
@@ -271,7 +331,7 @@ async function sendItems(
 	const continueOnFail = ctx.continueOnFail();
 	const { base, batchSize, batchInterval } = requestSettings(ctx);
 	const routes = routesOf(description, node);
-	const view = itemViews(ctx);
+	const view = itemViews(ctx, routes);
 
 	const run = ctx.getExecuteData();
 	let sent = sentInRun.get(run);
@@ -333,7 +393,7 @@ async function sendItems(
 				stopped = true;
 				break;
 			}
-			if (started > 0 && batchInterval > 0 && started % batchSize === 0) await sleep(batchInterval);
+			if (started > 0 && batchSize > 0 && batchInterval > 0 && started % batchSize === 0) await sleep(batchInterval);
 			if (stopped) break;
 			const i = queue[next++];
 			started++;
@@ -345,7 +405,8 @@ async function sendItems(
 			}
 		}
 	};
-	await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
+	const inFlight = batchSize > 0 ? batchSize : concurrency;
+	await Promise.all(Array.from({ length: Math.min(inFlight, queue.length) }, worker));
 
 	if (failed.size && !continueOnFail) {
 		const notAttempted = items.map((_, i) => i).filter((i) => !sent.has(i) && !failed.has(i));

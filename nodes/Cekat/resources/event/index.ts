@@ -113,7 +113,7 @@ export const eventDescription: INodeProperties[] = [
 				displayName: 'Property',
 				name: 'property',
 				values: [
-					{ displayName: 'Name', name: 'name', type: 'string', default: '', placeholder: 'order_id' },
+					{ displayName: 'Name', name: 'name', type: 'string', default: '', placeholder: 'order_id', description: 'The property’s name, e.g. order_id' },
 					{ displayName: 'Value', name: 'value', type: 'string', default: '', description: 'Sent as text; use JSON for numbers, lists or objects' },
 				],
 			},
