@@ -16,6 +16,7 @@ import { registerDirectoryRoutes } from './routes/directory';
 import { registerMessageRoutes } from './routes/messages';
 import { registerOrderRoutes } from './routes/orders';
 import { registerWorkflowRoutes } from './routes/workflows';
+import { EVENTS_INGEST_ROUTE, type EventsConfig, registerEventRoutes } from './routes/events';
 import type { Store } from './store';
 import type { SandboxSizes } from './types';
 import { registerBulkRoutes } from './bulk';
@@ -35,6 +36,8 @@ export interface AppContext {
 	/** The live variant object: routes read it on every request, POST /__sandbox/variant changes it in place. */
 	variant: SandboxVariant;
 	rateLimiter: RateLimiter;
+	/** Cekat Events ingest (routes/events.ts): its Bearer token and the defined custom events; optional so the app also builds without it. */
+	events?: EventsConfig;
 }
 
 /** 'api': the api.cekat.ai host (every route). 'server': the server.cekat.ai host of the split variant. */
@@ -134,8 +137,11 @@ export function buildApp(ctx: AppContext, opts: { logger?: boolean; role?: HostR
 		const authzKey = typeof authz === 'string' && /^api_key\s/i.test(authz) ? authz.slice(8).trim() : undefined;
 		const hasKey = apiKeyHeader !== undefined || authzKey !== undefined;
 		const hasBearer = bearer !== undefined;
-		const keyMatched =
-			(apiKeyHeader !== undefined && apiKeyHeader === ctx.apiKey) || (authzKey !== undefined && authzKey === ctx.apiKey) || (hasBearer && bearer === ctx.apiKey);
+		// Cekat Events (t.cekat.ai) take only `Authorization: Bearer <events token>`, never the API key (routes/events.ts).
+		const eventsRoute = ctx.events !== undefined && req.routeOptions.url === EVENTS_INGEST_ROUTE;
+		const keyMatched = eventsRoute
+			? hasBearer && bearer === ctx.events?.token
+			: (apiKeyHeader !== undefined && apiKeyHeader === ctx.apiKey) || (authzKey !== undefined && authzKey === ctx.apiKey) || (hasBearer && bearer === ctx.apiKey);
 		states.set(req, {
 			start: performance.now(),
 			auth: hasKey && hasBearer ? 'both' : hasKey ? 'api_key' : hasBearer ? 'bearer' : 'none',
@@ -144,11 +150,14 @@ export function buildApp(ctx: AppContext, opts: { logger?: boolean; role?: HostR
 			journaled: false,
 		});
 		// Every API answer carries the rate-limit headers; past the limit the request is not carried out.
-		const rl = ctx.rateLimiter.take();
-		void reply.headers(rl.headers);
-		if (!rl.allowed) {
-			void reply.code(429).send({ message: 'Too many requests, please try again later.' });
-			return;
+		// (Not the Cekat Events ingest: the counter is the Open API's (api.cekat.ai); t.cekat.ai's limits are not evidenced.)
+		if (!eventsRoute) {
+			const rl = ctx.rateLimiter.take();
+			void reply.headers(rl.headers);
+			if (!rl.allowed) {
+				void reply.code(429).send({ message: 'Too many requests, please try again later.' });
+				return;
+			}
 		}
 		// Split hosts: routes the server host does not serve answer 404 there, as an unknown route would.
 		// …and the api host of the split variant does not serve the server-only routes.
@@ -163,6 +172,12 @@ export function buildApp(ctx: AppContext, opts: { logger?: boolean; role?: HostR
 		}
 		// Unknown routes answer 404 whatever the key (the not-found handler); known routes need the key.
 		if (!keyMatched && req.routeOptions.url !== undefined) {
+			if (eventsRoute) {
+				// The error envelope of the event contract; the message and code are the sandbox's (not evidenced).
+				const error = hasBearer ? 'Invalid access token' : 'Missing access token: send Authorization: Bearer <access token>';
+				void reply.code(401).send({ success: false, error, code: 'unauthorized' });
+				return;
+			}
 			void reply.code(401).send(UNAUTHORIZED_BODY);
 			return;
 		}
@@ -226,6 +241,13 @@ export function buildApp(ctx: AppContext, opts: { logger?: boolean; role?: HostR
 		}
 		let body: unknown = st.rawBody === undefined || st.rawBody === '' ? undefined : st.bodyIsJson ? st.parsedBody : st.rawBody;
 		if (key && st.rawBody !== undefined && st.rawBody.includes(key)) body = redactDeep(body, key);
+		// …nor the Cekat Events token.
+		const token = ctx.events?.token;
+		if (token && (url.includes(token) || url.includes(encodeURIComponent(token)))) {
+			url = url.split(token).join(REDACTED).split(encodeURIComponent(token)).join(REDACTED);
+			query = redactDeep(query, token) as Record<string, string | string[]>;
+		}
+		if (token && st.rawBody !== undefined && st.rawBody.includes(token)) body = redactDeep(body, token);
 		const ct = req.headers['content-type'];
 		const entry: JournalEntry = {
 			seq: ctx.journal.nextSeq(),
@@ -303,6 +325,7 @@ export function buildApp(ctx: AppContext, opts: { logger?: boolean; role?: HostR
 	registerMessageRoutes(app, deps);
 	registerDirectoryRoutes(app, deps);
 	registerWorkflowRoutes(app, deps);
+	if (ctx.events) registerEventRoutes(app, { store: ctx.store, events: ctx.events });
 	registerControlRoutes(app, { store: ctx.store, journal: ctx.journal, faults: ctx.faults, reset: ctx.reset });
 	if (ctx.webhooks) registerWebhookControlRoutes(app, ctx.webhooks);
 	registerBulkRoutes(app, ctx.store, ctx.webhooks);

@@ -3,6 +3,8 @@
  *  - "success" family (/api/... page & cursor lists, messages, templates, conversations):
  *      { success: false, error: { code, message, details? } }
  *  - "message" family (/api/crm/*, /api/orders*): { message }
+ *  - "events" family (/api/events/*, Cekat Events' ingest, t.cekat.ai): { success: false, error: "<message>", code? }
+ *    (the error envelope of cekat-event-sdk's conformance contract; the codes are the sandbox's choice)
  * Every 4xx message names the offending field, so a client can show something useful.
  */
 import { STATUS_CODES } from 'node:http';
@@ -26,10 +28,14 @@ export class ApiError extends Error {
 export const badRequest = (field: string, message: string): ApiError => new ApiError(400, message, [{ field, message }]);
 export const notFound = (message: string): ApiError => new ApiError(404, message);
 
-/** 'workflow': /business_workflows/* and /business_webhooks* (contract-16: 400 = validation envelope, else { success: false, message }). */
-export type Family = 'success' | 'message' | 'workflow';
+/**
+ * 'workflow': /business_workflows/* and /business_webhooks* (contract-16: 400 = validation envelope, else { success: false, message }).
+ * 'events': /api/events/* (issue 18: { success: false, error, code }).
+ */
+export type Family = 'success' | 'message' | 'workflow' | 'events';
 
 export function familyOf(path: string): Family {
+	if (path === '/api/events' || path.startsWith('/api/events/')) return 'events';
 	if (path.startsWith('/business_workflows') || path.startsWith('/business_webhooks')) return 'workflow';
 	return path.startsWith('/api/crm') || path.startsWith('/api/orders') ? 'message' : 'success';
 }
@@ -48,7 +54,22 @@ function defaultCode(status: number): string {
 	return (STATUS_CODES[status] ?? 'ERROR').toUpperCase().replace(/[^A-Z]+/g, '_');
 }
 
+/**
+ * Codes of the events envelope. Only the envelope's form is evidenced (cekat-event-sdk conformance, error-envelope schema:
+ * `success: false`, non-empty `error`, optional `code`); these code values are the sandbox's choice.
+ */
+function eventsCode(status: number): string {
+	if (status === 400) return 'validation_error';
+	return (STATUS_CODES[status] ?? 'error').toLowerCase().replace(/[^a-z]+/g, '_').replace(/^_|_$/g, '');
+}
+
 export function errorBody(family: Family, err: ApiError): Record<string, unknown> {
+	if (family === 'events') {
+		const body: Record<string, unknown> = { success: false, error: err.message, code: err.code ?? eventsCode(err.statusCode) };
+		// The offending field of a 400 (not evidenced: an extra property the envelope allows).
+		if (err.statusCode === 400 && err.details.length) body.field = err.details[0].field;
+		return body;
+	}
 	if (family === 'message') return { message: err.message };
 	// Answer shape not evidenced (docs/cekat-api.md): 4xx/5xx other than validation say { success: false, message }.
 	if (family === 'workflow' && err.statusCode !== 400) return { success: false, message: err.message };

@@ -11,11 +11,12 @@ import { buildApp } from './app';
 import { type Fault, type FaultSpec, Faults } from './controls';
 import { Journal, type JournalEntry } from './journal';
 import { Store } from './store';
-import type { SandboxSizes } from './types';
+import type { SandboxSizes, TrackedEvent } from './types';
 import { WebhookEmitter, type WebhookTarget } from './webhooks';
 import type { Subscription } from './subscriptions';
 import { DEFAULT_RATE_LIMIT, DEFAULT_RATE_WINDOW_SECONDS, RateLimiter, type RateLimitOptions } from './ratelimit';
 import { parseVariant, resolveVariant, type SandboxVariant } from './variant';
+import { DEFAULT_EVENTS_TOKEN, type EventsConfig } from './routes/events';
 
 export type { JournalEntry } from './journal';
 export type { Fault, FaultKind, FaultSpec } from './controls';
@@ -35,6 +36,8 @@ export { DEFAULT_RATE_LIMIT, RateLimiter } from './ratelimit';
 export type { RateLimitOptions } from './ratelimit';
 export * as wire from './wire';
 export type { SeedMoreRequest, SeedMoreResult } from './bulk';
+export { COMMON_EVENT_KEYS, DEFAULT_EVENTS_TOKEN, EVENTS_INGEST_ROUTE, ORDER_EVENT_KEYS, parseEventDefinitions, validateEventPayload } from './routes/events';
+export type { EventPayload, EventsConfig } from './routes/events';
 
 export const DEFAULT_API_KEY = 'sandbox-api-key';
 export const DEFAULT_SEED = 42;
@@ -71,6 +74,13 @@ export interface SandboxOptions {
 	rateLimit?: RateLimitOptions;
 	/** Port of the second ("server.cekat.ai") host in the split variant; 0 = a free port (default). */
 	serverPort?: number;
+	/** Bearer token of the Cekat Events ingest (POST /api/events/ingest); default 'sandbox-events-token'. */
+	eventsToken?: string;
+	/**
+	 * Defined custom events: a custom event_key not in the list answers 404 event_definition_not_found. Default: no list,
+	 * every custom key is accepted (the real service's rule is not evidenced). Also POST /__sandbox/events/definitions.
+	 */
+	eventDefinitions?: string[] | null;
 }
 
 export interface Sandbox {
@@ -94,6 +104,12 @@ export interface Sandbox {
 	journal(): JournalEntry[];
 	/** Webhook subscriptions made through the API (both variants, tagged `variant`); reset() clears them. */
 	subscriptions(): Subscription[];
+	/** Bearer token of POST /api/events/ingest. */
+	eventsToken: string;
+	/** Cekat Events accepted by POST /api/events/ingest, one per event_id (also GET /__sandbox/data/events); reset() clears them. */
+	events(): TrackedEvent[];
+	/** Defined custom events (null = every custom key accepted); reset() restores the start option. */
+	setEventDefinitions(definitions: string[] | null): void;
 	clearJournal(): void;
 	addFault(spec: FaultSpec): { id: string };
 	faults(): Fault[];
@@ -119,6 +135,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
 	const startVariant = resolveVariant(parseVariant(process.env.CEKAT_SANDBOX_VARIANT), opts.variant);
 	const variant: SandboxVariant = { ...startVariant };
 	const rateLimiter = new RateLimiter(now, opts.rateLimit);
+	const startDefinitions = opts.eventDefinitions ? [...opts.eventDefinitions] : null;
+	const events: EventsConfig = { token: opts.eventsToken ?? DEFAULT_EVENTS_TOKEN, definitions: startDefinitions };
 	const reset = (r: { seed?: number; sizes?: Partial<SandboxSizes> } = {}) => {
 		store.load(r.seed ?? baseSeed, { ...baseSizes, ...(r.sizes ?? {}) });
 		journal.clear();
@@ -126,9 +144,10 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
 		webhooks.reset();
 		rateLimiter.configure({ limit: opts.rateLimit?.limit ?? DEFAULT_RATE_LIMIT, windowSeconds: opts.rateLimit?.windowSeconds ?? DEFAULT_RATE_WINDOW_SECONDS });
 		Object.assign(variant, startVariant);
+		events.definitions = startDefinitions && [...startDefinitions];
 	};
 
-	const ctx = { store, journal, faults, apiKey, now, reset, webhooks, variant, rateLimiter };
+	const ctx = { store, journal, faults, apiKey, now, reset, webhooks, variant, rateLimiter, events };
 	const app = buildApp(ctx, { logger: opts.logger, role: 'api' });
 	await app.listen({ port: opts.port ?? 0, host });
 	const port = (app.server.address() as AddressInfo).port;
@@ -161,6 +180,11 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
 		reset,
 		journal: () => journal.entries(),
 		subscriptions: () => webhooks.subscriptions.all(),
+		eventsToken: events.token,
+		events: () => store.events.all().slice(),
+		setEventDefinitions: (definitions) => {
+			events.definitions = definitions && [...definitions];
+		},
 		clearJournal: () => journal.clear(),
 		addFault: (spec) => ({ id: faults.add(spec).id }),
 		faults: () => faults.all(),

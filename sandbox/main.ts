@@ -5,9 +5,11 @@
  *   CEKAT_SANDBOX_JOURNAL_LIMIT (50000), CEKAT_SANDBOX_LOG=1 for request logs,
  *   CEKAT_SANDBOX_WEBHOOK_URL (+ CEKAT_SANDBOX_WEBHOOK_SECRET) to send webhook events to a loopback URL,
  *   CEKAT_SANDBOX_VARIANT (e.g. 'orderUpdatedAt,paymentStatusCase=upper,pageMetadata=total_data,conversations=v1,hosts=split'),
- *   SERVER_PORT (0 = free) for the second host of hosts=split, CEKAT_SANDBOX_RATE_LIMIT (requests per minute, 100000).
+ *   SERVER_PORT (0 = free) for the second host of hosts=split, CEKAT_SANDBOX_RATE_LIMIT (requests per minute, 100000),
+ *   CEKAT_SANDBOX_EVENTS_TOKEN (sandbox-events-token: Bearer token of POST /api/events/ingest),
+ *   CEKAT_SANDBOX_EVENT_DEFINITIONS (e.g. 'trial_started,checkout_started': other custom event keys answer 404; unset = all accepted).
  */
-import { DEFAULT_API_KEY, DEFAULT_SEED, startSandbox } from './index';
+import { DEFAULT_API_KEY, DEFAULT_EVENTS_TOKEN, DEFAULT_SEED, parseEventDefinitions, startSandbox } from './index';
 import { DEFAULT_SIZES, type SandboxSizes } from './types';
 
 const envName = (key: string) => `CEKAT_SANDBOX_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
@@ -42,6 +44,8 @@ async function main(): Promise<void> {
 		webhookSecret: process.env.CEKAT_SANDBOX_WEBHOOK_SECRET || undefined,
 		serverPort: intFromEnv('SERVER_PORT', 0),
 		rateLimit: { limit: intFromEnv('CEKAT_SANDBOX_RATE_LIMIT', 100_000) },
+		eventsToken: process.env.CEKAT_SANDBOX_EVENTS_TOKEN || DEFAULT_EVENTS_TOKEN,
+		eventDefinitions: parseEventDefinitions(process.env.CEKAT_SANDBOX_EVENT_DEFINITIONS),
 	});
 	const counts = sb.store.counts();
 	console.log(`Cekat sandbox listening on ${sb.url}`);
@@ -50,6 +54,7 @@ async function main(): Promise<void> {
 	console.log(`API key (header api_key): ${sb.apiKey}`);
 	console.log(`Seed ${sb.store.seed}; generated in ${Date.now() - t0} ms: ${Object.entries(counts).map(([k, v]) => `${k}=${v}`).join(' ')}`);
 	if (sb.webhooks.target) console.log(`Webhook events go to ${sb.webhooks.target.url}`);
+	console.log(`Cekat Events (POST ${sb.url}/api/events/ingest): Authorization: Bearer ${sb.eventsToken}`);
 	console.log(`Try: curl -H 'api_key: ${sb.apiKey}' '${sb.url}/api/inboxes?limit=1'`);
 
 	let stopping = false;

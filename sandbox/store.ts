@@ -24,6 +24,7 @@ import {
 	type Product,
 	type SandboxSizes,
 	type Template,
+	type TrackedEvent,
 	DEFAULT_SIZES,
 	MAX_SIZE,
 	MIN_SIZES,
@@ -127,6 +128,8 @@ export class Store {
 	readonly orders = new Collection<Order>();
 	readonly boards = new Collection<CrmBoard>();
 	readonly crmItems = new Collection<CrmItem>();
+	/** Cekat Events accepted by POST /api/events/ingest (none seeded), one per event_id. */
+	readonly events = new Collection<TrackedEvent>();
 	aiAgents: AiAgent[] = [];
 	labels: Label[] = [];
 	pipelines: PipelineStatus[] = [];
@@ -143,6 +146,7 @@ export class Store {
 	private campaignMsgsByCampaign = new Map<string, CampaignMessage[]>();
 	private lastContactMsgAt = new Map<string, string>();
 	private orderSeq = 0;
+	private eventsByEventId = new Map<string, TrackedEvent>();
 
 	constructor(readonly now: () => number = Date.now) {}
 
@@ -166,6 +170,8 @@ export class Store {
 		this.orders.replace(d.orders);
 		this.boards.replace(d.boards);
 		this.crmItems.replace(d.crmItems);
+		this.events.replace([]);
+		this.eventsByEventId = new Map();
 		this.aiAgents = d.aiAgents;
 		this.labels = d.labels;
 		this.pipelines = d.pipelines;
@@ -218,6 +224,7 @@ export class Store {
 			orders: this.orders.size,
 			crm_boards: this.boards.size,
 			crm_items: this.crmItems.size,
+			events: this.events.size,
 		};
 	}
 
@@ -242,6 +249,7 @@ export class Store {
 			crm_boards: () => this.boards.all(),
 			boards: () => this.boards.all(),
 			crm_items: () => this.crmItems.all(),
+			events: () => this.events.all(),
 		};
 		return Object.prototype.hasOwnProperty.call(map, name) ? map[name]() : undefined;
 	}
@@ -249,7 +257,7 @@ export class Store {
 	static readonly COLLECTION_NAMES = [
 		'inboxes', 'agents', 'ai_agents', 'labels', 'pipelines', 'contacts', 'conversations', 'messages',
 		'agent_assignments', 'current_assignments', 'templates', 'campaigns', 'campaign_messages', 'products',
-		'orders', 'crm_boards', 'crm_items',
+		'orders', 'crm_boards', 'crm_items', 'events',
 	];
 
 	// --- lookups -------------------------------------------------------------------------------------------
@@ -407,6 +415,31 @@ export class Store {
 		this.orderSeq++;
 		this.orders.add(order);
 		this.revision++;
+	}
+
+	/**
+	 * Records an accepted Cekat Event, once per event_id: a repeat only counts a delivery (the first payload stays).
+	 * `duplicate` tells the caller which happened.
+	 */
+	recordEvent(fields: Omit<TrackedEvent, 'id' | 'received_at' | 'last_received_at' | 'deliveries'>): { event: TrackedEvent; duplicate: boolean } {
+		const at = this.nowIso();
+		const known = this.eventsByEventId.get(fields.event_id);
+		if (known) {
+			known.deliveries++;
+			known.last_received_at = at;
+			this.events.changed();
+			this.revision++;
+			return { event: known, duplicate: true };
+		}
+		const event: TrackedEvent = { id: this.newId(), ...fields, received_at: at, last_received_at: at, deliveries: 1 };
+		this.events.add(event);
+		this.eventsByEventId.set(event.event_id, event);
+		this.revision++;
+		return { event, duplicate: false };
+	}
+
+	eventByEventId(eventId: string): TrackedEvent | undefined {
+		return this.eventsByEventId.get(eventId);
 	}
 
 	touch(): void {

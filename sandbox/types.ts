@@ -311,3 +311,29 @@ export interface CrmItem {
 	created_at: string;
 	updated_at: string;
 }
+
+/**
+ * An event accepted by `POST /api/events/ingest` (Cekat Events, t.cekat.ai; sandbox/routes/events.ts). One record per
+ * `event_id`: a repeated delivery is answered again but not stored twice (`deliveries` counts them).
+ */
+export interface TrackedEvent {
+	/** The sandbox's own id of the record. */
+	id: string;
+	event_id: string;
+	event_key: string;
+	is_common: boolean;
+	/** UTC with milliseconds, as sent. */
+	occurred_at: string;
+	email?: string;
+	phone_number?: string;
+	contact_name?: string;
+	visitor_id?: string;
+	/** As sent (order events carry `amount` and `currency` here); `{}` when the payload had none. */
+	properties: Record<string, unknown>;
+	/** Sandbox clock, ISO Z: the first accepted delivery. */
+	received_at: string;
+	/** Sandbox clock: the latest accepted delivery of this event_id. */
+	last_received_at: string;
+	/** Accepted deliveries of this event_id (1 = no repeat). */
+	deliveries: number;
+}

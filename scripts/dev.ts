@@ -5,7 +5,7 @@
  *  2. provides Node 24 and n8n 2.41.1 in the cache folder (first run: ~5 min, 2.9 GB; later runs reuse it)
  *  3. starts the Cekat sandbox on port 3000 (CEKAT_SANDBOX_PORT)
  *  4. installs the built package as a community package of that n8n (as Settings → Community Nodes does)
- *  5. imports the "Cekat sandbox" credential and the example workflows (again only when they changed)
+ *  5. imports the "Cekat sandbox" and "Cekat Events" credentials and the example workflows (again only when they changed)
  *  6. starts n8n on port 5678 (N8N_PORT), sets up a local owner account, publishes the webhook/form examples and
  *     the Cekat Trigger examples (which register their URL in the sandbox)
  *  7. prints what to open; shows the sandbox's requests as they arrive; Ctrl-C stops everything
@@ -16,8 +16,21 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { startSandbox, type Sandbox } from '../sandbox';
-import { DEV_OWNER, DEV_PUBLISHED_EXAMPLES, exampleFiles, freePort, N8n, type N8nServer, portIsFree, REPO_DIR, runCommand, SANDBOX_CREDENTIAL } from './lib/n8n';
+import { EVENTS_INGEST_ROUTE, startSandbox, type Sandbox } from '../sandbox';
+import {
+	DEV_OWNER,
+	DEV_PUBLISHED_EXAMPLES,
+	EVENTS_CREDENTIAL,
+	EVENTS_CREDENTIAL_TYPE,
+	exampleFiles,
+	freePort,
+	N8n,
+	type N8nServer,
+	portIsFree,
+	REPO_DIR,
+	runCommand,
+	SANDBOX_CREDENTIAL,
+} from './lib/n8n';
 import { cacheDir, ensureRuntime, N8N_VERSION } from './lib/runtime';
 
 const t0 = Date.now();
@@ -120,10 +133,12 @@ async function main(): Promise<void> {
 		say(`Installed n8n-nodes-cekat ${version} as a community package of n8n ${N8N_VERSION}`);
 
 		const credential = { ...SANDBOX_CREDENTIAL, type: 'cekatApi', data: { apiKey: sandbox.apiKey, baseUrl: sandboxUrl, serverUrl: sandboxUrl } };
-		const credentialHash = hash(JSON.stringify(credential));
+		// The order-paid event example's credential: Cekat Events (t.cekat.ai) played by the same sandbox, with its events token.
+		const eventsCredential = { ...EVENTS_CREDENTIAL, type: EVENTS_CREDENTIAL_TYPE, data: { accessToken: sandbox.eventsToken, baseUrl: sandboxUrl } };
+		const credentialHash = hash(JSON.stringify([credential, eventsCredential]));
 		if (state.credential !== credentialHash) {
-			say(`Importing the credential "${SANDBOX_CREDENTIAL.name}" (${sandboxUrl}) …`);
-			await n8n.importCredentials([credential]);
+			say(`Importing the credentials "${SANDBOX_CREDENTIAL.name}" and "${EVENTS_CREDENTIAL.name}" (${sandboxUrl}) …`);
+			await n8n.importCredentials([credential, eventsCredential]);
 			state.credential = credentialHash;
 			writeFileSync(stateFile, JSON.stringify(state, null, 2));
 		}
@@ -172,6 +187,8 @@ async function main(): Promise<void> {
 			for (const { url } of DEV_PUBLISHED_EXAMPLES) await live.waitForWebhook(url);
 			const test = await live.testCredential(SANDBOX_CREDENTIAL.id).catch((e: Error) => ({ status: 'Error', message: e.message }));
 			if (test.status !== 'OK') say(`Warning: the credential test of "${SANDBOX_CREDENTIAL.name}" failed: ${test.message}`);
+			const eventsTest = await live.testCredential(EVENTS_CREDENTIAL.id).catch((e: Error) => ({ status: 'Error', message: e.message }));
+			if (eventsTest.status !== 'OK') say(`Warning: the credential test of "${EVENTS_CREDENTIAL.name}" failed: ${eventsTest.message}`);
 		}
 		sandbox.clearJournal();
 		printBanner({ n8nPort, sandbox, sandboxUrl, version, logFile, devFolder, ownerOk: owner !== 'failed' });
@@ -226,12 +243,16 @@ function customerMessageEvent(contact: { conversationId: string; inboxId: string
 	});
 }
 
+/** The shop's paid order the banner's curl posts to the order-paid event example (its order_id becomes the event_id). */
+const SAMPLE_PAID_ORDER = { order_id: 'SHOP-2001', amount: 250000, currency: 'IDR', email: 'budi@example.com', phone: '6281234567890', name: 'Budi Santoso' };
+
 function printBanner(o: { n8nPort: number; sandbox: Sandbox; sandboxUrl: string; version: string; logFile: string; devFolder: string; ownerOk: boolean }): void {
 	const editor = `http://localhost:${o.n8nPort}`;
 	const contact = openWindowContact(o.sandbox);
 	const localPhone = contact ? `0${contact.phone.slice(2)}` : '0812 3456 7890';
 	const newOrder = JSON.stringify({ order_number: 'SHOP-1001', customer_name: contact?.name ?? 'Budi', phone: localPhone, total: 150000 });
 	const order = pendingOrder(o.sandbox);
+	const paidOrder = JSON.stringify(SAMPLE_PAID_ORDER);
 	const lines = [
 		'',
 		green(bold(`✔ n8n ${N8N_VERSION} with the Cekat node (n8n-nodes-cekat ${o.version}) is ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`)),
@@ -241,6 +262,7 @@ function printBanner(o: { n8nPort: number; sandbox: Sandbox; sandboxUrl: string;
 			? `  ${bold('log in as')}      ${DEV_OWNER.email}  /  ${DEV_OWNER.password}   ${dim('(local dev account)')}`
 			: `  ${bold('log in as')}      your account of this dev instance`,
 		`  ${bold('Cekat sandbox')}  ${o.sandboxUrl}   ${dim(`API key ${o.sandbox.apiKey}; credential "${SANDBOX_CREDENTIAL.name}" points here`)}`,
+		`                 ${dim(`Cekat Events token ${o.sandbox.eventsToken}; credential "${EVENTS_CREDENTIAL.name}" points here`)}`,
 		'',
 		`  ${bold('Example workflows')} ${dim('(Overview page in the editor)')}`,
 		`   • Order confirmation on WhatsApp ${dim('(published)')}: send it an order:`,
@@ -260,6 +282,9 @@ function printBanner(o: { n8nPort: number; sandbox: Sandbox; sandboxUrl: string;
 					`       curl -X PUT ${o.sandboxUrl}/api/orders/${order.id} -H 'api_key: ${o.sandbox.apiKey}' -H 'content-type: application/json' -d '{"payment_status":"paid"}'`,
 				]
 			: [`   • Paid order → WhatsApp thank-you ${dim('(published, subscribed in the sandbox)')}: runs when an order's payment status changes to paid`]),
+		`   • Paid order → Cekat event ${dim('(published)')}: send it a paid order, then list the events the sandbox received:`,
+		`       curl -X POST ${editor}/webhook/shop-order-paid -H 'content-type: application/json' -d '${paidOrder}'`,
+		`       curl ${o.sandboxUrl}/__sandbox/data/events`,
 		...otherExamples().map((name) => `   • ${name}`),
 		'',
 		`  Requests the sandbox receives are listed below. n8n's log: ${o.logFile}`,
@@ -272,7 +297,7 @@ function printBanner(o: { n8nPort: number; sandbox: Sandbox; sandboxUrl: string;
 
 /** Examples without a line of their own in the banner: listed by name. */
 function otherExamples(): string[] {
-	const described = new Set(['CekatExample0001', 'CekatExample0002', 'CekatExample0003', 'CekatExample0004', 'CekatExample0005', 'CekatExample0006']);
+	const described = new Set(['CekatExample0001', 'CekatExample0002', 'CekatExample0003', 'CekatExample0004', 'CekatExample0005', 'CekatExample0006', 'CekatExample0007']);
 	return exampleFiles()
 		.map((file) => JSON.parse(readFileSync(file, 'utf8')) as { id?: string; name?: string })
 		.filter((wf) => wf.id && !described.has(wf.id))
@@ -286,7 +311,8 @@ function followJournal(sandbox: Sandbox): void {
 		for (const entry of sandbox.journal()) {
 			if (entry.seq <= lastSeq) continue;
 			lastSeq = entry.seq;
-			const key = entry.keyMatched ? '' : entry.auth === 'none' ? ' (no API key)' : ' (wrong API key)';
+			const what = entry.route === EVENTS_INGEST_ROUTE ? 'events token' : 'API key';
+			const key = entry.keyMatched ? '' : entry.auth === 'none' ? ` (no ${what})` : ` (wrong ${what})`;
 			console.log(`${dim('[sandbox]')} ${entry.method} ${entry.url} → ${entry.status}${key}`);
 		}
 	}, 300).unref();

@@ -29,10 +29,15 @@ export const DEV_PUBLISHED_EXAMPLES = [
 	{ id: 'CekatExample0003', url: '/form/cekat-new-lead' },
 	{ id: 'CekatExample0005', url: '/webhook/7d4c9a1e-2b3f-4c5d-8e6f-9a0b1c2d3e4f/cekat', registers: true },
 	{ id: 'CekatExample0006', url: '/webhook/8c1f5e2a-3d4b-4c6e-9a7f-0b1c2d3e4f5a/cekat', registers: true },
+	{ id: 'CekatExample0007', url: '/webhook/shop-order-paid' },
 ];
 
 /** The credential the examples point at (id and name). */
 export const SANDBOX_CREDENTIAL = { id: 'CekatSandbox0001', name: 'Cekat sandbox' } as const;
+
+/** The Cekat Events credential (type cekatEventsApi) of the order-paid event example: the sandbox's events token and URL. */
+export const EVENTS_CREDENTIAL = { id: 'CekatEvents00001', name: 'Cekat Events' } as const;
+export const EVENTS_CREDENTIAL_TYPE = 'cekatEventsApi';
 
 export interface CredentialImport {
 	id: string;
