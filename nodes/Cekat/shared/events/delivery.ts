@@ -225,7 +225,8 @@ export async function deliver(options: DeliveryOptions, payload: IDataObject): P
 			failure =
 				(error as Error)?.name === 'TimeoutError' || /timeout|ETIMEDOUT|ECONNABORTED/i.test(String((error as { code?: string }).code ?? (error as Error).message))
 					? `Cekat did not answer within ${options.timeoutMs} ms`
-					: `The connection to Cekat failed (${String((error as { code?: string }).code ?? 'no answer')})`;
+					: // No error code in the text: n8n's NodeApiError would swap such a message for its generic one.
+						'The connection to Cekat failed before an answer came';
 		}
 
 		let outcome: Outcome | undefined;

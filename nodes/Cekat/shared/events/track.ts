@@ -102,7 +102,8 @@ function failure(ctx: IExecuteFunctions, i: number, payload: EventPayload, outco
 		return error;
 	}
 	// Built from plain facts only: no request options (they hold the token) reach the error.
-	const error = new NodeApiError(node, { message: outcome.message ?? '', result: outcome.result } as JsonObject, {
+	// No message or code in the response object: NodeApiError would swap the message for its generic text.
+	const error = new NodeApiError(node, { result: outcome.result } as JsonObject, {
 		message,
 		description,
 		itemIndex: i,
