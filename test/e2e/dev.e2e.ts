@@ -119,6 +119,13 @@ describe('npm run dev', () => {
 		for (const step of ['block-ai', 'assign-agent', 'labels']) await waitFor(run, new RegExp(`\\[sandbox\\] POST /business_workflows/${step} → 200`), 15_000);
 		await waitFor(run, /\[sandbox\] POST \/messages\/whatsapp → 200[\s\S]*\[sandbox\] POST \/messages\/whatsapp → 200/, 10_000);
 
+		// the printed paid-order event command: the example tracks the order in the sandbox's event ingest, once per order id
+		const [, shopUrl, shopBody] = out.match(/curl -X POST (\S+\/webhook\/shop-order-paid) -H 'content-type: application\/json' -d '(.+)'/)!;
+		for (let i = 0; i < 2; i++) expect((await fetch(shopUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: shopBody })).status).toBe(200);
+		const [, eventsUrl] = out.match(/curl (\S+\/__sandbox\/data\/events)/)!;
+		const events = (await (await fetch(eventsUrl)).json()) as Array<{ event_key: string; event_id: string }>;
+		expect(events.map((e) => [e.event_key, e.event_id])).toEqual([['order_paid', (JSON.parse(shopBody) as { order_id: string }).order_id]]);
+
 		// the form page of the published lead example
 		const form = await fetch(`http://127.0.0.1:${n8nPort}/form/cekat-new-lead`);
 		expect(form.status).toBe(200);
