@@ -24,7 +24,7 @@ import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 
 import { startSandbox } from '../sandbox';
-import { DEV_OWNER, N8n, type N8nServer, REPO_DIR, runCommand, SANDBOX_CREDENTIAL } from './lib/n8n';
+import { DEV_OWNER, EVENTS_CREDENTIAL, EVENTS_CREDENTIAL_TYPE, N8n, type N8nServer, REPO_DIR, runCommand, SANDBOX_CREDENTIAL } from './lib/n8n';
 import { ensureRuntime, N8N_VERSION } from './lib/runtime';
 
 const t0 = Date.now();
@@ -50,6 +50,7 @@ const CHROMIUM_ARGS = [
 const NEW_LEAD_ID = 'CekatExample0003';
 const PAID_ORDERS_ID = 'CekatExample0002';
 const HANDOFF_ID = 'CekatExample0006';
+const EVENT_ID = 'CekatExample0007';
 /** The sandbox's clock: 2026-05-04 10:15 in Jakarta. */
 const SANDBOX_CLOCK = Date.parse('2026-05-04T03:15:00.000Z');
 /** A sample submission of the example's form, pinned on its trigger so Execute workflow runs without the form. */
@@ -74,6 +75,7 @@ const SHOTS: Shot[] = [
 	{ name: 'actions', file: 'cekat-actions.png', what: 'the node panel searched for "Cekat": its actions', take: shotActions },
 	{ name: 'search', file: 'cekat-crm-search.png', what: 'CRM Item → Search: a rule’s labels listed by name (sent as label ids)', take: shotCrmSearch },
 	{ name: 'handoff', file: 'cekat-handoff.png', what: 'the AI hand-off example: Conversation → Assign Agent with its agent picker open', take: shotHandoff },
+	{ name: 'event', file: 'cekat-event.png', what: 'the paid-order event example: Event → Track with the Cekat Events credential', take: shotEvent },
 ];
 
 /** Everything started here, stopped in reverse order by cleanup(). */
@@ -135,8 +137,14 @@ async function main(): Promise<void> {
 	});
 	const t1 = Date.now();
 	await n8n.installPackage();
-	await n8n.importCredentials([{ ...SANDBOX_CREDENTIAL, type: 'cekatApi', data: { apiKey: sandbox.apiKey, baseUrl: sandboxUrl, serverUrl: sandboxUrl } }]);
-	await n8n.importWorkflows([newLeadWithSample(userFolder), path.join(REPO_DIR, 'examples', 'paid-orders-to-crm.json'), path.join(REPO_DIR, 'examples', 'ai-handoff.json')]);
+	await n8n.importCredentials([
+		{ ...SANDBOX_CREDENTIAL, type: 'cekatApi', data: { apiKey: sandbox.apiKey, baseUrl: sandboxUrl, serverUrl: sandboxUrl } },
+		{ ...EVENTS_CREDENTIAL, type: EVENTS_CREDENTIAL_TYPE, data: { accessToken: sandbox.eventsToken, baseUrl: sandboxUrl } },
+	]);
+	await n8n.importWorkflows([
+		newLeadWithSample(userFolder),
+		...['paid-orders-to-crm.json', 'ai-handoff.json', 'order-paid-event.json'].map((file) => path.join(REPO_DIR, 'examples', file)),
+	]);
 	say(`n8n ${N8N_VERSION}: package, credential and example imported (${secs(t1)}); starting …`);
 	const server = await n8n.start({ logFile: path.join(userFolder, 'n8n.log') });
 	started.push({ what: 'n8n', stop: () => server.stop() });
@@ -374,6 +382,17 @@ async function shotHandoff(page: Page): Promise<void> {
 	const saved = await ndv.locator('[data-test-id="resource-locator-agentId"] input').last().inputValue();
 	if (saved !== 'Fajar Pratama') throw new Error(`Assign agent: the Agent picker shows "${saved}", not "Fajar Pratama"`);
 	await openPicker(page, ndv, 'agentId');
+	await page.waitForTimeout(300);
+}
+
+/** Event → Track in the real editor: no parameter problem, and the Cekat Events credential (not Cekat API) is the one asked for. */
+async function shotEvent(page: Page): Promise<void> {
+	await closeNdv(page);
+	await openWorkflow(page, EVENT_ID);
+	const ndv = await openNode(page, 'Track order paid');
+	await expectNoParameterIssues(ndv, 'Track order paid');
+	const credential = await ndv.locator('[data-test-id=node-credentials-select] input').first().inputValue();
+	if (credential !== EVENTS_CREDENTIAL.name) throw new Error(`Track order paid: the credential shows "${credential}", not "${EVENTS_CREDENTIAL.name}"`);
 	await page.waitForTimeout(300);
 }
 
