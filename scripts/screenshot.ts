@@ -75,6 +75,7 @@ const SHOTS: Shot[] = [
 	{ name: 'actions', file: 'cekat-actions.png', what: 'the node panel searched for "Cekat": its actions', take: shotActions },
 	{ name: 'search', file: 'cekat-crm-search.png', what: 'CRM Item → Search: a rule’s labels listed by name (sent as label ids)', take: shotCrmSearch },
 	{ name: 'handoff', file: 'cekat-handoff.png', what: 'the AI hand-off example: Conversation → Assign Agent with its agent picker open', take: shotHandoff },
+	{ name: 'event-action', file: 'cekat-event-action.png', what: 'Event → Track added from the node panel: it asks for the Cekat Events credential', take: shotEventAction },
 	{ name: 'event', file: 'cekat-event.png', what: 'the paid-order event example: Event → Track with the Cekat Events credential', take: shotEvent },
 ];
 
@@ -393,6 +394,24 @@ async function shotEvent(page: Page): Promise<void> {
 	await expectNoParameterIssues(ndv, 'Track order paid');
 	const credential = await ndv.locator('[data-test-id=node-credentials-select] input').first().inputValue();
 	if (credential !== EVENTS_CREDENTIAL.name) throw new Error(`Track order paid: the credential shows "${credential}", not "${EVENTS_CREDENTIAL.name}"`);
+	await page.waitForTimeout(300);
+}
+
+/** A user adds "Track an event" from the node panel: the new node's credential is the Cekat Events one (picked by the hidden authentication parameter). */
+async function shotEventAction(page: Page): Promise<void> {
+	await closeNdv(page);
+	await openWorkflow(page, EVENT_ID);
+	await page.click('[data-test-id=node-creator-plus-button]');
+	await page.locator('input[data-test-id=node-creator-search-bar]').fill('Cekat');
+	await page.locator('[data-test-id=node-creator-item-name]', { hasText: /^Cekat$/ }).first().click();
+	await page.getByText(/^Actions \(\d+\)$/).waitFor({ timeout: 10_000 });
+	const action = page.locator('[data-test-id=node-creator]').getByText(/^Track an event$/).first();
+	await action.scrollIntoViewIfNeeded();
+	await action.click();
+	const ndv = page.locator('[data-test-id=ndv]');
+	await ndv.waitFor({ timeout: 10_000 });
+	const credential = await ndv.locator('[data-test-id=node-credentials-select] input').first().inputValue();
+	if (credential !== EVENTS_CREDENTIAL.name) throw new Error(`Track an event (new node): the credential shows "${credential}", not "${EVENTS_CREDENTIAL.name}"`);
 	await page.waitForTimeout(300);
 }
 
