@@ -48,7 +48,7 @@ const workflows = [
 				type: 'n8n-nodes-base.code',
 				typeVersion: 2,
 				position: [240, 0],
-				parameters: { jsCode: "const { amount } = $input.first().json.inputs;\nreturn [{ json: { amount, vat: amount * 0.11, total: amount * 1.11 } }, { json: { second: true } }];" },
+				parameters: { jsCode: "const { amount } = $input.first().json.inputs;\nreturn [{ json: { amount, vat: (amount * 11) / 100, total: (amount * 111) / 100 } }, { json: { second: true } }];" },
 			},
 		],
 		connections: { Tool: { main: [[{ node: 'Compute', type: 'main', index: 0 }]] } },
@@ -169,13 +169,21 @@ describe('Cekat AI Tool Trigger in n8n', () => {
 		await waitFor('the tool’s removal', () => (env.sandbox.aiTools().length === 0 ? true : undefined));
 	});
 
-	it('an invalid tool name fails the publish with the node’s message; nothing is sent to Cekat', async () => {
+	it('an invalid tool name fails the publish with the node’s message; nothing is registered in Cekat', async () => {
 		env.sandbox.clearJournal();
-		const wf = await server.rest<{ versionId: string }>('GET', `/workflows/${BAD_NAME}`);
-		const res = await server.rest('POST', `/workflows/${BAD_NAME}/activate`, { versionId: wf.body.data!.versionId });
-		expect(res.status).toBeGreaterThanOrEqual(400);
-		expect(JSON.stringify(res.body)).toContain('Tool Name \\"check stock\\": use 1–64 letters, digits, _ or -');
-		expect(toolCalls()).toEqual([]);
+		// n8n 2.41 publishes through its publication outbox: the answer comes first, the trigger's failure after it,
+		// in the publication status the editor shows.
+		await server.publishWorkflow(BAD_NAME);
+		type Status = { status: string; triggers: Array<{ status: string; errorMessage: string | null }> };
+		const status = await waitFor('the failed publication', async () => {
+			const res = await server.rest<Status>('GET', `/workflows/${BAD_NAME}/publication-status`);
+			return res.body.data?.status === 'failed' ? res.body.data : undefined;
+		});
+		expect(status.triggers).toEqual([
+			expect.objectContaining({ status: 'failed', errorMessage: expect.stringContaining('Tool Name "check stock": use 1–64 letters, digits, _ or -, e.g. check_stock') }),
+		]);
+		// no create; n8n's rollback of the failed publish runs the node's delete (harmless: nothing to remove)
+		expect(toolCalls().filter((e) => e.path !== '/business_workflows/ai-tools/delete')).toEqual([]);
 		expect(env.sandbox.aiTools()).toEqual([]);
 	});
 });
