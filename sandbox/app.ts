@@ -16,6 +16,7 @@ import { registerDirectoryRoutes } from './routes/directory';
 import { registerMessageRoutes } from './routes/messages';
 import { registerOrderRoutes } from './routes/orders';
 import { registerWorkflowRoutes } from './routes/workflows';
+import { type AiTools, registerAiToolRoutes } from './routes/aiTools';
 import { EVENTS_INGEST_ROUTE, type EventsConfig, registerEventRoutes } from './routes/events';
 import type { Store } from './store';
 import type { SandboxSizes } from './types';
@@ -38,6 +39,8 @@ export interface AppContext {
 	rateLimiter: RateLimiter;
 	/** Cekat Events ingest (routes/events.ts): its Bearer token and the defined custom events; optional so the app also builds without it. */
 	events?: EventsConfig;
+	/** AI tools registered by the Cekat AI Tool Trigger (routes/aiTools.ts); optional so the app also builds without it. */
+	aiTools?: AiTools;
 }
 
 /** 'api': the api.cekat.ai host (every route). 'server': the server.cekat.ai host of the split variant. */
@@ -325,6 +328,7 @@ export function buildApp(ctx: AppContext, opts: { logger?: boolean; role?: HostR
 	registerMessageRoutes(app, deps);
 	registerDirectoryRoutes(app, deps);
 	registerWorkflowRoutes(app, deps);
+	if (ctx.aiTools) registerAiToolRoutes(app, { store: ctx.store, aiTools: ctx.aiTools });
 	if (ctx.events) registerEventRoutes(app, { store: ctx.store, events: ctx.events });
 	registerControlRoutes(app, { store: ctx.store, journal: ctx.journal, faults: ctx.faults, reset: ctx.reset });
 	if (ctx.webhooks) registerWebhookControlRoutes(app, ctx.webhooks);

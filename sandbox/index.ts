@@ -17,6 +17,7 @@ import type { Subscription } from './subscriptions';
 import { DEFAULT_RATE_LIMIT, DEFAULT_RATE_WINDOW_SECONDS, RateLimiter, type RateLimitOptions } from './ratelimit';
 import { parseVariant, resolveVariant, type SandboxVariant } from './variant';
 import { DEFAULT_EVENTS_TOKEN, type EventsConfig } from './routes/events';
+import { AiTools, type AiTool } from './routes/aiTools';
 
 export type { JournalEntry } from './journal';
 export type { Fault, FaultKind, FaultSpec } from './controls';
@@ -38,6 +39,7 @@ export * as wire from './wire';
 export type { SeedMoreRequest, SeedMoreResult } from './bulk';
 export { COMMON_EVENT_KEYS, DEFAULT_EVENTS_TOKEN, EVENTS_INGEST_ROUTE, ORDER_EVENT_KEYS, parseEventDefinitions, validateEventPayload } from './routes/events';
 export type { EventPayload, EventsConfig } from './routes/events';
+export type { AiTool, AiToolCall, AiToolInput } from './routes/aiTools';
 
 export const DEFAULT_API_KEY = 'sandbox-api-key';
 export const DEFAULT_SEED = 42;
@@ -108,6 +110,8 @@ export interface Sandbox {
 	eventsToken: string;
 	/** Cekat Events accepted by POST /api/events/ingest, one per event_id (also GET /__sandbox/data/events); reset() clears them. */
 	events(): TrackedEvent[];
+	/** AI tools registered through POST /business_workflows/ai-tools/create (also GET /__sandbox/ai-tools); reset() clears them. */
+	aiTools(): AiTool[];
 	/** Defined custom events (null = every custom key accepted); reset() restores the start option. */
 	setEventDefinitions(definitions: string[] | null): void;
 	clearJournal(): void;
@@ -145,9 +149,11 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
 		rateLimiter.configure({ limit: opts.rateLimit?.limit ?? DEFAULT_RATE_LIMIT, windowSeconds: opts.rateLimit?.windowSeconds ?? DEFAULT_RATE_WINDOW_SECONDS });
 		Object.assign(variant, startVariant);
 		events.definitions = startDefinitions && [...startDefinitions];
+		aiTools.clear();
 	};
 
-	const ctx = { store, journal, faults, apiKey, now, reset, webhooks, variant, rateLimiter, events };
+	const aiTools = new AiTools();
+	const ctx = { store, journal, faults, apiKey, now, reset, webhooks, variant, rateLimiter, events, aiTools };
 	const app = buildApp(ctx, { logger: opts.logger, role: 'api' });
 	await app.listen({ port: opts.port ?? 0, host });
 	const port = (app.server.address() as AddressInfo).port;
@@ -182,6 +188,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
 		subscriptions: () => webhooks.subscriptions.all(),
 		eventsToken: events.token,
 		events: () => store.events.all().slice(),
+		aiTools: () => aiTools.all(),
 		setEventDefinitions: (definitions) => {
 			events.definitions = definitions && [...definitions];
 		},

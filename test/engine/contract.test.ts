@@ -117,6 +117,6 @@ describe('the node covers the contract (sandbox/openapi.json)', () => {
 		expect((nodeType as { execute?: unknown }).execute).toBeUndefined();
 		expect(credentialType.name).toBe('cekatApi');
 		expect(credentialType.properties.find((p) => p.name === 'apiKey')?.typeOptions?.password).toBe(true);
-		expect(Object.keys(loader.known.nodes).sort()).toEqual(['cekat', 'cekatPollingTrigger', 'cekatTrigger']);
+		expect(Object.keys(loader.known.nodes).sort()).toEqual(['cekat', 'cekatAiToolTrigger', 'cekatPollingTrigger', 'cekatTrigger']);
 	});
 });

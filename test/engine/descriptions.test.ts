@@ -47,8 +47,8 @@ beforeAll(async () => {
 const everyProperty = () => descriptions.flatMap((d) => [...walk(d.properties, d.name)].map(([path, p]) => ({ path, p })));
 
 describe('descriptions of the package', () => {
-	it('holds the node, both versions of the Cekat Trigger and the Cekat Polling Trigger', () => {
-		expect(descriptions.map((d) => `${d.name} v${String(d.version)}`).sort()).toEqual(['cekat v1', 'cekatPollingTrigger v1', 'cekatTrigger v1', 'cekatTrigger v2']);
+	it('holds the node, both versions of the Cekat Trigger, the Cekat Polling Trigger and the Cekat AI Tool Trigger', () => {
+		expect(descriptions.map((d) => `${d.name} v${String(d.version)}`).sort()).toEqual(['cekat v1', 'cekatAiToolTrigger v1', 'cekatPollingTrigger v1', 'cekatTrigger v1', 'cekatTrigger v2']);
 	});
 
 	it('every resourceLocator of Cekat and Cekat Trigger has modes, including list and id', () => {
