@@ -6,6 +6,7 @@ import type {
 	IHttpRequestOptions,
 	INodeProperties,
 	INodePropertyOptions,
+	INodePropertyRouting,
 	PostReceiveAction,
 } from 'n8n-workflow';
 
@@ -64,6 +65,11 @@ export function listOperation(spec: Omit<OperationSpec, 'method'> & { family: Li
 		},
 	};
 }
+
+/** A field's routing: its value goes to this body property (a dotted path nests) or query parameter. */
+export const toBody = (property: string): INodePropertyRouting => ({ send: { type: 'body', property } });
+export const toQuery = (property: string, value?: string): INodePropertyRouting =>
+	({ send: value === undefined ? { type: 'query', property } : { type: 'query', property, value } });
 
 export function show(resource: string, operations: string[], extra: IDataObject = {}): IDisplayOptions {
 	return { show: { resource: [resource], operation: operations, ...extra } } as IDisplayOptions;
@@ -136,7 +142,7 @@ export function dateRangeOptions(): INodeProperties[] {
 			type: 'dateTime',
 			default: '',
 			description: 'Only records from this day on (Jakarta time). A date-time is turned into its Jakarta date.',
-			routing: { send: { type: 'query', property: 'start_date' } },
+			routing: toQuery('start_date'),
 		},
 		{
 			displayName: 'End Date',
@@ -144,7 +150,7 @@ export function dateRangeOptions(): INodeProperties[] {
 			type: 'dateTime',
 			default: '',
 			description: 'Only records up to and including this day (Jakarta time)',
-			routing: { send: { type: 'query', property: 'end_date' } },
+			routing: toQuery('end_date'),
 		},
 	];
 }

@@ -5,7 +5,7 @@
 import type { IDataObject, IExecuteSingleFunctions, IHttpRequestOptions, INodeProperties } from 'n8n-workflow';
 
 import { isObject } from '../../../shared/cekatShapes';
-import { listOperation, locatorField, resourceProperties, returnAllFields, show, singleOperation } from '../../shared/descriptions';
+import { listOperation, locatorField, resourceProperties, returnAllFields, show, singleOperation, toBody, toQuery } from '../../shared/descriptions';
 import { unwrapData, unwrapObjectData } from '../../shared/pagination';
 import { asText, checkCekatId, checkPhone, fieldError, shown } from '../../shared/validation';
 
@@ -92,7 +92,7 @@ export const contactDescription: INodeProperties[] = resourceProperties(
 					placeholder: '6281234567890',
 					displayOptions: show(R, ['getByPhone']),
 					description: 'WhatsApp number with country code; +62 812-3456-7890 and 0812… are accepted. When no contact has it, the node outputs no items (later nodes do not run unless Settings → Always Output Data is on).',
-					routing: { send: { type: 'query', property: 'phone_number' } },
+					routing: toQuery('phone_number'),
 				},
 			],
 		},
@@ -111,7 +111,7 @@ export const contactDescription: INodeProperties[] = resourceProperties(
 			fields: [
 				{
 					...locatorField({ resource: R, operations: ['updateAdditionalData'], name: 'contactId', displayName: 'Contact', noun: 'contact', searchListMethod: 'searchContacts', description: 'The contact (search by name or phone)' }),
-					routing: { send: { type: 'body', property: 'contact_id' } },
+					routing: toBody('contact_id'),
 				},
 				{
 					displayName: 'Define Data',

@@ -4,7 +4,7 @@
  */
 import type { IDataObject, IExecuteSingleFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
-import { show, type OperationDescription } from '../../shared/descriptions';
+import { show, toBody, type OperationDescription } from '../../shared/descriptions';
 import { decimalNumber, fieldError } from '../../shared/validation';
 import { actionOperation, R } from './fields';
 
@@ -67,7 +67,7 @@ export const addLabel: OperationDescription = {
 					default: 'idr',
 					description: 'Currency of the Value',
 					options: CURRENCIES.map(([name, value]) => ({ name, value })),
-					routing: { send: { type: 'body', property: 'currency' } },
+					routing: toBody('currency'),
 				},
 				{
 					displayName: 'Value',
@@ -76,7 +76,7 @@ export const addLabel: OperationDescription = {
 					default: 0,
 					typeOptions: { minValue: 0 },
 					description: 'Purchase value tied to the label, e.g. for Meta’s Conversion API / Pixel purchase event',
-					routing: { send: { type: 'body', property: 'value' } },
+					routing: toBody('value'),
 				},
 			],
 		},

@@ -1,7 +1,7 @@
 /** Fields and helpers several Conversation operations share. */
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import { locatorField, singleOperation } from '../../shared/descriptions';
+import { locatorField, singleOperation, toBody } from '../../shared/descriptions';
 import { unwrapObjectData } from '../../shared/pagination';
 import { checkBodyIds } from '../../shared/validation';
 
@@ -28,19 +28,19 @@ export const conversationPathField: INodeProperties = locatorField({ resource: R
 /** The actions: the id goes into the body as `conversation_id`. */
 export const conversationBodyField: INodeProperties = {
 	...locatorField({ resource: R, operations: ACTIONS, name: 'conversationId', displayName: 'Conversation', noun: 'conversation', searchListMethod: 'searchConversations', description: CONVERSATION_DESCRIPTION }),
-	routing: { send: { type: 'body', property: 'conversation_id' } },
+	routing: toBody('conversation_id'),
 };
 
 /** Human agent of Assign Agent and Add Collaborator. */
 export const agentField: INodeProperties = {
 	...locatorField({ resource: R, operations: ['assignAgent', 'addCollaborator'], name: 'agentId', displayName: 'Agent', noun: 'agent', searchListMethod: 'searchAgents', description: 'A human agent of the workspace (search by name)' }),
-	routing: { send: { type: 'body', property: 'agent_id' } },
+	routing: toBody('agent_id'),
 };
 
 /** Conversation label of Add Label and Remove Label (not a CRM label). */
 export const labelField: INodeProperties = {
 	...locatorField({ resource: R, operations: ['addLabel', 'removeLabel'], name: 'labelId', displayName: 'Label', noun: 'label', searchListMethod: 'searchConversationLabels', description: 'A conversation label of the workspace (search by name); not a CRM label' }),
-	routing: { send: { type: 'body', property: 'label_id' } },
+	routing: toBody('label_id'),
 };
 
 /**

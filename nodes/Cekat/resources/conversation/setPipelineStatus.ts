@@ -1,5 +1,5 @@
 import type { OperationDescription } from '../../shared/descriptions';
-import { locatorField } from '../../shared/descriptions';
+import { locatorField, toBody } from '../../shared/descriptions';
 import { actionOperation, R } from './fields';
 
 export const setPipelineStatus: OperationDescription = {
@@ -14,7 +14,7 @@ export const setPipelineStatus: OperationDescription = {
 	fields: [
 		{
 			...locatorField({ resource: R, operations: ['setPipelineStatus'], name: 'pipelineStatusId', displayName: 'Pipeline Status', noun: 'pipeline status', searchListMethod: 'searchPipelineStatuses', description: 'A pipeline status of the workspace (search by name)' }),
-			routing: { send: { type: 'body', property: 'pipeline_status_id' } },
+			routing: toBody('pipeline_status_id'),
 		},
 	],
 };

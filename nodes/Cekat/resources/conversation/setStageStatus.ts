@@ -1,5 +1,5 @@
 import type { OperationDescription } from '../../shared/descriptions';
-import { show } from '../../shared/descriptions';
+import { show, toBody } from '../../shared/descriptions';
 import { actionOperation, R } from './fields';
 
 export const setStageStatus: OperationDescription = {
@@ -26,7 +26,7 @@ export const setStageStatus: OperationDescription = {
 				{ name: 'Pending', value: 'pending' },
 				{ name: 'Resolved', value: 'resolved' },
 			],
-			routing: { send: { type: 'body', property: 'stage_status' } },
+			routing: toBody('stage_status'),
 		},
 	],
 };

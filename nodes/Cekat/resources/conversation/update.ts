@@ -5,7 +5,7 @@
  */
 import type { IDataObject, IExecuteSingleFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
-import { locator, show, singleOperation, type OperationDescription } from '../../shared/descriptions';
+import { locator, show, singleOperation, toBody, type OperationDescription } from '../../shared/descriptions';
 import { checkCekatId, requireSomeBody } from '../../shared/validation';
 import { R } from './fields';
 
@@ -40,7 +40,7 @@ export const update: OperationDescription = {
 					name: 'assignedAiAgent',
 					...locator('AI agent', 'searchAiAgents'),
 					description: 'The AI agent that should answer this conversation (search by name)',
-					routing: { send: { type: 'body', property: 'assigned_ai_agent' } },
+					routing: toBody('assigned_ai_agent'),
 				},
 				{
 					displayName: 'Keep AI Agent On Resolve',
@@ -48,7 +48,7 @@ export const update: OperationDescription = {
 					type: 'boolean',
 					default: false,
 					description: 'Whether the AI agent stays assigned when the conversation is resolved',
-					routing: { send: { type: 'body', property: 'keep_assigned_ai_agent_on_resolve' } },
+					routing: toBody('keep_assigned_ai_agent_on_resolve'),
 				},
 			],
 		},

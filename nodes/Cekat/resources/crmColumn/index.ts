@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { locatorField, operationPicker, show, singleOperation } from '../../shared/descriptions';
+import { locatorField, operationPicker, show, singleOperation, toBody } from '../../shared/descriptions';
 import { requireFields } from '../../shared/validation';
 
 export const crmColumnDescription: INodeProperties[] = [
@@ -34,6 +34,6 @@ export const crmColumnDescription: INodeProperties[] = [
 		placeholder: 'Deal Value',
 		displayOptions: show('crmColumn', ['getByName']),
 		description: 'Exact name of the column as shown on the board (case-sensitive)',
-		routing: { send: { type: 'body', property: 'name' } },
+		routing: toBody('name'),
 	},
 ];

@@ -1,4 +1,4 @@
-import { show, singleOperation, type OperationDescription } from '../../shared/descriptions';
+import { show, singleOperation, toBody, type OperationDescription } from '../../shared/descriptions';
 import { requireFields } from '../../shared/validation';
 import { unwrapData } from '../../shared/pagination';
 import { columnValuesFields, groupField, R } from './fields';
@@ -25,7 +25,7 @@ export const create: OperationDescription = {
 			default: '',
 			displayOptions: show(R, ['create']),
 			description: 'Name of the new item (the card title)',
-			routing: { send: { type: 'body', property: 'item_name' } },
+			routing: toBody('item_name'),
 		},
 		...columnValuesFields(['create']),
 		{

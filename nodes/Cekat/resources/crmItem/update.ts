@@ -1,4 +1,4 @@
-import { show, singleOperation, type OperationDescription } from '../../shared/descriptions';
+import { show, singleOperation, toBody, type OperationDescription } from '../../shared/descriptions';
 import { requireSomeBody } from '../../shared/validation';
 import { unwrapData } from '../../shared/pagination';
 import { columnValuesFields, groupField, R } from './fields';
@@ -33,7 +33,7 @@ export const update: OperationDescription = {
 					type: 'string',
 					default: '',
 					description: 'New name of the item',
-					routing: { send: { type: 'body', property: 'item_name' } },
+					routing: toBody('item_name'),
 				},
 			],
 		},

@@ -1,5 +1,6 @@
 /** Fields and constants several Message operations share. */
 import type { INodeProperties } from 'n8n-workflow';
+import { toQuery } from '../../shared/descriptions';
 
 export const R = 'message';
 
@@ -11,5 +12,5 @@ export const conversationFilter: INodeProperties = {
 	default: '',
 	placeholder: 'e.g. 3f1c2a9e-51b0-4c1e-9d2a-7c0b4e8f1a22',
 	description: 'Only messages of this conversation',
-	routing: { send: { type: 'query', property: 'conversation_id' } },
+	routing: toQuery('conversation_id'),
 };

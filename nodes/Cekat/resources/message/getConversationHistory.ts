@@ -1,4 +1,4 @@
-import { listOperation, locatorField, returnAllFields, type OperationDescription } from '../../shared/descriptions';
+import { listOperation, locatorField, returnAllFields, toQuery, type OperationDescription } from '../../shared/descriptions';
 import { requireQueryId } from '../../shared/validation';
 import { R } from './fields';
 
@@ -16,7 +16,7 @@ export const getConversationHistory: OperationDescription = {
 		...returnAllFields(R, ['getConversationHistory']),
 		{
 			...locatorField({ resource: R, operations: ['getConversationHistory'], name: 'historyConversationId', displayName: 'Conversation', noun: 'conversation', searchListMethod: 'searchConversations', description: 'The conversation whose messages to list' }),
-			routing: { send: { type: 'query', property: 'conversation_id' } },
+			routing: toQuery('conversation_id'),
 		},
 	],
 };

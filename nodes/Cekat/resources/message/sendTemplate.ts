@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteSingleFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
-import { locatorField, show, singleOperation, type OperationDescription } from '../../shared/descriptions';
+import { locatorField, show, singleOperation, toBody, type OperationDescription } from '../../shared/descriptions';
 import { isObject } from '../../../shared/cekatShapes';
 import { asText, checkCekatId, checkPhone, fieldError, httpUrl, type FieldContext } from '../../shared/validation';
 import { R } from './fields';
@@ -66,11 +66,11 @@ export const sendTemplate: OperationDescription = {
 	fields: [
 		{
 			...locatorField({ resource: R, operations: ['sendTemplate'], name: 'inboxId', displayName: 'Inbox', noun: 'inbox', searchListMethod: 'searchInboxes', description: 'The WhatsApp inbox (number) that sends the template' }),
-			routing: { send: { type: 'body', property: 'inbox_id' } },
+			routing: toBody('inbox_id'),
 		},
 		{
 			...locatorField({ resource: R, operations: ['sendTemplate'], name: 'templateId', displayName: 'Template', noun: 'template', searchListMethod: 'searchTemplates', freeFormId: true, description: 'An approved template of the chosen inbox. By ID takes Meta’s template ID (wa_template_id).' }),
-			routing: { send: { type: 'body', property: 'wa_template_id' } },
+			routing: toBody('wa_template_id'),
 		},
 		{
 			displayName: 'Phone Number',
@@ -80,7 +80,7 @@ export const sendTemplate: OperationDescription = {
 			default: '',
 			placeholder: '6281234567890',
 			displayOptions: show(R, ['sendTemplate']),
-			routing: { send: { type: 'body', property: 'phone_number' } },
+			routing: toBody('phone_number'),
 			description: 'WhatsApp number with country code; +62 812-3456-7890 and 0812… are accepted',
 		},
 		{
@@ -90,7 +90,7 @@ export const sendTemplate: OperationDescription = {
 			default: '',
 			placeholder: 'Budi Santoso',
 			displayOptions: show(R, ['sendTemplate']),
-			routing: { send: { type: 'body', property: 'phone_name' } },
+			routing: toBody('phone_name'),
 			description: 'Name for the contact when Cekat creates it for a new number',
 		},
 		{
@@ -101,7 +101,7 @@ export const sendTemplate: OperationDescription = {
 			placeholder: 'Add Variable',
 			default: {},
 			displayOptions: show(R, ['sendTemplate']),
-			routing: { send: { type: 'body', property: 'template_body_variables' } },
+			routing: toBody('template_body_variables'),
 			description: 'Values for the template’s {{1}}, {{2}}, … placeholders, in order. Their number must match the template.',
 			options: [
 				{
@@ -119,8 +119,8 @@ export const sendTemplate: OperationDescription = {
 			default: {},
 			displayOptions: show(R, ['sendTemplate']),
 			options: [
-				{ displayName: 'Header Media URL', name: 'headerFileUrl', type: 'string', default: '', placeholder: 'https://example.com/banner.jpg', description: 'Image or document for a template with a media header', routing: { send: { type: 'body', property: 'file_url' } } },
-				{ displayName: 'OTP Code', name: 'otpCode', type: 'string', default: '', description: 'The code for an authentication (OTP) template', routing: { send: { type: 'body', property: 'otp_code' } } },
+				{ displayName: 'Header Media URL', name: 'headerFileUrl', type: 'string', default: '', placeholder: 'https://example.com/banner.jpg', description: 'Image or document for a template with a media header', routing: toBody('file_url') },
+				{ displayName: 'OTP Code', name: 'otpCode', type: 'string', default: '', description: 'The code for an authentication (OTP) template', routing: toBody('otp_code') },
 			],
 		},
 	],

@@ -7,7 +7,7 @@
 import type { IDataObject, IExecuteSingleFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
 import { isObject } from '../../../shared/cekatShapes';
-import { locatorField, show, singleOperation, type OperationDescription } from '../../shared/descriptions';
+import { locatorField, show, singleOperation, toBody, type OperationDescription } from '../../shared/descriptions';
 import type { ItemView } from '../../shared/send';
 import { asText, checkCekatId, checkPhone, fieldError, httpUrl, shown } from '../../shared/validation';
 import { R } from './fields';
@@ -132,7 +132,7 @@ export const sendWhatsApp: OperationDescription = {
 		},
 		{
 			...locatorField({ resource: R, operations: ['sendWhatsApp'], extraShow: { sendTo: ['conversation'] }, name: 'conversationId', displayName: 'Conversation', noun: 'conversation', searchListMethod: 'searchConversations', description: 'The conversation to reply in (search by contact name or phone)' }),
-			routing: { send: { type: 'body', property: 'conversation_id' } },
+			routing: toBody('conversation_id'),
 		},
 		{
 			displayName: 'Phone Number',
@@ -143,7 +143,7 @@ export const sendWhatsApp: OperationDescription = {
 			placeholder: '6281234567890',
 			displayOptions: whatsApp({ sendTo: ['phone'] }),
 			description: 'WhatsApp number with country code; +62 812-3456-7890 and 0812… are accepted',
-			routing: { send: { type: 'body', property: 'receiver' } },
+			routing: toBody('receiver'),
 		},
 		{
 			displayName: 'Message Type',
@@ -164,7 +164,7 @@ export const sendWhatsApp: OperationDescription = {
 				{ name: 'Video', value: 'video' },
 			],
 			// No expression here (one per item costs time): the hook drops media_type for a text message.
-			routing: { send: { type: 'body', property: 'media_type' } },
+			routing: toBody('media_type'),
 		},
 		{
 			displayName: 'Message',
@@ -174,7 +174,7 @@ export const sendWhatsApp: OperationDescription = {
 			default: '',
 			displayOptions: whatsApp(),
 			description: 'Text of the message; the caption of a media message; the text above a button or a list',
-			routing: { send: { type: 'body', property: 'message' } },
+			routing: toBody('message'),
 		},
 		{
 			displayName: 'File URL',
@@ -184,7 +184,7 @@ export const sendWhatsApp: OperationDescription = {
 			placeholder: 'https://example.com/invoice.pdf',
 			displayOptions: whatsApp({ messageType: ['image', 'video', 'document', 'audio'] }),
 			description: 'Public URL of the file; WhatsApp downloads it from there',
-			routing: { send: { type: 'body', property: 'file_url' } },
+			routing: toBody('file_url'),
 		},
 		{
 			displayName: 'Location',
@@ -195,10 +195,10 @@ export const sendWhatsApp: OperationDescription = {
 			displayOptions: whatsApp({ messageType: ['location'] }),
 			description: 'The place to show; latitude and longitude are required',
 			options: [
-				{ displayName: 'Address', name: 'address', type: 'string', default: '', description: 'Street address shown under the place name', routing: { send: { type: 'body', property: 'location.address' } } },
-				{ displayName: 'Latitude', name: 'latitude', type: 'string', default: '', placeholder: '-6.2088', description: 'From -90 to 90', routing: { send: { type: 'body', property: 'location.latitude' } } },
-				{ displayName: 'Longitude', name: 'longitude', type: 'string', default: '', placeholder: '106.8456', description: 'From -180 to 180', routing: { send: { type: 'body', property: 'location.longitude' } } },
-				{ displayName: 'Name', name: 'name', type: 'string', default: '', description: 'Name of the place', routing: { send: { type: 'body', property: 'location.name' } } },
+				{ displayName: 'Address', name: 'address', type: 'string', default: '', description: 'Street address shown under the place name', routing: toBody('location.address') },
+				{ displayName: 'Latitude', name: 'latitude', type: 'string', default: '', placeholder: '-6.2088', description: 'From -90 to 90', routing: toBody('location.latitude') },
+				{ displayName: 'Longitude', name: 'longitude', type: 'string', default: '', placeholder: '106.8456', description: 'From -180 to 180', routing: toBody('location.longitude') },
+				{ displayName: 'Name', name: 'name', type: 'string', default: '', description: 'Name of the place', routing: toBody('location.name') },
 			],
 		},
 		{
@@ -209,7 +209,7 @@ export const sendWhatsApp: OperationDescription = {
 			placeholder: 'Pay now',
 			displayOptions: whatsApp({ messageType: ['cta_url'] }),
 			description: 'Label of the button (WhatsApp allows about 20 characters)',
-			routing: { send: { type: 'body', property: 'action.parameters.display_text' } },
+			routing: toBody('action.parameters.display_text'),
 		},
 		{
 			displayName: 'Button URL',
@@ -219,7 +219,7 @@ export const sendWhatsApp: OperationDescription = {
 			placeholder: 'https://example.com/pay/123',
 			displayOptions: whatsApp({ messageType: ['cta_url'] }),
 			description: 'Link the button opens',
-			routing: { send: { type: 'body', property: 'action.parameters.url' } },
+			routing: toBody('action.parameters.url'),
 		},
 		...interactiveFields,
 		{
@@ -230,9 +230,9 @@ export const sendWhatsApp: OperationDescription = {
 			default: {},
 			displayOptions: whatsApp(),
 			options: [
-				{ displayName: 'Footer', name: 'footer', type: 'string', default: '', description: 'Small text under the message', routing: { send: { type: 'body', property: 'footer' } } },
-				{ displayName: 'Header Media URL', name: 'headerFileUrl', type: 'string', default: '', placeholder: 'https://example.com/banner.jpg', description: 'Image or document shown above the message', routing: { send: { type: 'body', property: 'header.file_url' } } },
-				{ displayName: 'Header Text', name: 'headerText', type: 'string', default: '', description: 'Bold text above the message', routing: { send: { type: 'body', property: 'header.text' } } },
+				{ displayName: 'Footer', name: 'footer', type: 'string', default: '', description: 'Small text under the message', routing: toBody('footer') },
+				{ displayName: 'Header Media URL', name: 'headerFileUrl', type: 'string', default: '', placeholder: 'https://example.com/banner.jpg', description: 'Image or document shown above the message', routing: toBody('header.file_url') },
+				{ displayName: 'Header Text', name: 'headerText', type: 'string', default: '', description: 'Bold text above the message', routing: toBody('header.text') },
 			],
 		},
 	],

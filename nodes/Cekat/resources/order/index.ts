@@ -7,9 +7,11 @@ import {
 	listOperation,
 	locatorField,
 	operationPicker,
+	returnAllFields,
 	show,
 	singleOperation,
-	returnAllFields,
+	toBody,
+	toQuery,
 } from '../../shared/descriptions';
 import { requireSomeBody } from '../../shared/validation';
 import { buildOrder } from './createBody';
@@ -90,7 +92,7 @@ export const orderDescription: INodeProperties[] = [
 		displayOptions: show(R, ['create']),
 		options: PAYMENT_METHOD_OPTIONS,
 		description: 'How the buyer pays: Manual (bank transfer etc.), Xendit (Cekat’s payment link), or Custom',
-		routing: { send: { type: 'body', property: 'payment_method' } },
+		routing: toBody('payment_method'),
 	},
 	// Cekat's own node requires these per payment method (docs/cekat-api.md, Orders).
 	{
@@ -102,7 +104,7 @@ export const orderDescription: INodeProperties[] = [
 		placeholder: '1234567890',
 		displayOptions: show(R, ['create'], { paymentMethod: ['manual'] }),
 		description: 'The account the buyer transfers to; Cekat requires it for manual payment',
-		routing: { send: { type: 'body', property: 'bank_account_number' } },
+		routing: toBody('bank_account_number'),
 	},
 	{
 		displayName: 'Custom Invoice URL',
@@ -112,7 +114,7 @@ export const orderDescription: INodeProperties[] = [
 		placeholder: 'https://shop.example.com/invoice/1001',
 		displayOptions: show(R, ['create'], { paymentMethod: ['custom'] }),
 		description: 'Link to the invoice made outside Cekat, for the custom payment method',
-		routing: { send: { type: 'body', property: 'custom_invoice_url' } },
+		routing: toBody('custom_invoice_url'),
 	},
 	{
 		displayName: 'Buyer',
@@ -135,7 +137,7 @@ export const orderDescription: INodeProperties[] = [
 		placeholder: '6281234567890',
 		displayOptions: show(R, ['create'], { buyer: ['phone'] }),
 		description: 'Buyer’s WhatsApp number with country code (0812… is read as 62812…)',
-		routing: { send: { type: 'body', property: 'phone_number' } },
+		routing: toBody('phone_number'),
 	},
 	{
 		displayName: 'Contact ID',
@@ -145,11 +147,11 @@ export const orderDescription: INodeProperties[] = [
 		displayOptions: show(R, ['create'], { buyer: ['contact'] }),
 		placeholder: 'e.g. 3f1c2a9e-51b0-4c1e-9d2a-7c0b4e8f1a22',
 		description: 'ID of the buyer’s contact, from Contact → Get Many',
-		routing: { send: { type: 'body', property: 'contact_id' } },
+		routing: toBody('contact_id'),
 	},
 	{
 		...locatorField({ resource: R, operations: ['create'], extraShow: { buyer: ['conversation'] }, name: 'conversationId', displayName: 'Conversation', noun: 'conversation', searchListMethod: 'searchConversations', description: 'The conversation with the buyer' }),
-		routing: { send: { type: 'body', property: 'conversation_id' } },
+		routing: toBody('conversation_id'),
 	},
 	{
 		displayName: 'Additional Fields',
@@ -159,13 +161,13 @@ export const orderDescription: INodeProperties[] = [
 		default: {},
 		displayOptions: show(R, ['create']),
 		options: [
-			{ displayName: 'Address', name: 'address', type: 'string', default: '', description: 'Delivery address', routing: { send: { type: 'body', property: 'address' } } },
-			{ displayName: 'Discount', name: 'discount', type: 'number', typeOptions: { minValue: 0 }, default: 0, description: 'Discount in rupiah, subtracted from the subtotal', routing: { send: { type: 'body', property: 'discount' } } },
-			{ displayName: 'Display Name', name: 'displayName', type: 'string', default: '', description: 'Name of the buyer when a new contact is created from the phone number', routing: { send: { type: 'body', property: 'display_name' } } },
-			{ displayName: 'Email', name: 'email', type: 'string', placeholder: 'name@email.com', default: '', description: 'Buyer’s email address', routing: { send: { type: 'body', property: 'email' } } },
-			{ displayName: 'Notes', name: 'notes', type: 'string', default: '', description: 'Notes on the order', routing: { send: { type: 'body', property: 'notes' } } },
-			{ displayName: 'Shipping Fee', name: 'shippingFee', type: 'number', typeOptions: { minValue: 0 }, default: 0, description: 'Shipping fee in rupiah', routing: { send: { type: 'body', property: 'shipping_fee' } } },
-			{ displayName: 'VAT', name: 'vat', type: 'number', typeOptions: { minValue: 0 }, default: 0, description: 'VAT amount in rupiah', routing: { send: { type: 'body', property: 'vat' } } },
+			{ displayName: 'Address', name: 'address', type: 'string', default: '', description: 'Delivery address', routing: toBody('address') },
+			{ displayName: 'Discount', name: 'discount', type: 'number', typeOptions: { minValue: 0 }, default: 0, description: 'Discount in rupiah, subtracted from the subtotal', routing: toBody('discount') },
+			{ displayName: 'Display Name', name: 'displayName', type: 'string', default: '', description: 'Name of the buyer when a new contact is created from the phone number', routing: toBody('display_name') },
+			{ displayName: 'Email', name: 'email', type: 'string', placeholder: 'name@email.com', default: '', description: 'Buyer’s email address', routing: toBody('email') },
+			{ displayName: 'Notes', name: 'notes', type: 'string', default: '', description: 'Notes on the order', routing: toBody('notes') },
+			{ displayName: 'Shipping Fee', name: 'shippingFee', type: 'number', typeOptions: { minValue: 0 }, default: 0, description: 'Shipping fee in rupiah', routing: toBody('shipping_fee') },
+			{ displayName: 'VAT', name: 'vat', type: 'number', typeOptions: { minValue: 0 }, default: 0, description: 'VAT amount in rupiah', routing: toBody('vat') },
 		],
 	},
 
@@ -178,25 +180,25 @@ export const orderDescription: INodeProperties[] = [
 		default: {},
 		displayOptions: show(R, ['update']),
 		options: [
-			{ displayName: 'Address', name: 'address', type: 'string', default: '', description: 'New delivery address', routing: { send: { type: 'body', property: 'address' } } },
-			{ displayName: 'Custom Invoice URL', name: 'customInvoiceUrl', type: 'string', default: '', placeholder: 'https://shop.example.com/invoice/1001', description: 'Link to an invoice made outside Cekat', routing: { send: { type: 'body', property: 'custom_invoice_url' } } },
-			{ displayName: 'Invoice Is Sent', name: 'invoiceIsSent', type: 'boolean', default: false, description: 'Whether the invoice has been sent to the buyer', routing: { send: { type: 'body', property: 'invoice_is_sent' } } },
-			{ displayName: 'Notes', name: 'notes', type: 'string', default: '', description: 'New notes (replace the old ones)', routing: { send: { type: 'body', property: 'notes' } } },
-			{ displayName: 'Order Status', name: 'orderStatus', type: 'options', options: ORDER_STATUS_OPTIONS, default: 'processing', description: 'Where the order is: pending, processing, shipping, completed or cancelled', routing: { send: { type: 'body', property: 'order_status' } } },
-			{ displayName: 'Payment Status', name: 'paymentStatus', type: 'options', options: PAYMENT_STATUS_OPTIONS, default: 'paid', description: 'Whether the order is paid: pending, paid, expired or settled', routing: { send: { type: 'body', property: 'payment_status' } } },
+			{ displayName: 'Address', name: 'address', type: 'string', default: '', description: 'New delivery address', routing: toBody('address') },
+			{ displayName: 'Custom Invoice URL', name: 'customInvoiceUrl', type: 'string', default: '', placeholder: 'https://shop.example.com/invoice/1001', description: 'Link to an invoice made outside Cekat', routing: toBody('custom_invoice_url') },
+			{ displayName: 'Invoice Is Sent', name: 'invoiceIsSent', type: 'boolean', default: false, description: 'Whether the invoice has been sent to the buyer', routing: toBody('invoice_is_sent') },
+			{ displayName: 'Notes', name: 'notes', type: 'string', default: '', description: 'New notes (replace the old ones)', routing: toBody('notes') },
+			{ displayName: 'Order Status', name: 'orderStatus', type: 'options', options: ORDER_STATUS_OPTIONS, default: 'processing', description: 'Where the order is: pending, processing, shipping, completed or cancelled', routing: toBody('order_status') },
+			{ displayName: 'Payment Status', name: 'paymentStatus', type: 'options', options: PAYMENT_STATUS_OPTIONS, default: 'paid', description: 'Whether the order is paid: pending, paid, expired or settled', routing: toBody('payment_status') },
 		],
 	},
 
 	// Get Many
 	filtersCollection(R, ['getAll'], [
 		...dateRangeOptions(),
-		{ displayName: 'Export Scope', name: 'exportScope', type: 'string', default: '', description: 'Passed to Cekat as export_scope', routing: { send: { type: 'query', property: 'export_scope' } } },
-		{ displayName: 'Inbox ID', name: 'inboxId', type: 'string', default: '', description: 'Only orders of this inbox', routing: { send: { type: 'query', property: 'inbox_id' } } },
-		{ displayName: 'Include Conversation', name: 'includeConv', type: 'boolean', default: true, description: 'Whether to include the conversation of each order', routing: { send: { type: 'query', property: 'include_conv', value: '={{ $value ? "true" : "false" }}' } } },
-		{ displayName: 'Order Status', name: 'orderStatus', type: 'multiOptions', options: ORDER_STATUS_OPTIONS, default: [], description: 'Only orders with one of these statuses', routing: { send: { type: 'query', property: 'order_status', value: '={{ $value.join(",") }}' } } },
-		{ displayName: 'Payment Status', name: 'paymentStatus', type: 'multiOptions', options: PAYMENT_STATUS_OPTIONS, default: [], description: 'Only orders with one of these payment statuses', routing: { send: { type: 'query', property: 'payment_status', value: '={{ $value.join(",") }}' } } },
-		{ displayName: 'Product IDs', name: 'productIds', type: 'string', default: '', placeholder: 'id1,id2', description: 'Only orders containing one of these products (comma-separated IDs)', routing: { send: { type: 'query', property: 'product_ids' } } },
-		{ displayName: 'Search', name: 'search', type: 'string', default: '', description: 'Text to find in the order number, buyer name or phone', routing: { send: { type: 'query', property: 'search' } } },
+		{ displayName: 'Export Scope', name: 'exportScope', type: 'string', default: '', description: 'Passed to Cekat as export_scope', routing: toQuery('export_scope') },
+		{ displayName: 'Inbox ID', name: 'inboxId', type: 'string', default: '', description: 'Only orders of this inbox', routing: toQuery('inbox_id') },
+		{ displayName: 'Include Conversation', name: 'includeConv', type: 'boolean', default: true, description: 'Whether to include the conversation of each order', routing: toQuery('include_conv', '={{ $value ? "true" : "false" }}') },
+		{ displayName: 'Order Status', name: 'orderStatus', type: 'multiOptions', options: ORDER_STATUS_OPTIONS, default: [], description: 'Only orders with one of these statuses', routing: toQuery('order_status', '={{ $value.join(",") }}') },
+		{ displayName: 'Payment Status', name: 'paymentStatus', type: 'multiOptions', options: PAYMENT_STATUS_OPTIONS, default: [], description: 'Only orders with one of these payment statuses', routing: toQuery('payment_status', '={{ $value.join(",") }}') },
+		{ displayName: 'Product IDs', name: 'productIds', type: 'string', default: '', placeholder: 'id1,id2', description: 'Only orders containing one of these products (comma-separated IDs)', routing: toQuery('product_ids') },
+		{ displayName: 'Search', name: 'search', type: 'string', default: '', description: 'Text to find in the order number, buyer name or phone', routing: toQuery('search') },
 		{
 			displayName: 'Sort By',
 			name: 'sortField',
@@ -209,7 +211,7 @@ export const orderDescription: INodeProperties[] = [
 				{ name: 'Order Number', value: 'order_number' },
 				{ name: 'Updated At', value: 'updated_at' },
 			],
-			routing: { send: { type: 'query', property: 'sort_field' } },
+			routing: toQuery('sort_field'),
 		},
 		{
 			displayName: 'Sort Direction',
@@ -221,7 +223,7 @@ export const orderDescription: INodeProperties[] = [
 				{ name: 'Ascending', value: 'asc' },
 				{ name: 'Descending', value: 'desc' },
 			],
-			routing: { send: { type: 'query', property: 'sort_direction' } },
+			routing: toQuery('sort_direction'),
 		},
 	]),
 ];
