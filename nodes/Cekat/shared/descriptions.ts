@@ -217,25 +217,26 @@ export function locator(noun: string, searchListMethod: string, freeFormId = fal
 	};
 }
 
-/** A required picker of an operation. */
-export function locatorField(spec: {
-	resource: string;
-	operations: string[];
-	name: string;
-	displayName: string;
-	noun: string;
-	searchListMethod: string;
-	description: string;
-	extraShow?: IDataObject;
-	/** Ids that are not Cekat UUIDs (Meta's template ids). */
-	freeFormId?: boolean;
-}): INodeProperties {
+/**
+ * A required picker of an operation: the parameter `name` shown as `displayName` (its lower case names it in the
+ * list's placeholder), searched by the listSearch method `searchListMethod`. `extraShow` adds display conditions;
+ * `freeFormId` is for ids that are not Cekat UUIDs (Meta's template ids).
+ */
+export function locatorField(
+	resource: string,
+	operations: string[],
+	name: string,
+	displayName: string,
+	searchListMethod: string,
+	description: string,
+	{ extraShow, freeFormId }: { extraShow?: IDataObject; freeFormId?: boolean } = {},
+): INodeProperties {
 	return {
-		displayName: spec.displayName,
-		name: spec.name,
-		...locator(spec.noun, spec.searchListMethod, spec.freeFormId),
+		displayName,
+		name,
+		...locator(displayName.toLowerCase(), searchListMethod, freeFormId),
 		required: true,
-		displayOptions: show(spec.resource, spec.operations, spec.extraShow),
-		description: spec.description,
+		displayOptions: show(resource, operations, extraShow),
+		description,
 	};
 }

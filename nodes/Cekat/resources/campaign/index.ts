@@ -29,6 +29,6 @@ export const campaignDescription: INodeProperties[] = [
 		}),
 	], 'getAll'),
 	...returnAllFields('campaign', ['getAll', 'getMessages']),
-	locatorField({ resource: 'campaign', operations: ['getMessages'], name: 'campaignId', displayName: 'Campaign', noun: 'campaign', searchListMethod: 'searchCampaigns', description: 'The broadcast campaign' }),
+	locatorField('campaign', ['getMessages'], 'campaignId', 'Campaign', 'searchCampaigns', 'The broadcast campaign'),
 	filtersCollection('campaign', ['getAll', 'getMessages'], dateRangeOptions()),
 ];

@@ -110,7 +110,7 @@ export const contactDescription: INodeProperties[] = resourceProperties(
 			}),
 			fields: [
 				{
-					...locatorField({ resource: R, operations: ['updateAdditionalData'], name: 'contactId', displayName: 'Contact', noun: 'contact', searchListMethod: 'searchContacts', description: 'The contact (search by name or phone)' }),
+					...locatorField(R, ['updateAdditionalData'], 'contactId', 'Contact', 'searchContacts', 'The contact (search by name or phone)'),
 					routing: toBody('contact_id'),
 				},
 				{

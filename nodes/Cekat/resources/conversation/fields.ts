@@ -23,23 +23,23 @@ export const ACTIONS = [
 const CONVERSATION_DESCRIPTION = 'The conversation (search by contact name or phone)';
 
 /** Get and Assign AI Agent: the id goes into the path (/api/conversations/{conversationId}). */
-export const conversationPathField: INodeProperties = locatorField({ resource: R, operations: ['get', 'update'], name: 'conversationId', displayName: 'Conversation', noun: 'conversation', searchListMethod: 'searchConversations', description: CONVERSATION_DESCRIPTION });
+export const conversationPathField: INodeProperties = locatorField(R, ['get', 'update'], 'conversationId', 'Conversation', 'searchConversations', CONVERSATION_DESCRIPTION);
 
 /** The actions: the id goes into the body as `conversation_id`. */
 export const conversationBodyField: INodeProperties = {
-	...locatorField({ resource: R, operations: ACTIONS, name: 'conversationId', displayName: 'Conversation', noun: 'conversation', searchListMethod: 'searchConversations', description: CONVERSATION_DESCRIPTION }),
+	...locatorField(R, ACTIONS, 'conversationId', 'Conversation', 'searchConversations', CONVERSATION_DESCRIPTION),
 	routing: toBody('conversation_id'),
 };
 
 /** Human agent of Assign Agent and Add Collaborator. */
 export const agentField: INodeProperties = {
-	...locatorField({ resource: R, operations: ['assignAgent', 'addCollaborator'], name: 'agentId', displayName: 'Agent', noun: 'agent', searchListMethod: 'searchAgents', description: 'A human agent of the workspace (search by name)' }),
+	...locatorField(R, ['assignAgent', 'addCollaborator'], 'agentId', 'Agent', 'searchAgents', 'A human agent of the workspace (search by name)'),
 	routing: toBody('agent_id'),
 };
 
 /** Conversation label of Add Label and Remove Label (not a CRM label). */
 export const labelField: INodeProperties = {
-	...locatorField({ resource: R, operations: ['addLabel', 'removeLabel'], name: 'labelId', displayName: 'Label', noun: 'label', searchListMethod: 'searchConversationLabels', description: 'A conversation label of the workspace (search by name); not a CRM label' }),
+	...locatorField(R, ['addLabel', 'removeLabel'], 'labelId', 'Label', 'searchConversationLabels', 'A conversation label of the workspace (search by name); not a CRM label'),
 	routing: toBody('label_id'),
 };
 

@@ -13,7 +13,7 @@ export const setPipelineStatus: OperationDescription = {
 	}),
 	fields: [
 		{
-			...locatorField({ resource: R, operations: ['setPipelineStatus'], name: 'pipelineStatusId', displayName: 'Pipeline Status', noun: 'pipeline status', searchListMethod: 'searchPipelineStatuses', description: 'A pipeline status of the workspace (search by name)' }),
+			...locatorField(R, ['setPipelineStatus'], 'pipelineStatusId', 'Pipeline Status', 'searchPipelineStatuses', 'A pipeline status of the workspace (search by name)'),
 			routing: toBody('pipeline_status_id'),
 		},
 	],

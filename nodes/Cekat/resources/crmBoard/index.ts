@@ -22,5 +22,5 @@ export const crmBoardDescription: INodeProperties[] = [
 		}),
 	], 'getAll'),
 	...returnAllFields('crmBoard', ['getAll']),
-	locatorField({ resource: 'crmBoard', operations: ['get'], name: 'boardId', displayName: 'Board', noun: 'board', searchListMethod: 'searchBoards', description: 'The CRM board' }),
+	locatorField('crmBoard', ['get'], 'boardId', 'Board', 'searchBoards', 'The CRM board'),
 ];

@@ -23,8 +23,8 @@ export const crmColumnDescription: INodeProperties[] = [
 			preSend: [requireFields('body', { name: 'Column Name' })],
 		}),
 	], 'get'),
-	locatorField({ resource: 'crmColumn', operations: ['get', 'getByName'], name: 'boardId', displayName: 'Board', noun: 'board', searchListMethod: 'searchBoards', description: 'The CRM board' }),
-	locatorField({ resource: 'crmColumn', operations: ['get'], name: 'columnId', displayName: 'Column', noun: 'column', searchListMethod: 'searchColumns', description: 'A column of the chosen board' }),
+	locatorField('crmColumn', ['get', 'getByName'], 'boardId', 'Board', 'searchBoards', 'The CRM board'),
+	locatorField('crmColumn', ['get'], 'columnId', 'Column', 'searchColumns', 'A column of the chosen board'),
 	{
 		displayName: 'Column Name',
 		name: 'columnName',

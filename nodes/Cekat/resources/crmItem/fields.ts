@@ -5,9 +5,9 @@ import { locator, locatorField, show } from '../../shared/descriptions';
 
 export const R = 'crmItem';
 
-export const boardField: INodeProperties = locatorField({ resource: R, operations: ['create', 'delete', 'get', 'getAll', 'search', 'update'], name: 'boardId', displayName: 'Board', noun: 'board', searchListMethod: 'searchBoards', description: 'The CRM board' });
+export const boardField: INodeProperties = locatorField(R, ['create', 'delete', 'get', 'getAll', 'search', 'update'], 'boardId', 'Board', 'searchBoards', 'The CRM board');
 
-export const itemField: INodeProperties = locatorField({ resource: R, operations: ['get', 'update'], name: 'itemId', displayName: 'Item', noun: 'item', searchListMethod: 'searchItems', description: 'An item of the chosen board (search by name); By ID takes its item_id' });
+export const itemField: INodeProperties = locatorField(R, ['get', 'update'], 'itemId', 'Item', 'searchItems', 'An item of the chosen board (search by name); By ID takes its item_id');
 
 /** The Group picker: the board's crm_groups; the preSend hook sends its id as group_id. */
 export const groupField = (description: string): INodeProperties => ({

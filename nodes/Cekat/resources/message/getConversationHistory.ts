@@ -15,7 +15,7 @@ export const getConversationHistory: OperationDescription = {
 	fields: [
 		...returnAllFields(R, ['getConversationHistory']),
 		{
-			...locatorField({ resource: R, operations: ['getConversationHistory'], name: 'historyConversationId', displayName: 'Conversation', noun: 'conversation', searchListMethod: 'searchConversations', description: 'The conversation whose messages to list' }),
+			...locatorField(R, ['getConversationHistory'], 'historyConversationId', 'Conversation', 'searchConversations', 'The conversation whose messages to list'),
 			routing: toQuery('conversation_id'),
 		},
 	],

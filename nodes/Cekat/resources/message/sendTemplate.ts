@@ -65,11 +65,11 @@ export const sendTemplate: OperationDescription = {
 	}),
 	fields: [
 		{
-			...locatorField({ resource: R, operations: ['sendTemplate'], name: 'inboxId', displayName: 'Inbox', noun: 'inbox', searchListMethod: 'searchInboxes', description: 'The WhatsApp inbox (number) that sends the template' }),
+			...locatorField(R, ['sendTemplate'], 'inboxId', 'Inbox', 'searchInboxes', 'The WhatsApp inbox (number) that sends the template'),
 			routing: toBody('inbox_id'),
 		},
 		{
-			...locatorField({ resource: R, operations: ['sendTemplate'], name: 'templateId', displayName: 'Template', noun: 'template', searchListMethod: 'searchTemplates', freeFormId: true, description: 'An approved template of the chosen inbox. By ID takes Meta’s template ID (wa_template_id).' }),
+			...locatorField(R, ['sendTemplate'], 'templateId', 'Template', 'searchTemplates', 'An approved template of the chosen inbox. By ID takes Meta’s template ID (wa_template_id).', { freeFormId: true }),
 			routing: toBody('wa_template_id'),
 		},
 		{

@@ -131,7 +131,7 @@ export const sendWhatsApp: OperationDescription = {
 			],
 		},
 		{
-			...locatorField({ resource: R, operations: ['sendWhatsApp'], extraShow: { sendTo: ['conversation'] }, name: 'conversationId', displayName: 'Conversation', noun: 'conversation', searchListMethod: 'searchConversations', description: 'The conversation to reply in (search by contact name or phone)' }),
+			...locatorField(R, ['sendWhatsApp'], 'conversationId', 'Conversation', 'searchConversations', 'The conversation to reply in (search by contact name or phone)', { extraShow: { sendTo: ['conversation'] } }),
 			routing: toBody('conversation_id'),
 		},
 		{

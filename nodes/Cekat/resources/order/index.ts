@@ -57,7 +57,7 @@ export const orderDescription: INodeProperties[] = [
 		}),
 	], 'getAll'),
 	...returnAllFields(R, ['getAll']),
-	locatorField({ resource: R, operations: ['get', 'update'], name: 'orderId', displayName: 'Order', noun: 'order', searchListMethod: 'searchOrders', description: 'The order (search by order number, buyer name or phone)' }),
+	locatorField(R, ['get', 'update'], 'orderId', 'Order', 'searchOrders', 'The order (search by order number, buyer name or phone)'),
 
 	// Create
 	{
@@ -150,7 +150,7 @@ export const orderDescription: INodeProperties[] = [
 		routing: toBody('contact_id'),
 	},
 	{
-		...locatorField({ resource: R, operations: ['create'], extraShow: { buyer: ['conversation'] }, name: 'conversationId', displayName: 'Conversation', noun: 'conversation', searchListMethod: 'searchConversations', description: 'The conversation with the buyer' }),
+		...locatorField(R, ['create'], 'conversationId', 'Conversation', 'searchConversations', 'The conversation with the buyer', { extraShow: { buyer: ['conversation'] } }),
 		routing: toBody('conversation_id'),
 	},
 	{
