@@ -20,7 +20,7 @@ export class CekatPollingTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{"Polling: " + $parameter["event"]}}',
-		description: 'Starts a workflow on new Cekat orders, messages, conversations or CRM items, read at the Poll Times',
+		description: 'Starts a workflow on new Cekat orders, messages, conversations or CRM items (polls)',
 		defaults: { name: 'Cekat Polling Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],

@@ -25,11 +25,11 @@ const EVENTS: Array<[string, string, string?]> = [
 	['message.received', 'A customer wrote to one of your inboxes (data: the message, with data.conversation)'],
 	['message.sent', 'An agent, the AI agent or the API sent a message (not system messages)'],
 	['conversation.created', 'A new conversation started (data: the conversation)'],
-	['conversation.handled_by_updated', 'A conversation was assigned to another agent or unassigned (old_value / new_value: agent IDs, may be null)'],
+	['conversation.handled_by_updated', 'A conversation was assigned to another agent or unassigned (old_value / new_value: agent IDs or null)'],
 	['conversation.stage_status_updated', 'A conversation moved between open, pending, assigned and resolved (old_value / new_value)'],
-	['conversation.pipeline_status_updated', 'A conversation moved to another pipeline status (old_value / new_value: pipeline status IDs)'],
+	['conversation.pipeline_status_updated', 'A conversation moved to another pipeline status (old_value / new_value: status IDs)'],
 	['conversation.labels_updated', 'A label was added to or removed from a conversation (change_type, label)'],
-	['conversation.customer_first_response_human_stage', 'The customer’s first reply after a human took over (once per conversation, not every reply)', 'Customer First Response In Human Stage'],
+	['conversation.customer_first_response_human_stage', 'The customer’s first reply after a human took over (once per conversation)', 'Customer First Response In Human Stage'],
 	['ai_summary.generated', 'Cekat’s AI wrote a conversation summary (ai_summary_text, conversation_id, phone_number)'],
 	['conversation_note.created', 'A note was added to a contact or conversation (note, contact_id, conversation_id)'],
 	['conversation_note.updated', 'A note was edited (note, previous_note)'],
@@ -37,12 +37,12 @@ const EVENTS: Array<[string, string, string?]> = [
 	['crm_item.created', 'An item was added to a CRM board (board_id; data.name, and its ID in data)'],
 	['crm_item.updated', 'A CRM item changed (board_id; data.name, and its ID in data)'],
 	['crm_item.deleted', 'A CRM item was deleted (board_id; data.item_id)'],
-	['crm_value.upserted', 'A column value of a CRM item was set (data: item_id, item_name and the column’s name with its value)'],
-	['crm_value.deleted', 'A column value of a CRM item was cleared (data: the column’s name with the value before)'],
+	['crm_value.upserted', 'A CRM item’s column value was set (data: item_id, item_name, the column’s name with its value)'],
+	['crm_value.deleted', 'A CRM item’s column value was cleared (data: the column’s name with the old value)'],
 	['order.created', 'A new order was created (data: the order)'],
 	['order.updated', 'An order changed (changed: the changed fields; data: the order)'],
-	['order.order_status_updated', 'An order’s status changed: order_id, old_value, new_value (pending, processing, shipping, completed, cancelled)', 'Order Status Updated'],
-	['order.payment_status_updated', 'An order’s payment status changed: order_id, old_value, new_value (e.g. PENDING → PAID)'],
+	['order.order_status_updated', 'An order’s status changed (order_id, old_value, new_value)', 'Order Status Updated'],
+	['order.payment_status_updated', 'An order’s payment status changed (order_id, old_value, new_value, e.g. PENDING → PAID)'],
 	['netzme.invoice_paid', 'A Netzme invoice was paid (invoice_id, amount, payment_method, payment_time)'],
 	['template.status_updated', 'Meta approved, rejected or paused a WhatsApp template (data.template_status, data.template_name)'],
 ];
@@ -74,9 +74,9 @@ export const POLL_EVENTS = ['newOrder', 'orderStatusChanged', 'newMessage', 'new
 export type PollEvent = (typeof POLL_EVENTS)[number];
 
 export const POLL_EVENT_OPTIONS: INodePropertyOptions[] = [
-	{ name: 'New CRM Item', value: 'newCrmItem', description: 'An item added to a CRM board (found by its item_id in the board’s item list)' },
+	{ name: 'New CRM Item', value: 'newCrmItem', description: 'An item added to a CRM board (a new item_id in the board’s items)' },
 	{ name: 'New Conversation', value: 'newConversation', description: 'A conversation started (the conversations list)' },
 	{ name: 'New Message', value: 'newMessage', description: 'A message received or sent, in any conversation (the messages list)' },
 	{ name: 'New Order', value: 'newOrder', description: 'An order created (the orders list, newest first)' },
-	{ name: 'Order Status Changed', value: 'orderStatusChanged', description: 'An order’s status or payment status changed (the orders list, compared with the statuses seen before)' },
+	{ name: 'Order Status Changed', value: 'orderStatusChanged', description: 'An order’s status or payment status changed (the newest orders, compared with the last poll)' },
 ];

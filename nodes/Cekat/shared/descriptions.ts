@@ -71,6 +71,9 @@ export const toBody = (property: string): INodePropertyRouting => ({ send: { typ
 export const toQuery = (property: string, value?: string): INodePropertyRouting =>
 	({ send: value === undefined ? { type: 'query', property } : { type: 'query', property, value } });
 
+/** A WhatsApp number field's description (normalizePhone reads these forms). */
+export const PHONE_DESCRIPTION = 'WhatsApp number with country code; +62 812-3456-7890 and 0812… are accepted';
+
 export function show(resource: string, operations: string[], extra: IDataObject = {}): IDisplayOptions {
 	return { show: { resource: [resource], operation: operations, ...extra } } as IDisplayOptions;
 }
@@ -141,7 +144,7 @@ export function dateRangeOptions(): INodeProperties[] {
 			name: 'startDate',
 			type: 'dateTime',
 			default: '',
-			description: 'Only records from this day on (Jakarta time). A date-time is turned into its Jakarta date.',
+			description: 'Only records from this day on (Jakarta time; a date-time counts as its Jakarta date)',
 			routing: toQuery('start_date'),
 		},
 		{

@@ -60,8 +60,8 @@ export class CekatTriggerV1 implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
-					{ name: 'Webhook', value: 'webhook', description: 'Cekat calls this n8n when an event happens (instant; n8n must be reachable from the internet)' },
-					{ name: 'Polling', value: 'polling', description: 'This n8n asks Cekat for new records at the Poll Times (works behind a firewall)' },
+					{ name: 'Webhook', value: 'webhook', description: 'Cekat calls this n8n on each event (instant; n8n must be reachable from the internet)' },
+					{ name: 'Polling', value: 'polling', description: 'This n8n asks Cekat for new records at the Poll Times (also behind a firewall)' },
 				],
 				default: 'webhook',
 				description: 'How Cekat events reach this workflow. The Poll Times above apply only to Polling mode.',

@@ -5,7 +5,7 @@ import { listOnlyResource } from '../../shared/descriptions';
 export const agentAssignmentDescription: INodeProperties[] = listOnlyResource({
 	resource: 'agentAssignment',
 	action: 'Get many agent assignments',
-	description: 'List the history of agents assigned to and removed from conversations',
+	description: 'List when agents were assigned to or removed from conversations',
 	url: '/api/agent_assignments',
 	dateFilters: true,
 });

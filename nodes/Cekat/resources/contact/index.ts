@@ -5,11 +5,14 @@
 import type { IDataObject, IExecuteSingleFunctions, IHttpRequestOptions, INodeProperties } from 'n8n-workflow';
 
 import { isObject } from '../../../shared/cekatShapes';
-import { listOperation, locatorField, resourceProperties, returnAllFields, show, singleOperation, toBody, toQuery } from '../../shared/descriptions';
+import { listOperation, locatorField, PHONE_DESCRIPTION, resourceProperties, returnAllFields, show, singleOperation, toBody, toQuery } from '../../shared/descriptions';
 import { unwrapData, unwrapObjectData } from '../../shared/pagination';
 import { asText, checkCekatId, checkPhone, fieldError, shown } from '../../shared/validation';
 
 const R = 'contact';
+
+/** Whether Cekat merges or replaces is not evidenced (docs/cekat-api.md). */
+const MERGE_UNKNOWN = 'Cekat may merge them into the contact’s additional data or replace it (not documented)';
 
 /** preSend of Get by Phone: the number in the form Cekat stores (628…), from any form the node accepts. */
 export async function normalizeLookupPhone(this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
@@ -75,7 +78,7 @@ export const contactDescription: INodeProperties[] = resourceProperties(
 				name: 'Get by Phone',
 				value: 'getByPhone',
 				action: 'Get contacts by phone number',
-				description: 'Find the contacts with a WhatsApp number: one item per contact found, no items when there is none',
+				description: 'Find the contacts with a WhatsApp number: one item per contact, none when there is none',
 				method: 'GET',
 				url: '/business_workflows/contact',
 				preSend: [normalizeLookupPhone],
@@ -91,7 +94,7 @@ export const contactDescription: INodeProperties[] = resourceProperties(
 					default: '',
 					placeholder: '6281234567890',
 					displayOptions: show(R, ['getByPhone']),
-					description: 'WhatsApp number with country code; +62 812-3456-7890 and 0812… are accepted. When no contact has it, the node outputs no items (later nodes do not run unless Settings → Always Output Data is on).',
+					description: `${PHONE_DESCRIPTION}. No contact with it: no items (later nodes then run only with Settings → Always Output Data).`,
 					routing: toQuery('phone_number'),
 				},
 			],
@@ -133,7 +136,7 @@ export const contactDescription: INodeProperties[] = resourceProperties(
 					typeOptions: { multipleValues: true },
 					default: {},
 					displayOptions: show(R, ['updateAdditionalData'], { dataMode: ['pairs'] }),
-					description: 'Keys to set on the contact. No evidence shows whether Cekat merges these keys into the contact’s additional data or replaces it with them.',
+					description: `Keys to set on the contact. ${MERGE_UNKNOWN}.`,
 					options: [
 						{
 							displayName: 'Data',
@@ -152,7 +155,7 @@ export const contactDescription: INodeProperties[] = resourceProperties(
 					// '{}', not '': the editor marks an empty JSON field as invalid.
 					default: '{}',
 					displayOptions: show(R, ['updateAdditionalData'], { dataMode: ['json'] }),
-					description: 'Keys to set as one JSON object, e.g. {"city": "Bandung", "member": true}. No evidence shows whether Cekat merges these keys into the contact’s additional data or replaces it with them.',
+					description: `Keys to set as one JSON object, e.g. {"city": "Bandung", "member": true}. ${MERGE_UNKNOWN}.`,
 				},
 			],
 		},

@@ -5,7 +5,7 @@ export const get: OperationDescription = {
 		name: 'Get',
 		value: 'get',
 		action: 'Get a conversation',
-		description: 'Get one conversation: contact, inbox, stage status, agent, labels, pipeline status',
+		description: 'Get one conversation: contact, inbox, statuses, agent, labels',
 		method: 'GET',
 		url: '/api/conversations/{conversationId}',
 	}),

@@ -21,7 +21,7 @@ export const update: OperationDescription = {
 		name: 'Assign AI Agent',
 		value: 'update',
 		action: 'Assign an AI agent to a conversation',
-		description: 'Set the AI agent that answers a conversation, and whether it stays when the conversation is resolved',
+		description: 'Set the AI agent that answers a conversation, and whether it stays on resolve',
 		method: 'PUT',
 		url: '/api/conversations/{conversationId}',
 		preSend: [requireSomeBody, checkAiAgent],
@@ -39,7 +39,7 @@ export const update: OperationDescription = {
 					displayName: 'AI Agent',
 					name: 'assignedAiAgent',
 					...locator('AI agent', 'searchAiAgents'),
-					description: 'The AI agent that should answer this conversation (search by name)',
+					description: 'The AI agent to answer (search by name)',
 					routing: toBody('assigned_ai_agent'),
 				},
 				{

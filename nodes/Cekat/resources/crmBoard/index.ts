@@ -16,7 +16,7 @@ export const crmBoardDescription: INodeProperties[] = [
 			name: 'Get',
 			value: 'get',
 			action: 'Get a CRM board',
-			description: 'Get a board with its columns (crm_columns) and groups (crm_groups)',
+			description: 'Get a board with its columns and groups',
 			method: 'GET',
 			url: '/api/crm/boards/{boardId}',
 		}),

@@ -33,7 +33,7 @@ export const crmColumnDescription: INodeProperties[] = [
 		default: '',
 		placeholder: 'Deal Value',
 		displayOptions: show('crmColumn', ['getByName']),
-		description: 'Exact name of the column as shown on the board (case-sensitive)',
+		description: 'The column’s exact name on the board (case-sensitive)',
 		routing: toBody('name'),
 	},
 ];

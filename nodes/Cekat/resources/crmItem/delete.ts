@@ -39,7 +39,7 @@ export const deleteItems: OperationDescription = {
 			default: '',
 			placeholder: 'id1, id2',
 			displayOptions: show(R, ['delete']),
-			description: 'IDs of the items to delete, separated by commas (or a list from an expression)',
+			description: 'IDs of the items to delete, comma-separated (or a list from an expression)',
 		},
 	],
 };

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteSingleFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
-import { locatorField, show, singleOperation, toBody, type OperationDescription } from '../../shared/descriptions';
+import { locatorField, PHONE_DESCRIPTION, show, singleOperation, toBody, type OperationDescription } from '../../shared/descriptions';
 import { isObject } from '../../../shared/cekatShapes';
 import { asText, checkCekatId, checkPhone, fieldError, httpUrl, type FieldContext } from '../../shared/validation';
 import { R } from './fields';
@@ -58,7 +58,7 @@ export const sendTemplate: OperationDescription = {
 		name: 'Send Template',
 		value: 'sendTemplate',
 		action: 'Send a WhatsApp template',
-		description: 'Send an approved WhatsApp template: works outside the 24-hour window, also to new numbers',
+		description: 'Send an approved WhatsApp template: also outside the 24-hour window and to new numbers',
 		method: 'POST',
 		url: '/templates/send',
 		preSend: [checkTemplateMessage],
@@ -69,7 +69,7 @@ export const sendTemplate: OperationDescription = {
 			routing: toBody('inbox_id'),
 		},
 		{
-			...locatorField(R, ['sendTemplate'], 'templateId', 'Template', 'searchTemplates', 'An approved template of the chosen inbox. By ID takes Meta’s template ID (wa_template_id).', { freeFormId: true }),
+			...locatorField(R, ['sendTemplate'], 'templateId', 'Template', 'searchTemplates', 'An approved template of the chosen inbox; By ID: Meta’s template ID (wa_template_id)', { freeFormId: true }),
 			routing: toBody('wa_template_id'),
 		},
 		{
@@ -81,7 +81,7 @@ export const sendTemplate: OperationDescription = {
 			placeholder: '6281234567890',
 			displayOptions: show(R, ['sendTemplate']),
 			routing: toBody('phone_number'),
-			description: 'WhatsApp number with country code; +62 812-3456-7890 and 0812… are accepted',
+			description: PHONE_DESCRIPTION,
 		},
 		{
 			displayName: 'Contact Name',
@@ -91,7 +91,7 @@ export const sendTemplate: OperationDescription = {
 			placeholder: 'Budi Santoso',
 			displayOptions: show(R, ['sendTemplate']),
 			routing: toBody('phone_name'),
-			description: 'Name for the contact when Cekat creates it for a new number',
+			description: 'Name of the contact Cekat creates for a new number',
 		},
 		{
 			displayName: 'Body Variables',
@@ -102,12 +102,12 @@ export const sendTemplate: OperationDescription = {
 			default: {},
 			displayOptions: show(R, ['sendTemplate']),
 			routing: toBody('template_body_variables'),
-			description: 'Values for the template’s {{1}}, {{2}}, … placeholders, in order. Their number must match the template.',
+			description: 'Values of the template’s {{1}}, {{2}}, … in order; as many as the template has',
 			options: [
 				{
 					displayName: 'Variable',
 					name: 'variable',
-					values: [{ displayName: 'Value', name: 'value', type: 'string', default: '', description: 'The first variable fills {{1}}, the second {{2}}, and so on' }],
+					values: [{ displayName: 'Value', name: 'value', type: 'string', default: '', description: 'The first fills {{1}}, the second {{2}}, and so on' }],
 				},
 			],
 		},
@@ -119,7 +119,7 @@ export const sendTemplate: OperationDescription = {
 			default: {},
 			displayOptions: show(R, ['sendTemplate']),
 			options: [
-				{ displayName: 'Header Media URL', name: 'headerFileUrl', type: 'string', default: '', placeholder: 'https://example.com/banner.jpg', description: 'Image or document for a template with a media header', routing: toBody('file_url') },
+				{ displayName: 'Header Media URL', name: 'headerFileUrl', type: 'string', default: '', placeholder: 'https://example.com/banner.jpg', description: 'Image or document of a media header', routing: toBody('file_url') },
 				{ displayName: 'OTP Code', name: 'otpCode', type: 'string', default: '', description: 'The code for an authentication (OTP) template', routing: toBody('otp_code') },
 			],
 		},

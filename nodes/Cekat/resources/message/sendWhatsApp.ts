@@ -7,7 +7,7 @@
 import type { IDataObject, IExecuteSingleFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
 import { isObject } from '../../../shared/cekatShapes';
-import { locatorField, show, singleOperation, toBody, type OperationDescription } from '../../shared/descriptions';
+import { locatorField, PHONE_DESCRIPTION, show, singleOperation, toBody, type OperationDescription } from '../../shared/descriptions';
 import type { ItemView } from '../../shared/send';
 import { asText, checkCekatId, checkPhone, fieldError, httpUrl, shown } from '../../shared/validation';
 import { R } from './fields';
@@ -123,7 +123,7 @@ export const sendWhatsApp: OperationDescription = {
 			name: 'sendTo',
 			type: 'options',
 			default: 'conversation',
-			description: 'Where the message goes: an existing conversation, or the contact with a WhatsApp number',
+			description: 'An existing conversation, or the contact with a WhatsApp number',
 			displayOptions: whatsApp(),
 			options: [
 				{ name: 'Conversation', value: 'conversation', description: 'Reply in an existing conversation' },
@@ -142,7 +142,7 @@ export const sendWhatsApp: OperationDescription = {
 			default: '',
 			placeholder: '6281234567890',
 			displayOptions: whatsApp({ sendTo: ['phone'] }),
-			description: 'WhatsApp number with country code; +62 812-3456-7890 and 0812… are accepted',
+			description: PHONE_DESCRIPTION,
 			routing: toBody('receiver'),
 		},
 		{
@@ -150,7 +150,7 @@ export const sendWhatsApp: OperationDescription = {
 			name: 'messageType',
 			type: 'options',
 			default: 'text',
-			description: 'Text, a file by URL, a map location, text with a button that opens a link, reply buttons, or a list to choose from',
+			description: 'Text, a file by URL, a location, a link button, reply buttons or a list',
 			displayOptions: whatsApp(),
 			options: [
 				{ name: 'Audio', value: 'audio' },
@@ -173,7 +173,7 @@ export const sendWhatsApp: OperationDescription = {
 			typeOptions: { rows: 3 },
 			default: '',
 			displayOptions: whatsApp(),
-			description: 'Text of the message; the caption of a media message; the text above a button or a list',
+			description: 'The text; a media message’s caption; the text above a button or list',
 			routing: toBody('message'),
 		},
 		{
@@ -183,7 +183,7 @@ export const sendWhatsApp: OperationDescription = {
 			default: '',
 			placeholder: 'https://example.com/invoice.pdf',
 			displayOptions: whatsApp({ messageType: ['image', 'video', 'document', 'audio'] }),
-			description: 'Public URL of the file; WhatsApp downloads it from there',
+			description: 'Public URL WhatsApp downloads the file from',
 			routing: toBody('file_url'),
 		},
 		{
@@ -193,9 +193,9 @@ export const sendWhatsApp: OperationDescription = {
 			placeholder: 'Add Location Field',
 			default: { latitude: '', longitude: '' },
 			displayOptions: whatsApp({ messageType: ['location'] }),
-			description: 'The place to show; latitude and longitude are required',
+			description: 'The place; latitude and longitude are required',
 			options: [
-				{ displayName: 'Address', name: 'address', type: 'string', default: '', description: 'Street address shown under the place name', routing: toBody('location.address') },
+				{ displayName: 'Address', name: 'address', type: 'string', default: '', description: 'Address shown under the name', routing: toBody('location.address') },
 				{ displayName: 'Latitude', name: 'latitude', type: 'string', default: '', placeholder: '-6.2088', description: 'From -90 to 90', routing: toBody('location.latitude') },
 				{ displayName: 'Longitude', name: 'longitude', type: 'string', default: '', placeholder: '106.8456', description: 'From -180 to 180', routing: toBody('location.longitude') },
 				{ displayName: 'Name', name: 'name', type: 'string', default: '', description: 'Name of the place', routing: toBody('location.name') },
@@ -208,7 +208,7 @@ export const sendWhatsApp: OperationDescription = {
 			default: '',
 			placeholder: 'Pay now',
 			displayOptions: whatsApp({ messageType: ['cta_url'] }),
-			description: 'Label of the button (WhatsApp allows about 20 characters)',
+			description: 'Label of the button (about 20 characters)',
 			routing: toBody('action.parameters.display_text'),
 		},
 		{
@@ -231,7 +231,7 @@ export const sendWhatsApp: OperationDescription = {
 			displayOptions: whatsApp(),
 			options: [
 				{ displayName: 'Footer', name: 'footer', type: 'string', default: '', description: 'Small text under the message', routing: toBody('footer') },
-				{ displayName: 'Header Media URL', name: 'headerFileUrl', type: 'string', default: '', placeholder: 'https://example.com/banner.jpg', description: 'Image or document shown above the message', routing: toBody('header.file_url') },
+				{ displayName: 'Header Media URL', name: 'headerFileUrl', type: 'string', default: '', placeholder: 'https://example.com/banner.jpg', description: 'Image or document above the message', routing: toBody('header.file_url') },
 				{ displayName: 'Header Text', name: 'headerText', type: 'string', default: '', description: 'Bold text above the message', routing: toBody('header.text') },
 			],
 		},

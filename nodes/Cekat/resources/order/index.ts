@@ -7,6 +7,7 @@ import {
 	listOperation,
 	locatorField,
 	operationPicker,
+	PHONE_DESCRIPTION,
 	returnAllFields,
 	show,
 	singleOperation,
@@ -69,16 +70,16 @@ export const orderDescription: INodeProperties[] = [
 		required: true,
 		default: { product: [{ productName: '', quantity: 1, price: 0 }] },
 		displayOptions: show(R, ['create']),
-		description: 'The order lines; Cekat computes subtotal and grand total from them',
+		description: 'The order lines; Cekat computes the totals from them',
 		options: [
 			{
 				displayName: 'Product',
 				name: 'product',
 				values: [
 					{ displayName: 'Product Name', name: 'productName', type: 'string', default: '', description: 'Name shown on the order' },
-					{ displayName: 'Quantity', name: 'quantity', type: 'number', typeOptions: { minValue: 1 }, default: 1, description: 'How many of the product (a whole number)' },
+					{ displayName: 'Quantity', name: 'quantity', type: 'number', typeOptions: { minValue: 1 }, default: 1, description: 'How many (a whole number)' },
 					{ displayName: 'Price', name: 'price', type: 'number', typeOptions: { minValue: 0 }, default: 0, description: 'Unit price in rupiah (whole number); with a Product ID, 0 keeps the catalogue price' },
-					{ displayName: 'Product ID', name: 'productId', type: 'string', default: '', description: 'ID of the product in your Cekat catalogue; then the name and price may stay empty' },
+					{ displayName: 'Product ID', name: 'productId', type: 'string', default: '', description: 'A product of your Cekat catalogue; name and price may then stay empty' },
 				],
 			},
 		],
@@ -103,7 +104,7 @@ export const orderDescription: INodeProperties[] = [
 		default: '',
 		placeholder: '1234567890',
 		displayOptions: show(R, ['create'], { paymentMethod: ['manual'] }),
-		description: 'The account the buyer transfers to; Cekat requires it for manual payment',
+		description: 'The account the buyer transfers to (required for manual payment)',
 		routing: toBody('bank_account_number'),
 	},
 	{
@@ -113,7 +114,7 @@ export const orderDescription: INodeProperties[] = [
 		default: '',
 		placeholder: 'https://shop.example.com/invoice/1001',
 		displayOptions: show(R, ['create'], { paymentMethod: ['custom'] }),
-		description: 'Link to the invoice made outside Cekat, for the custom payment method',
+		description: 'Link to an invoice made outside Cekat',
 		routing: toBody('custom_invoice_url'),
 	},
 	{
@@ -127,7 +128,7 @@ export const orderDescription: INodeProperties[] = [
 			{ name: 'By Contact ID', value: 'contact' },
 			{ name: 'By Conversation ID', value: 'conversation' },
 		],
-		description: 'How the buyer of the order is identified',
+		description: 'How the buyer is identified',
 	},
 	{
 		displayName: 'Phone Number',
@@ -136,7 +137,7 @@ export const orderDescription: INodeProperties[] = [
 		default: '',
 		placeholder: '6281234567890',
 		displayOptions: show(R, ['create'], { buyer: ['phone'] }),
-		description: 'Buyer’s WhatsApp number with country code (0812… is read as 62812…)',
+		description: PHONE_DESCRIPTION,
 		routing: toBody('phone_number'),
 	},
 	{
@@ -163,7 +164,7 @@ export const orderDescription: INodeProperties[] = [
 		options: [
 			{ displayName: 'Address', name: 'address', type: 'string', default: '', description: 'Delivery address', routing: toBody('address') },
 			{ displayName: 'Discount', name: 'discount', type: 'number', typeOptions: { minValue: 0 }, default: 0, description: 'Discount in rupiah, subtracted from the subtotal', routing: toBody('discount') },
-			{ displayName: 'Display Name', name: 'displayName', type: 'string', default: '', description: 'Name of the buyer when a new contact is created from the phone number', routing: toBody('display_name') },
+			{ displayName: 'Display Name', name: 'displayName', type: 'string', default: '', description: 'Buyer’s name for a contact created from the phone number', routing: toBody('display_name') },
 			{ displayName: 'Email', name: 'email', type: 'string', placeholder: 'name@email.com', default: '', description: 'Buyer’s email address', routing: toBody('email') },
 			{ displayName: 'Notes', name: 'notes', type: 'string', default: '', description: 'Notes on the order', routing: toBody('notes') },
 			{ displayName: 'Shipping Fee', name: 'shippingFee', type: 'number', typeOptions: { minValue: 0 }, default: 0, description: 'Shipping fee in rupiah', routing: toBody('shipping_fee') },
@@ -184,8 +185,8 @@ export const orderDescription: INodeProperties[] = [
 			{ displayName: 'Custom Invoice URL', name: 'customInvoiceUrl', type: 'string', default: '', placeholder: 'https://shop.example.com/invoice/1001', description: 'Link to an invoice made outside Cekat', routing: toBody('custom_invoice_url') },
 			{ displayName: 'Invoice Is Sent', name: 'invoiceIsSent', type: 'boolean', default: false, description: 'Whether the invoice has been sent to the buyer', routing: toBody('invoice_is_sent') },
 			{ displayName: 'Notes', name: 'notes', type: 'string', default: '', description: 'New notes (replace the old ones)', routing: toBody('notes') },
-			{ displayName: 'Order Status', name: 'orderStatus', type: 'options', options: ORDER_STATUS_OPTIONS, default: 'processing', description: 'Where the order is: pending, processing, shipping, completed or cancelled', routing: toBody('order_status') },
-			{ displayName: 'Payment Status', name: 'paymentStatus', type: 'options', options: PAYMENT_STATUS_OPTIONS, default: 'paid', description: 'Whether the order is paid: pending, paid, expired or settled', routing: toBody('payment_status') },
+			{ displayName: 'Order Status', name: 'orderStatus', type: 'options', options: ORDER_STATUS_OPTIONS, default: 'processing', description: 'The new order status', routing: toBody('order_status') },
+			{ displayName: 'Payment Status', name: 'paymentStatus', type: 'options', options: PAYMENT_STATUS_OPTIONS, default: 'paid', description: 'The new payment status', routing: toBody('payment_status') },
 		],
 	},
 
@@ -194,17 +195,17 @@ export const orderDescription: INodeProperties[] = [
 		...dateRangeOptions(),
 		{ displayName: 'Export Scope', name: 'exportScope', type: 'string', default: '', description: 'Passed to Cekat as export_scope', routing: toQuery('export_scope') },
 		{ displayName: 'Inbox ID', name: 'inboxId', type: 'string', default: '', description: 'Only orders of this inbox', routing: toQuery('inbox_id') },
-		{ displayName: 'Include Conversation', name: 'includeConv', type: 'boolean', default: true, description: 'Whether to include the conversation of each order', routing: toQuery('include_conv', '={{ $value ? "true" : "false" }}') },
+		{ displayName: 'Include Conversation', name: 'includeConv', type: 'boolean', default: true, description: 'Whether to include each order’s conversation', routing: toQuery('include_conv', '={{ $value ? "true" : "false" }}') },
 		{ displayName: 'Order Status', name: 'orderStatus', type: 'multiOptions', options: ORDER_STATUS_OPTIONS, default: [], description: 'Only orders with one of these statuses', routing: toQuery('order_status', '={{ $value.join(",") }}') },
 		{ displayName: 'Payment Status', name: 'paymentStatus', type: 'multiOptions', options: PAYMENT_STATUS_OPTIONS, default: [], description: 'Only orders with one of these payment statuses', routing: toQuery('payment_status', '={{ $value.join(",") }}') },
-		{ displayName: 'Product IDs', name: 'productIds', type: 'string', default: '', placeholder: 'id1,id2', description: 'Only orders containing one of these products (comma-separated IDs)', routing: toQuery('product_ids') },
+		{ displayName: 'Product IDs', name: 'productIds', type: 'string', default: '', placeholder: 'id1,id2', description: 'Only orders with one of these products (comma-separated IDs)', routing: toQuery('product_ids') },
 		{ displayName: 'Search', name: 'search', type: 'string', default: '', description: 'Text to find in the order number, buyer name or phone', routing: toQuery('search') },
 		{
 			displayName: 'Sort By',
 			name: 'sortField',
 			type: 'options',
 			default: 'created_at',
-			description: 'Order in which the orders come',
+			description: 'Field to sort by',
 			options: [
 				{ name: 'Created At', value: 'created_at' },
 				{ name: 'Grand Total', value: 'grand_total' },
@@ -218,7 +219,7 @@ export const orderDescription: INodeProperties[] = [
 			name: 'sortDirection',
 			type: 'options',
 			default: 'desc',
-			description: 'Newest / largest first (descending) or oldest / smallest first (ascending)',
+			description: 'Descending: newest or largest first',
 			options: [
 				{ name: 'Ascending', value: 'asc' },
 				{ name: 'Descending', value: 'desc' },
