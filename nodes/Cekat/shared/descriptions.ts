@@ -16,52 +16,71 @@ import { paginate, unwrapData, type ListFamily } from './pagination';
 
 type PreSend = (this: IExecuteSingleFunctions, options: IHttpRequestOptions) => Promise<IHttpRequestOptions>;
 
-interface OperationSpec {
-	name: string;
-	value: string;
-	action: string;
-	description: string;
-	method: IHttpRequestMethods;
-	/** Path with `{parameter}` placeholders, filled (URL-encoded) by `prepareRequest`. */
-	url: string;
+/** Steps an operation adds to the request (after prepareRequest) and to the answer. */
+export interface OperationHooks {
 	preSend?: PreSend[];
 	postReceive?: PostReceiveAction[];
 }
 
-/** What the Operation picker shows of an operation. */
-const pickerEntry = ({ name, value, action, description }: Pick<OperationSpec, 'name' | 'value' | 'action' | 'description'>) => ({
-	name,
-	value,
-	action,
-	description,
-});
+/**
+ * The operation builders take what the Operation picker shows of an operation (`name`, `value`, `action`,
+ * `description`, as n8n names them) and its request, `route`: method and path, e.g. 'GET /api/orders/{orderId}'
+ * (`{parameter}` placeholders are filled, URL-encoded, by prepareRequest).
+ */
+const request = (route: string) => {
+	const [method, url] = route.split(' ') as [IHttpRequestMethods, string];
+	return { method, url };
+};
 
 /** An operation that answers one record (get, create, update, send). */
-export function singleOperation(spec: OperationSpec): INodePropertyOptions {
+export function singleOperation(
+	name: string,
+	value: string,
+	action: string,
+	description: string,
+	route: string,
+	{ preSend = [], postReceive = [unwrapData] }: OperationHooks = {},
+): INodePropertyOptions {
+	const { method, url } = request(route);
 	return {
-		...pickerEntry(spec),
+		name,
+		value,
+		action,
+		description,
 		routing: {
-			request: { method: spec.method, url: spec.url },
+			request: { method, url },
 			// The request runs through the node's request hook (Cekat.node.ts, requestOperations).
-			send: { preSend: [prepareRequest, ...(spec.preSend ?? [])] },
-			output: { postReceive: [checkResponse(spec.url), ...(spec.postReceive ?? [unwrapData])] },
+			send: { preSend: [prepareRequest, ...preSend] },
+			output: { postReceive: [checkResponse(url), ...postReceive] },
 		},
 	};
 }
 
 /**
- * An operation that answers a list: one n8n item per record. Its resource declares Return All + Limit
- * beside it with returnAllFields (the paging function reads them).
+ * An operation that answers a list: one n8n item per record, read from the answer's envelope `family`. Its
+ * resource declares Return All + Limit beside it with returnAllFields (the paging function reads them).
  */
-export function listOperation(spec: Omit<OperationSpec, 'method'> & { family: ListFamily; method?: IHttpRequestMethods }): INodePropertyOptions {
+export function listOperation(
+	name: string,
+	value: string,
+	action: string,
+	description: string,
+	route: string,
+	family: ListFamily,
+	{ preSend = [], postReceive = [] }: OperationHooks = {},
+): INodePropertyOptions {
+	const { method, url } = request(route);
 	return {
-		...pickerEntry(spec),
+		name,
+		value,
+		action,
+		description,
 		routing: {
-			request: { method: spec.method ?? 'GET', url: spec.url },
-			send: { paginate: true, preSend: [prepareRequest, ...(spec.preSend ?? [])] },
-			operations: { pagination: paginate(spec.family) },
+			request: { method, url },
+			send: { paginate: true, preSend: [prepareRequest, ...preSend] },
+			operations: { pagination: paginate(family) },
 			// Extra steps see the whole answer (paging reads its records afterwards).
-			output: { postReceive: [checkResponse(spec.url), ...(spec.postReceive ?? [])] },
+			output: { postReceive: [checkResponse(url), ...postReceive] },
 		},
 	};
 }
@@ -170,27 +189,12 @@ export function filtersCollection(resource: string, operations: string[], option
 	};
 }
 
-/** A resource whose only operation is Get Many on a page-family list (agents, contacts, inboxes…). */
-export function listOnlyResource(spec: {
-	resource: string;
-	action: string;
-	description: string;
-	url: string;
-	dateFilters: boolean;
-}): INodeProperties[] {
+/** A resource whose only operation is Get Many on a page-family list, with Start/End Date filters (agents, inboxes…). */
+export function listOnlyResource(resource: string, action: string, description: string, url: string): INodeProperties[] {
 	return [
-		operationPicker(spec.resource, [
-			listOperation({
-				name: 'Get Many',
-				value: 'getAll',
-				action: spec.action,
-				description: spec.description,
-				url: spec.url,
-				family: 'page',
-			}),
-		], 'getAll'),
-		...returnAllFields(spec.resource, ['getAll']),
-		...(spec.dateFilters ? [filtersCollection(spec.resource, ['getAll'], dateRangeOptions())] : []),
+		operationPicker(resource, [listOperation('Get Many', 'getAll', action, description, `GET ${url}`, 'page')], 'getAll'),
+		...returnAllFields(resource, ['getAll']),
+		filtersCollection(resource, ['getAll'], dateRangeOptions()),
 	];
 }
 

@@ -11,22 +11,22 @@ import {
 
 export const campaignDescription: INodeProperties[] = [
 	operationPicker('campaign', [
-		listOperation({
-			name: 'Get Many',
-			value: 'getAll',
-			action: 'Get many campaigns',
-			description: 'List the broadcast campaigns',
-			url: '/api/campaigns',
-			family: 'page',
-		}),
-		listOperation({
-			name: 'Get Messages',
-			value: 'getMessages',
-			action: 'Get messages of a campaign',
-			description: 'List the messages sent by one broadcast campaign',
-			url: '/api/campaigns/{campaignId}/messages',
-			family: 'page',
-		}),
+		listOperation(
+			'Get Many',
+			'getAll',
+			'Get many campaigns',
+			'List the broadcast campaigns',
+			'GET /api/campaigns',
+			'page',
+		),
+		listOperation(
+			'Get Messages',
+			'getMessages',
+			'Get messages of a campaign',
+			'List the messages sent by one broadcast campaign',
+			'GET /api/campaigns/{campaignId}/messages',
+			'page',
+		),
 	], 'getAll'),
 	...returnAllFields('campaign', ['getAll', 'getMessages']),
 	locatorField('campaign', ['getMessages'], 'campaignId', 'Campaign', 'searchCampaigns', 'The broadcast campaign'),

@@ -63,28 +63,26 @@ export const contactDescription: INodeProperties[] = resourceProperties(
 	R,
 	[
 		{
-			option: listOperation({
-				name: 'Get Many',
-				value: 'getAll',
-				action: 'Get many contacts',
-				description: 'List the contacts of the workspace',
-				url: '/api/contacts',
-				family: 'page',
-			}),
+			option: listOperation(
+				'Get Many',
+				'getAll',
+				'Get many contacts',
+				'List the contacts of the workspace',
+				'GET /api/contacts',
+				'page',
+			),
 			fields: returnAllFields(R, ['getAll']),
 		},
 		{
-			option: singleOperation({
-				name: 'Get by Phone',
-				value: 'getByPhone',
-				action: 'Get contacts by phone number',
-				description: 'Find the contacts with a WhatsApp number: one item per contact, none when there is none',
-				method: 'GET',
-				url: '/business_workflows/contact',
-				preSend: [normalizeLookupPhone],
+			option: singleOperation(
+				'Get by Phone',
+				'getByPhone',
+				'Get contacts by phone number',
+				'Find the contacts with a WhatsApp number: one item per contact, none when there is none',
+				'GET /business_workflows/contact',
 				// Cekat answers a bare list (OFF); unwrapData makes one item per row, none for [].
-				postReceive: [unwrapData],
-			}),
+				{ preSend: [normalizeLookupPhone], postReceive: [unwrapData] },
+			),
 			fields: [
 				{
 					displayName: 'Phone Number',
@@ -100,17 +98,15 @@ export const contactDescription: INodeProperties[] = resourceProperties(
 			],
 		},
 		{
-			option: singleOperation({
-				name: 'Update Additional Data',
-				value: 'updateAdditionalData',
-				action: 'Update additional data of a contact',
-				description: 'Set custom keys on a contact (its additional data)',
-				method: 'POST',
-				url: '/business_workflows/additional-data',
-				preSend: [buildAdditionalData],
+			option: singleOperation(
+				'Update Additional Data',
+				'updateAdditionalData',
+				'Update additional data of a contact',
+				'Set custom keys on a contact (its additional data)',
+				'POST /business_workflows/additional-data',
 				// Answer shape not evidenced: the contact under `data` when there is one, else the whole answer.
-				postReceive: [unwrapObjectData],
-			}),
+				{ preSend: [buildAdditionalData], postReceive: [unwrapObjectData] },
+			),
 			fields: [
 				{
 					...locatorField(R, ['updateAdditionalData'], 'contactId', 'Contact', 'searchContacts', 'The contact (search by name or phone)'),

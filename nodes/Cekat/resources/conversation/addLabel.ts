@@ -42,15 +42,14 @@ export async function checkLabelValue(this: IExecuteSingleFunctions, requestOpti
 }
 
 export const addLabel: OperationDescription = {
-	option: actionOperation({
-		name: 'Add Label',
-		value: 'addLabel',
-		action: 'Add a label to a conversation',
-		description: 'Label a conversation, optionally with a purchase value',
-		url: '/business_workflows/labels',
-		ids: { label_id: { label: 'Label', form: 'loose' } },
-		preSend: [checkLabelValue],
-	}),
+	option: actionOperation(
+		'Add Label',
+		'addLabel',
+		'Add a label to a conversation',
+		'Label a conversation, optionally with a purchase value',
+		'/business_workflows/labels',
+		{ ids: { label_id: { label: 'Label', form: 'loose' } }, preSend: [checkLabelValue] },
+	),
 	fields: [
 		{
 			displayName: 'Options',

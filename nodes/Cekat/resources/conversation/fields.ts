@@ -1,7 +1,7 @@
 /** Fields and helpers several Conversation operations share. */
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import { locatorField, singleOperation, toBody } from '../../shared/descriptions';
+import { locatorField, singleOperation, toBody, type OperationHooks } from '../../shared/descriptions';
 import { unwrapObjectData } from '../../shared/pagination';
 import { checkBodyIds } from '../../shared/validation';
 
@@ -47,23 +47,16 @@ export const labelField: INodeProperties = {
  * One customer-service action: POST to Cekat's server host (the credential sends /business_workflows/* there).
  * Every id is checked before the request; the answer shape is not evidenced (see unwrapObjectData).
  */
-export function actionOperation(spec: {
-	name: string;
-	value: string;
-	action: string;
-	description: string;
-	url: string;
-	ids?: Parameters<typeof checkBodyIds>[0];
-	preSend?: Parameters<typeof singleOperation>[0]['preSend'];
-}): INodePropertyOptions {
-	return singleOperation({
-		name: spec.name,
-		value: spec.value,
-		action: spec.action,
-		description: spec.description,
-		method: 'POST',
-		url: spec.url,
-		preSend: [checkBodyIds({ conversation_id: { label: 'Conversation', form: 'uuid' }, ...spec.ids }), ...(spec.preSend ?? [])],
+export function actionOperation(
+	name: string,
+	value: string,
+	action: string,
+	description: string,
+	url: string,
+	{ ids, preSend = [] }: { ids?: Parameters<typeof checkBodyIds>[0]; preSend?: OperationHooks['preSend'] } = {},
+): INodePropertyOptions {
+	return singleOperation(name, value, action, description, `POST ${url}`, {
+		preSend: [checkBodyIds({ conversation_id: { label: 'Conversation', form: 'uuid' }, ...ids }), ...preSend],
 		postReceive: [unwrapObjectData],
 	});
 }

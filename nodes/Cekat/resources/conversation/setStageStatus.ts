@@ -3,13 +3,13 @@ import { show, toBody } from '../../shared/descriptions';
 import { actionOperation, R } from './fields';
 
 export const setStageStatus: OperationDescription = {
-	option: actionOperation({
-		name: 'Set Stage Status',
-		value: 'setStageStatus',
-		action: 'Set the stage status of a conversation',
-		description: 'Move a conversation to open, pending, assigned or resolved',
-		url: '/business_workflows/conversation-status',
-	}),
+	option: actionOperation(
+		'Set Stage Status',
+		'setStageStatus',
+		'Set the stage status of a conversation',
+		'Move a conversation to open, pending, assigned or resolved',
+		'/business_workflows/conversation-status',
+	),
 	fields: [
 		{
 			displayName: 'Stage Status',

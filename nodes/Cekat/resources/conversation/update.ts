@@ -17,15 +17,14 @@ export async function checkAiAgent(this: IExecuteSingleFunctions, requestOptions
 }
 
 export const update: OperationDescription = {
-	option: singleOperation({
-		name: 'Assign AI Agent',
-		value: 'update',
-		action: 'Assign an AI agent to a conversation',
-		description: 'Set the AI agent that answers a conversation, and whether it stays on resolve',
-		method: 'PUT',
-		url: '/api/conversations/{conversationId}',
-		preSend: [requireSomeBody, checkAiAgent],
-	}),
+	option: singleOperation(
+		'Assign AI Agent',
+		'update',
+		'Assign an AI agent to a conversation',
+		'Set the AI agent that answers a conversation, and whether it stays on resolve',
+		'PUT /api/conversations/{conversationId}',
+		{ preSend: [requireSomeBody, checkAiAgent] },
+	),
 	fields: [
 		{
 			displayName: 'Update Fields',

@@ -5,23 +5,21 @@ import { requireFields } from '../../shared/validation';
 
 export const crmColumnDescription: INodeProperties[] = [
 	operationPicker('crmColumn', [
-		singleOperation({
-			name: 'Get',
-			value: 'get',
-			action: 'Get a CRM column',
-			description: 'Get one column of a board by its ID',
-			method: 'GET',
-			url: '/api/crm/boards/{boardId}/columns/{columnId}',
-		}),
-		singleOperation({
-			name: 'Get by Name',
-			value: 'getByName',
-			action: 'Get a CRM column by name',
-			description: 'Get one column of a board by its name',
-			method: 'POST',
-			url: '/api/crm/boards/{boardId}/columns/by-name',
-			preSend: [requireFields('body', { name: 'Column Name' })],
-		}),
+		singleOperation(
+			'Get',
+			'get',
+			'Get a CRM column',
+			'Get one column of a board by its ID',
+			'GET /api/crm/boards/{boardId}/columns/{columnId}',
+		),
+		singleOperation(
+			'Get by Name',
+			'getByName',
+			'Get a CRM column by name',
+			'Get one column of a board by its name',
+			'POST /api/crm/boards/{boardId}/columns/by-name',
+			{ preSend: [requireFields('body', { name: 'Column Name' })] },
+		),
 	], 'get'),
 	locatorField('crmColumn', ['get', 'getByName'], 'boardId', 'Board', 'searchBoards', 'The CRM board'),
 	locatorField('crmColumn', ['get'], 'columnId', 'Column', 'searchColumns', 'A column of the chosen board'),

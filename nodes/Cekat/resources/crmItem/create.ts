@@ -6,16 +6,14 @@ import { itemIds } from './output';
 import { buildItemValues } from './values';
 
 export const create: OperationDescription = {
-	option: singleOperation({
-		name: 'Create',
-		value: 'create',
-		action: 'Create a CRM item',
-		description: 'Create an item (card, lead) on a board',
-		method: 'POST',
-		url: '/api/crm/boards/{boardId}/items',
-		preSend: [buildItemValues, requireFields('body', { item_name: 'Item Name' })],
-		postReceive: [unwrapData, itemIds],
-	}),
+	option: singleOperation(
+		'Create',
+		'create',
+		'Create a CRM item',
+		'Create an item (card, lead) on a board',
+		'POST /api/crm/boards/{boardId}/items',
+		{ preSend: [buildItemValues, requireFields('body', { item_name: 'Item Name' })], postReceive: [unwrapData, itemIds] },
+	),
 	fields: [
 		{
 			displayName: 'Item Name',

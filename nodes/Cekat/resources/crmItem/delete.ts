@@ -21,15 +21,14 @@ export async function buildItemIds(
 }
 
 export const deleteItems: OperationDescription = {
-	option: singleOperation({
-		name: 'Delete',
-		value: 'delete',
-		action: 'Delete CRM items',
-		description: 'Delete one or more items from a board',
-		method: 'DELETE',
-		url: '/api/crm/boards/{boardId}/items',
-		preSend: [buildItemIds],
-	}),
+	option: singleOperation(
+		'Delete',
+		'delete',
+		'Delete CRM items',
+		'Delete one or more items from a board',
+		'DELETE /api/crm/boards/{boardId}/items',
+		{ preSend: [buildItemIds] },
+	),
 	fields: [
 		{
 			displayName: 'Item IDs',

@@ -75,17 +75,15 @@ const OPERATORS = [
 ];
 
 export const search: OperationDescription = {
-	option: listOperation({
-		name: 'Search',
-		value: 'search',
-		action: 'Search CRM items',
-		description: 'Find items of a board by rules on their columns',
-		method: 'POST',
-		url: '/api/crm/boards/{boardId}/items/search',
-		family: 'whole',
-		preSend: [buildSearch],
-		postReceive: [listItemIds],
-	}),
+	option: listOperation(
+		'Search',
+		'search',
+		'Search CRM items',
+		'Find items of a board by rules on their columns',
+		'POST /api/crm/boards/{boardId}/items/search',
+		'whole',
+		{ preSend: [buildSearch], postReceive: [listItemIds] },
+	),
 	fields: [
 		...returnAllFields(R, ['search']),
 		{

@@ -6,16 +6,14 @@ import { itemIds } from './output';
 import { buildItemValues } from './values';
 
 export const update: OperationDescription = {
-	option: singleOperation({
-		name: 'Update',
-		value: 'update',
-		action: 'Update a CRM item',
-		description: 'Change the name, group or column values of an item',
-		method: 'PUT',
-		url: '/api/crm/boards/{boardId}/items/{itemId}',
-		preSend: [buildItemValues, requireSomeBody],
-		postReceive: [unwrapData, itemIds],
-	}),
+	option: singleOperation(
+		'Update',
+		'update',
+		'Update a CRM item',
+		'Change the name, group or column values of an item',
+		'PUT /api/crm/boards/{boardId}/items/{itemId}',
+		{ preSend: [buildItemValues, requireSomeBody], postReceive: [unwrapData, itemIds] },
+	),
 	fields: [
 		...columnValuesFields(['update']),
 		{

@@ -3,15 +3,15 @@ import { requireQueryId } from '../../shared/validation';
 import { R } from './fields';
 
 export const getConversationHistory: OperationDescription = {
-	option: listOperation({
-		name: 'Get Conversation History',
-		value: 'getConversationHistory',
-		action: 'Get the messages of a conversation',
-		description: 'List all messages of one conversation, oldest first',
-		url: '/messages',
-		family: 'whole',
-		preSend: [requireQueryId('conversation_id', 'Conversation')],
-	}),
+	option: listOperation(
+		'Get Conversation History',
+		'getConversationHistory',
+		'Get the messages of a conversation',
+		'List all messages of one conversation, oldest first',
+		'GET /messages',
+		'whole',
+		{ preSend: [requireQueryId('conversation_id', 'Conversation')] },
+	),
 	fields: [
 		...returnAllFields(R, ['getConversationHistory']),
 		{

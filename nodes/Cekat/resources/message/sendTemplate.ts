@@ -54,15 +54,14 @@ export async function checkTemplateMessage(
 }
 
 export const sendTemplate: OperationDescription = {
-	option: singleOperation({
-		name: 'Send Template',
-		value: 'sendTemplate',
-		action: 'Send a WhatsApp template',
-		description: 'Send an approved WhatsApp template: also outside the 24-hour window and to new numbers',
-		method: 'POST',
-		url: '/templates/send',
-		preSend: [checkTemplateMessage],
-	}),
+	option: singleOperation(
+		'Send Template',
+		'sendTemplate',
+		'Send a WhatsApp template',
+		'Send an approved WhatsApp template: also outside the 24-hour window and to new numbers',
+		'POST /templates/send',
+		{ preSend: [checkTemplateMessage] },
+	),
 	fields: [
 		{
 			...locatorField(R, ['sendTemplate'], 'inboxId', 'Inbox', 'searchInboxes', 'The WhatsApp inbox (number) that sends the template'),

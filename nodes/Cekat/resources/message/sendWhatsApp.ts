@@ -108,15 +108,14 @@ export async function checkWhatsAppMessage(
 const whatsApp = (extra: IDataObject = {}) => show(R, ['sendWhatsApp'], extra);
 
 export const sendWhatsApp: OperationDescription = {
-	option: singleOperation({
-		name: 'Send WhatsApp',
-		value: 'sendWhatsApp',
-		action: 'Send a WhatsApp message',
-		description: 'Send a free-form WhatsApp message (only within 24 hours of the customer’s last message)',
-		method: 'POST',
-		url: '/messages/whatsapp',
-		preSend: [checkWhatsAppMessage],
-	}),
+	option: singleOperation(
+		'Send WhatsApp',
+		'sendWhatsApp',
+		'Send a WhatsApp message',
+		'Send a free-form WhatsApp message (only within 24 hours of the customer’s last message)',
+		'POST /messages/whatsapp',
+		{ preSend: [checkWhatsAppMessage] },
+	),
 	fields: [
 		{
 			displayName: 'Send To',
