@@ -65,7 +65,7 @@ export class CekatApi implements ICredentialType {
 			default: 'https://server.cekat.ai',
 			placeholder: 'https://server.cekat.ai',
 			description:
-				"Cekat's second host: customer-service actions (assign, resolve, labels, block AI…), their lookups and webhook registration always go here, as in Cekat's own node; CRM, orders and contacts only with the option below. http://localhost:3000 for the sandbox.",
+				"Cekat's second host: customer-service actions (assign, labels, AI…), their lookups and webhook registration always go here (as in Cekat's own node); CRM, orders and contacts with the option below. http://localhost:3000 for the sandbox.",
 		},
 		{
 			displayName: 'Send CRM, Orders and Contacts to the Server URL',

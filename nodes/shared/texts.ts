@@ -11,7 +11,7 @@ export const REDELIVERED = 'A redelivered event (same event ID) starts nothing.'
 
 /** Webhook URL added in Cekat by hand (v1, v2 with registration off). */
 export const WEBHOOK_BY_HAND =
-	'In Cekat, add a webhook (Settings → Developer and API Setting → Webhooks) with the Production URL above (the Test URL while you test here) and the same events. With a Secret, add it to the URL: <code>…/cekat?secret=YOUR_SECRET</code>. ' +
+	'In Cekat, add a webhook (Settings → Developer and API Setting → Webhooks) with the Production URL above (the Test URL while testing) and the same events. With a Secret, add it to the URL: <code>…/cekat?secret=YOUR_SECRET</code>. ' +
 	REDELIVERED;
 
 export const EVENTS_DESCRIPTION =
@@ -28,4 +28,4 @@ export const SECRET_REGISTERED = `${SECRET} A registered URL carries it; add it 
 
 /** How polling works (v1's Polling mode, the Cekat Polling Trigger). */
 export const POLLING_HOW =
-	'The first poll after activation starts from now; then each new record is emitted once, however many arrive between polls. New CRM items are found by their ID, status changes by comparing the newest orders with the last poll. A test run shows a recent record.';
+	'The first poll after activation starts from now; each new record is then emitted once. New CRM items are found by their ID, status changes by comparing the newest orders with the last poll. A test run shows a recent record.';

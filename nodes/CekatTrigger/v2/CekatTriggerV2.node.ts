@@ -54,7 +54,7 @@ export class CekatTriggerV2 implements INodeType {
 		],
 		properties: [
 			{
-				displayName: `Publishing the workflow registers its Production URL in Cekat with the events below; unpublishing removes it. While you listen for a test event, the Test URL is registered. ${REDELIVERED}`,
+				displayName: `Publishing registers the Production URL in Cekat with the events below; unpublishing removes it. While you listen for a test event, the Test URL is registered. ${REDELIVERED}`,
 				name: 'registeredNotice',
 				type: 'notice',
 				default: '',

@@ -7,7 +7,7 @@ export const addCollaborator: OperationDescription = {
 		'addCollaborator',
 		'Add a collaborator to a conversation',
 		'Add a human agent who works on a conversation beside its handler',
-		'/business_workflows/add-collaborator',
+		'add-collaborator',
 		{ ids: { agent_id: { label: 'Agent', form: 'uuid' } } },
 	),
 	fields: [],

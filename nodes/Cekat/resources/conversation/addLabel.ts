@@ -47,7 +47,7 @@ export const addLabel: OperationDescription = {
 		'addLabel',
 		'Add a label to a conversation',
 		'Label a conversation, optionally with a purchase value',
-		'/business_workflows/labels',
+		'labels',
 		{ ids: { label_id: { label: 'Label', form: 'loose' } }, preSend: [checkLabelValue] },
 	),
 	fields: [

@@ -7,7 +7,7 @@ export const assignAgent: OperationDescription = {
 		'assignAgent',
 		'Assign an agent to a conversation',
 		'Make a human agent the handler of a conversation',
-		'/business_workflows/assign-agent',
+		'assign-agent',
 		{ ids: { agent_id: { label: 'Agent', form: 'uuid' } } },
 	),
 	fields: [],

@@ -7,7 +7,7 @@ export const blockAi: OperationDescription = {
 		'blockAi',
 		'Block the AI in a conversation',
 		'Stop the AI agent from answering in a conversation',
-		'/business_workflows/block-ai',
+		'block-ai',
 	),
 	fields: [],
 };

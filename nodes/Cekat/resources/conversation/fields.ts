@@ -44,18 +44,19 @@ export const labelField: INodeProperties = {
 };
 
 /**
- * One customer-service action: POST to Cekat's server host (the credential sends /business_workflows/* there).
- * Every id is checked before the request; the answer shape is not evidenced (see unwrapObjectData).
+ * One customer-service action: POST /business_workflows/<path> on Cekat's server host (the credential sends
+ * /business_workflows/* there). Every id is checked before the request; the answer shape is not evidenced (see
+ * unwrapObjectData).
  */
 export function actionOperation(
 	name: string,
 	value: string,
 	action: string,
 	description: string,
-	url: string,
+	path: string,
 	{ ids, preSend = [] }: { ids?: Parameters<typeof checkBodyIds>[0]; preSend?: OperationHooks['preSend'] } = {},
 ): INodePropertyOptions {
-	return singleOperation(name, value, action, description, `POST ${url}`, {
+	return singleOperation(name, value, action, description, `POST /business_workflows/${path}`, {
 		preSend: [checkBodyIds({ conversation_id: { label: 'Conversation', form: 'uuid' }, ...ids }), ...preSend],
 		postReceive: [unwrapObjectData],
 	});

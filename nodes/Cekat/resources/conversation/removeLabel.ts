@@ -7,7 +7,7 @@ export const removeLabel: OperationDescription = {
 		'removeLabel',
 		'Remove a label from a conversation',
 		'Take a conversation label off a conversation',
-		'/business_workflows/labels/remove',
+		'labels/remove',
 		{ ids: { label_id: { label: 'Label', form: 'loose' } } },
 	),
 	fields: [],

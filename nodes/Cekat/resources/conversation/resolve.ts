@@ -7,7 +7,7 @@ export const resolve: OperationDescription = {
 		'resolve',
 		'Resolve a conversation',
 		'Mark a conversation as resolved',
-		'/business_workflows/resolve-conversation',
+		'resolve-conversation',
 	),
 	fields: [],
 };

@@ -8,7 +8,7 @@ export const setPipelineStatus: OperationDescription = {
 		'setPipelineStatus',
 		'Set the pipeline status of a conversation',
 		'Move a conversation to a sales pipeline status',
-		'/business_workflows/pipeline-status',
+		'pipeline-status',
 		{ ids: { pipeline_status_id: { label: 'Pipeline Status', form: 'loose' } } },
 	),
 	fields: [

@@ -8,7 +8,7 @@ export const setStageStatus: OperationDescription = {
 		'setStageStatus',
 		'Set the stage status of a conversation',
 		'Move a conversation to open, pending, assigned or resolved',
-		'/business_workflows/conversation-status',
+		'conversation-status',
 	),
 	fields: [
 		{

@@ -7,7 +7,7 @@ export const unblockAi: OperationDescription = {
 		'unblockAi',
 		'Unblock the AI in a conversation',
 		'Let the AI agent answer in a conversation again',
-		'/business_workflows/unblock-ai',
+		'unblock-ai',
 	),
 	fields: [],
 };
