@@ -13,6 +13,7 @@ import type {
 import { checkResponse } from './errors';
 import { prepareRequest } from './request';
 import { paginate, unwrapData, type ListFamily } from './pagination';
+import { EXAMPLE_ID } from './validation';
 
 type PreSend = (this: IExecuteSingleFunctions, options: IHttpRequestOptions) => Promise<IHttpRequestOptions>;
 
@@ -90,8 +91,12 @@ export const toBody = (property: string): INodePropertyRouting => ({ send: { typ
 export const toQuery = (property: string, value?: string): INodePropertyRouting =>
 	({ send: value === undefined ? { type: 'query', property } : { type: 'query', property, value } });
 
-/** A WhatsApp number field's description (normalizePhone reads these forms). */
+/** A WhatsApp number field's description (normalizePhone reads these forms) and placeholder. */
 export const PHONE_DESCRIPTION = 'WhatsApp number with country code; +62 812-3456-7890 and 0812… are accepted';
+export const PHONE_PLACEHOLDER = '6281234567890';
+
+/** The placeholder of a field that takes a Cekat id. */
+export const ID_PLACEHOLDER = `e.g. ${EXAMPLE_ID}`;
 
 export function show(resource: string, operations: string[], extra: IDataObject = {}): IDisplayOptions {
 	return { show: { resource: [resource], operation: operations, ...extra } } as IDisplayOptions;
@@ -215,7 +220,7 @@ export function locator(noun: string, searchListMethod: string, freeFormId = fal
 				displayName: 'By ID',
 				name: 'id',
 				type: 'string',
-				placeholder: freeFormId ? 'e.g. 1234567890' : 'e.g. 3f1c2a9e-51b0-4c1e-9d2a-7c0b4e8f1a22',
+				placeholder: freeFormId ? 'e.g. 1234567890' : ID_PLACEHOLDER,
 				// No `validation` regex: n8n checks it before every execution in a vm with a 250 ms limit,
 				// which failed executions on a loaded queue-mode worker. The node checks ids itself
 				// (checkCekatId), naming the field and the item.

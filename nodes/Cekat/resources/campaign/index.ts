@@ -9,8 +9,10 @@ import {
 	returnAllFields,
 } from '../../shared/descriptions';
 
+const R = 'campaign';
+
 export const campaignDescription: INodeProperties[] = [
-	operationPicker('campaign', [
+	operationPicker(R, [
 		listOperation(
 			'Get Many',
 			'getAll',
@@ -28,7 +30,7 @@ export const campaignDescription: INodeProperties[] = [
 			'page',
 		),
 	], 'getAll'),
-	...returnAllFields('campaign', ['getAll', 'getMessages']),
-	locatorField('campaign', ['getMessages'], 'campaignId', 'Campaign', 'searchCampaigns', 'The broadcast campaign'),
-	filtersCollection('campaign', ['getAll', 'getMessages'], dateRangeOptions()),
+	...returnAllFields(R, ['getAll', 'getMessages']),
+	locatorField(R, ['getMessages'], 'campaignId', 'Campaign', 'searchCampaigns', 'The broadcast campaign'),
+	filtersCollection(R, ['getAll', 'getMessages'], dateRangeOptions()),
 ];

@@ -5,7 +5,7 @@
 import type { IDataObject, IExecuteSingleFunctions, IHttpRequestOptions, INodeProperties } from 'n8n-workflow';
 
 import { isObject } from '../../../shared/cekatShapes';
-import { listOperation, locatorField, PHONE_DESCRIPTION, resourceProperties, returnAllFields, show, singleOperation, toBody, toQuery } from '../../shared/descriptions';
+import { listOperation, locatorField, PHONE_DESCRIPTION, PHONE_PLACEHOLDER, resourceProperties, returnAllFields, show, singleOperation, toBody, toQuery } from '../../shared/descriptions';
 import { unwrapData, unwrapObjectData } from '../../shared/pagination';
 import { asText, checkCekatId, checkPhone, fieldError, shown } from '../../shared/validation';
 
@@ -90,7 +90,7 @@ export const contactDescription: INodeProperties[] = resourceProperties(
 					type: 'string',
 					required: true,
 					default: '',
-					placeholder: '6281234567890',
+					placeholder: PHONE_PLACEHOLDER,
 					displayOptions: show(R, ['getByPhone']),
 					description: `${PHONE_DESCRIPTION}. No contact with it: no items (later nodes then run only with Settings → Always Output Data).`,
 					routing: toQuery('phone_number'),

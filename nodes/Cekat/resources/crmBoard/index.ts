@@ -2,8 +2,10 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { listOperation, locatorField, operationPicker, returnAllFields, singleOperation } from '../../shared/descriptions';
 
+const R = 'crmBoard';
+
 export const crmBoardDescription: INodeProperties[] = [
-	operationPicker('crmBoard', [
+	operationPicker(R, [
 		listOperation(
 			'Get Many',
 			'getAll',
@@ -20,6 +22,6 @@ export const crmBoardDescription: INodeProperties[] = [
 			'GET /api/crm/boards/{boardId}',
 		),
 	], 'getAll'),
-	...returnAllFields('crmBoard', ['getAll']),
-	locatorField('crmBoard', ['get'], 'boardId', 'Board', 'searchBoards', 'The CRM board'),
+	...returnAllFields(R, ['getAll']),
+	locatorField(R, ['get'], 'boardId', 'Board', 'searchBoards', 'The CRM board'),
 ];

@@ -3,8 +3,10 @@ import type { INodeProperties } from 'n8n-workflow';
 import { locatorField, operationPicker, show, singleOperation, toBody } from '../../shared/descriptions';
 import { requireFields } from '../../shared/validation';
 
+const R = 'crmColumn';
+
 export const crmColumnDescription: INodeProperties[] = [
-	operationPicker('crmColumn', [
+	operationPicker(R, [
 		singleOperation(
 			'Get',
 			'get',
@@ -21,8 +23,8 @@ export const crmColumnDescription: INodeProperties[] = [
 			{ preSend: [requireFields('body', { name: 'Column Name' })] },
 		),
 	], 'get'),
-	locatorField('crmColumn', ['get', 'getByName'], 'boardId', 'Board', 'searchBoards', 'The CRM board'),
-	locatorField('crmColumn', ['get'], 'columnId', 'Column', 'searchColumns', 'A column of the chosen board'),
+	locatorField(R, ['get', 'getByName'], 'boardId', 'Board', 'searchBoards', 'The CRM board'),
+	locatorField(R, ['get'], 'columnId', 'Column', 'searchColumns', 'A column of the chosen board'),
 	{
 		displayName: 'Column Name',
 		name: 'columnName',
@@ -30,7 +32,7 @@ export const crmColumnDescription: INodeProperties[] = [
 		required: true,
 		default: '',
 		placeholder: 'Deal Value',
-		displayOptions: show('crmColumn', ['getByName']),
+		displayOptions: show(R, ['getByName']),
 		description: 'The column’s exact name on the board (case-sensitive)',
 		routing: toBody('name'),
 	},

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteSingleFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
-import { locatorField, PHONE_DESCRIPTION, show, singleOperation, toBody, type OperationDescription } from '../../shared/descriptions';
+import { locatorField, PHONE_DESCRIPTION, PHONE_PLACEHOLDER, show, singleOperation, toBody, type OperationDescription } from '../../shared/descriptions';
 import { isObject } from '../../../shared/cekatShapes';
 import { asText, checkCekatId, checkPhone, fieldError, httpUrl, type FieldContext } from '../../shared/validation';
 import { R } from './fields';
@@ -77,7 +77,7 @@ export const sendTemplate: OperationDescription = {
 			type: 'string',
 			required: true,
 			default: '',
-			placeholder: '6281234567890',
+			placeholder: PHONE_PLACEHOLDER,
 			displayOptions: show(R, ['sendTemplate']),
 			routing: toBody('phone_number'),
 			description: PHONE_DESCRIPTION,

@@ -7,7 +7,7 @@
 import type { IDataObject, IExecuteSingleFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
 import { isObject } from '../../../shared/cekatShapes';
-import { locatorField, PHONE_DESCRIPTION, show, singleOperation, toBody, type OperationDescription } from '../../shared/descriptions';
+import { locatorField, PHONE_DESCRIPTION, PHONE_PLACEHOLDER, show, singleOperation, toBody, type OperationDescription } from '../../shared/descriptions';
 import type { ItemView } from '../../shared/send';
 import { asText, checkCekatId, checkPhone, fieldError, httpUrl, shown } from '../../shared/validation';
 import { R } from './fields';
@@ -139,7 +139,7 @@ export const sendWhatsApp: OperationDescription = {
 			type: 'string',
 			required: true,
 			default: '',
-			placeholder: '6281234567890',
+			placeholder: PHONE_PLACEHOLDER,
 			displayOptions: whatsApp({ sendTo: ['phone'] }),
 			description: PHONE_DESCRIPTION,
 			routing: toBody('receiver'),
