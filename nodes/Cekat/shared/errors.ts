@@ -110,17 +110,10 @@ export function assertCekatSuccess(
 ): void {
 	const { statusCode: status, body } = response;
 	if (status >= 400) throw cekatApiError(node, status, body, response.headers, context);
-	if (body === undefined || body === null || (typeof body === 'string' && body.trim() === '')) {
-		throw new NodeApiError(node, { body: '' } as JsonObject, {
-			message: `Cekat answered HTTP ${status} with an empty body`,
-			description: PASSING,
-			httpCode: String(status),
-			itemIndex: context.itemIndex,
-		});
-	}
-	if (typeof body === 'string') {
-		throw new NodeApiError(node, { body: body.slice(0, 500) } as JsonObject, {
-			message: `Cekat answered HTTP ${status} with a body that is not valid JSON`,
+	if (body === undefined || body === null || typeof body === 'string') {
+		const empty = typeof body !== 'string' || body.trim() === '';
+		throw new NodeApiError(node, { body: empty ? '' : body.slice(0, 500) } as JsonObject, {
+			message: `Cekat answered HTTP ${status} with ${empty ? 'an empty body' : 'a body that is not valid JSON'}`,
 			description: PASSING,
 			httpCode: String(status),
 			itemIndex: context.itemIndex,

@@ -13,7 +13,8 @@ import { asText, checkCekatId, checkPhone, fieldError, httpUrl, shown } from '..
 import { R } from './fields';
 import { interactiveFields, listAction, replyButtonsAction } from './interactive';
 
-const MEDIA_TYPES = new Set(['image', 'video', 'document', 'audio']);
+const MEDIA = ['image', 'video', 'document', 'audio'];
+const MEDIA_TYPES = new Set(MEDIA);
 
 /**
  * The body of one Send WhatsApp, from the routed fields: the recipient and the fields the chosen type
@@ -181,7 +182,7 @@ export const sendWhatsApp: OperationDescription = {
 			type: 'string',
 			default: '',
 			placeholder: 'https://example.com/invoice.pdf',
-			displayOptions: whatsApp({ messageType: ['image', 'video', 'document', 'audio'] }),
+			displayOptions: whatsApp({ messageType: MEDIA }),
 			description: 'Public URL WhatsApp downloads the file from',
 			routing: toBody('file_url'),
 		},
