@@ -24,36 +24,68 @@ function bundle() {
 		source: './' + path.relative('dist', file).replace(/\.js$/, ''),
 	}));
 	// n8n's loader records each class's constructor.name: the exported classes keep theirs (minifying renames
-	// them); every other function may lose its name (esbuild's keepNames on all of them cost 5 kB).
-	const contents = entries
-		.map((e) => `import { ${e.className} } from ${JSON.stringify(e.source)};\nObject.defineProperty(${e.className}, 'name', { value: ${JSON.stringify(e.className)} });\nexport { ${e.className} };`)
-		.join('\n');
+	// them); every other function may lose its name (esbuild's keepNames on all of them cost 5 kB). The entry
+	// sets `exports` itself: esbuild's ESM-to-CommonJS export helpers cost 0.7 kB.
+	const classes = entries.map((e) => e.className).join(', ');
+	const contents = [
+		...entries.map((e) => `import { ${e.className} } from ${JSON.stringify(e.source)};`),
+		`for (const [name, type] of Object.entries({ ${classes} })) exports[name] = Object.defineProperty(type, 'name', { value: name });`,
+	].join('\n');
 	const sourcemap = process.env.CEKAT_SOURCEMAP === '1';
-	esbuild.buildSync({
-		stdin: { contents, resolveDir: __dirname, loader: 'ts', sourcefile: 'package-entry.ts' },
-		outfile: BUNDLE,
-		bundle: true,
-		platform: 'node',
-		format: 'cjs',
-		target: 'node20',
-		// n8n provides n8n-workflow (the package's only peer dependency).
-		external: ['n8n-workflow'],
-		minify: true,
-		legalComments: 'none',
-		// Typographic quotes and arrows as UTF-8, not \u escapes (3 bytes fewer each).
-		charset: 'utf8',
-		// The Event resource's User-Agent names this package's version (shared/events/delivery.ts).
-		define: { __CEKAT_VERSION__: JSON.stringify(JSON.parse(readFileSync('package.json', 'utf8')).version) },
-		sourcemap: sourcemap ? 'linked' : false,
-		logLevel: 'warning',
-	});
+	return esbuild
+		.build({
+			stdin: { contents, resolveDir: __dirname, loader: 'ts', sourcefile: 'package-entry.ts' },
+			outfile: BUNDLE,
+			bundle: true,
+			platform: 'node',
+			format: 'cjs',
+			target: 'node20',
+			// n8n provides n8n-workflow (the package's only peer dependency): required once, see oneN8nWorkflow.
+			plugins: [oneN8nWorkflow],
+			minify: true,
+			// Class fields as written (`description = {…}`) instead of assignments in a constructor (0.2 kB). The
+			// classes extend nothing whose accessors a field could shadow (CekatTrigger's base: no fields). This
+			// stands in for tsconfig.json, whose other options esbuild does not use here.
+			tsconfigRaw: { compilerOptions: { useDefineForClassFields: true } },
+			legalComments: 'none',
+			// Typographic quotes and arrows as UTF-8, not \u escapes (3 bytes fewer each).
+			charset: 'utf8',
+			// The Event resource's User-Agent names this package's version (shared/events/delivery.ts).
+			define: { __CEKAT_VERSION__: JSON.stringify(JSON.parse(readFileSync('package.json', 'utf8')).version) },
+			sourcemap: sourcemap ? 'linked' : false,
+			logLevel: 'warning',
+		})
+		.then(() => writeEntryFiles(entries));
+}
+
+/**
+ * n8n-workflow stays external, required once for the whole bundle: every module's import of it goes through
+ * one module that takes the values the sources import out of it, so the bundle refers to them by short names
+ * instead of a require per module and a property access per use (1 kB). A value imported from n8n-workflow
+ * that is not listed here fails the build ("No matching export … for import …"): add it to the list.
+ */
+const N8N_WORKFLOW_VALUES = ['NodeApiError', 'NodeConnectionTypes', 'NodeHelpers', 'NodeOperationError', 'VersionedNodeType', 'jsonParse', 'sleep'];
+const oneN8nWorkflow = {
+	name: 'one-n8n-workflow',
+	setup(build) {
+		build.onResolve({ filter: /^n8n-workflow$/ }, (args) =>
+			args.namespace === 'n8n-workflow-values' ? { path: 'n8n-workflow', external: true } : { path: 'n8n-workflow', namespace: 'n8n-workflow-values' },
+		);
+		build.onLoad({ filter: /.*/, namespace: 'n8n-workflow-values' }, () => ({
+			contents: `const n8nWorkflow = require('n8n-workflow');\nexport const { ${N8N_WORKFLOW_VALUES.join(', ')} } = n8nWorkflow;`,
+			resolveDir: __dirname,
+			loader: 'js',
+		}));
+	},
+};
+
+function writeEntryFiles(entries) {
 	for (const e of entries) {
 		const rel = path.relative(path.dirname(e.file), BUNDLE).split(path.sep).join('/');
 		mkdirSync(path.dirname(e.file), { recursive: true });
 		const spec = rel.startsWith('.') ? rel : `./${rel}`;
 		writeFileSync(e.file, `"use strict";exports.${e.className}=require(${JSON.stringify(spec)}).${e.className};\n`);
 	}
-	return Promise.resolve();
 }
 
 function copyIcons() {

@@ -46,7 +46,7 @@ export class CekatApi implements ICredentialType {
 			required: true,
 			default: '',
 			description:
-				'The API key of your Cekat workspace (Cekat dashboard → Settings → Developer and API Setting)',
+				'Your Cekat workspace’s API key (Cekat → Settings → Developer and API Setting)',
 		},
 		{
 			displayName: 'Base URL',
@@ -56,7 +56,7 @@ export class CekatApi implements ICredentialType {
 			default: 'https://api.cekat.ai',
 			placeholder: 'https://api.cekat.ai',
 			description:
-				'Address of the Cekat Open API. Keep the default for production; use http://localhost:3000 for the local Cekat sandbox.',
+				'The Cekat Open API: keep the default, or http://localhost:3000 for the local Cekat sandbox',
 		},
 		{
 			displayName: 'Server URL',
@@ -65,7 +65,7 @@ export class CekatApi implements ICredentialType {
 			default: 'https://server.cekat.ai',
 			placeholder: 'https://server.cekat.ai',
 			description:
-				"Cekat's second host. Customer-service actions (assign, resolve, labels, block AI…), their lookups and the trigger's webhook registration always go here, as in Cekat's own n8n node; CRM, orders and contacts only when the option below is on. Use http://localhost:3000 for the local Cekat sandbox.",
+				"Cekat's second host: customer-service actions (assign, labels, AI…), their lookups and webhook registration always go here (as in Cekat's own node); CRM, orders and contacts with the option below. http://localhost:3000 for the sandbox.",
 		},
 		{
 			displayName: 'Send CRM, Orders and Contacts to the Server URL',
@@ -73,7 +73,7 @@ export class CekatApi implements ICredentialType {
 			type: 'boolean',
 			default: false,
 			description:
-				'Whether CRM, order and contact requests (and conversation updates) go to the Server URL, as Cekat\'s own node sends them, instead of the Base URL. Leave off unless Cekat support tells you otherwise.',
+				'Whether CRM, order and contact requests (and conversation updates) go to the Server URL instead of the Base URL, as in Cekat\'s own node. Leave off unless Cekat support says otherwise.',
 		},
 		{
 			displayName: 'Rate Limit: Maximum Wait (Seconds)',
@@ -82,7 +82,7 @@ export class CekatApi implements ICredentialType {
 			typeOptions: { minValue: 0 },
 			default: 60,
 			description:
-				'How long a request may wait for Cekat\'s rate limit: in total after 429 answers (then it is sent again), and at most this long for the limit\'s reset before it is sent. Past it, the item fails with Cekat\'s message. 60 covers one per-minute window; 0 never waits.',
+				'How long a request may wait for Cekat\'s rate limit: for its reset before sending, and in total after 429 answers (it is then sent again). Past it, the item fails with Cekat\'s message. 60 covers a per-minute window; 0 never waits.',
 		},
 	];
 

@@ -1,6 +1,7 @@
 import type { INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { NODE_DESCRIPTION } from '../shared/texts';
 import { getColumnLabels, getColumnNames, getColumns, listSearch } from './methods';
 import { singleRequest } from './shared/pagination';
 import { trackEvents } from './shared/events/track';
@@ -45,7 +46,7 @@ export class Cekat implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'WhatsApp messages, CRM boards, orders and conversations in Cekat',
+		description: NODE_DESCRIPTION,
 		defaults: { name: 'Cekat' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

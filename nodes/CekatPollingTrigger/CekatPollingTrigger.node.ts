@@ -4,6 +4,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { searchBoards } from '../Cekat/methods/listSearch';
 import { locator } from '../Cekat/shared/descriptions';
 import { POLL_EVENT_OPTIONS } from '../CekatTrigger/events';
+import { POLLING_HOW } from '../shared/texts';
 import { pollWith } from './polling';
 
 /**
@@ -19,7 +20,7 @@ export class CekatPollingTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{"Polling: " + $parameter["event"]}}',
-		description: 'Starts a workflow on new Cekat orders, messages, conversations or CRM items, read at the Poll Times',
+		description: 'Starts a workflow on new Cekat orders, messages, conversations or CRM items (polls)',
 		defaults: { name: 'Cekat Polling Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
@@ -27,8 +28,7 @@ export class CekatPollingTrigger implements INodeType {
 		polling: true,
 		properties: [
 			{
-				displayName:
-					'n8n asks Cekat for new records at the Poll Times above: use this node when Cekat cannot reach this n8n (else the Cekat Trigger is instant). The first poll after activation starts from now (older records are not emitted); each record is emitted once, however many arrived between two polls. New CRM items are found by their ID; status changes by comparing the newest orders with what the last poll saw. A test run shows a recent record as a sample.',
+				displayName: `n8n asks Cekat for new records at the Poll Times above: use this node when Cekat cannot reach this n8n (else the Cekat Trigger is instant). ${POLLING_HOW}`,
 				name: 'pollingNotice',
 				type: 'notice',
 				default: '',

@@ -123,7 +123,7 @@ class Reader {
 		const raw = record[field];
 		const ms = cekatTimeMs(raw);
 		if (ms === undefined) {
-			throw this.fail(`Cekat answered a record of ${WHAT[this.deps.event]} without a readable "${field}"`, `Record ${String(id)} has ${field} = ${JSON.stringify(raw) ?? 'nothing'}. The trigger needs it to know which records are new.`);
+			throw this.fail(`Cekat answered a record of ${WHAT[this.deps.event]} without a readable "${field}"`, `Record ${String(id)} has ${field} = ${JSON.stringify(raw) ?? 'nothing'}; the trigger needs it to find new records.`);
 		}
 		return { record, id: String(id), ms };
 	}
@@ -135,7 +135,7 @@ class Reader {
 		if (now() - this.started > budgetMs * 0.8) {
 			throw this.fail(
 				`Reading new ${WHAT[this.deps.event]} took longer than this poll may run (${pages} pages read)`,
-				'So many records arrived since the last poll that one poll cannot read them all. The position did not move, nothing was emitted; the next poll tries again. If this repeats, poll more often.',
+				'Too many new records for one poll: nothing was emitted, the position kept; the next poll tries again. If this repeats, poll more often.',
 			);
 		}
 	}
@@ -322,7 +322,7 @@ async function pollCrmItems(deps: PollDeps, reader: Reader, key: string): Promis
 	if (items.length > MAX_KNOWN_ITEMS) {
 		throw reader.fail(
 			`The board has ${items.length} items, more than this trigger can remember (${MAX_KNOWN_ITEMS})`,
-			'New items are found by comparing the ids on the board with the ids seen before. Use Webhook mode with the crm_item.created event for a board this large.',
+			'For a board this large, use the Cekat Trigger with the crm_item.created event.',
 		);
 	}
 	const state = deps.staticData[key];

@@ -1,6 +1,7 @@
 import type { INodeTypeBaseDescription, IVersionedNodeType } from 'n8n-workflow';
 import { VersionedNodeType } from 'n8n-workflow';
 
+import { NODE_DESCRIPTION } from '../shared/texts';
 import { CEKAT_TRIGGER_ICON } from './icon';
 import { CekatTriggerV1 } from './v1/CekatTriggerV1.node';
 import { CekatTriggerV2 } from './v2/CekatTriggerV2.node';
@@ -16,8 +17,7 @@ export class CekatTrigger extends VersionedNodeType {
 			name: 'cekatTrigger',
 			icon: CEKAT_TRIGGER_ICON,
 			group: ['trigger'],
-			// n8n shows one entry for a node and its trigger, with this text: it must fit both.
-			description: 'WhatsApp messages, CRM boards, orders and conversations in Cekat',
+			description: NODE_DESCRIPTION,
 			defaultVersion: 2,
 		};
 		const nodeVersions: IVersionedNodeType['nodeVersions'] = {

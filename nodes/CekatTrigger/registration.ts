@@ -219,7 +219,7 @@ export async function subscribe(this: IHookFunctions): Promise<boolean> {
 		}
 	} catch (error) {
 		if (error instanceof NodeApiError) {
-			const hint = 'Cekat refused to register this workflow’s webhook. If this API key cannot subscribe webhooks, turn off "Register Webhook in Cekat" and add the URL in Cekat by hand.';
+			const hint = 'Cekat refused to register the webhook. If this API key cannot subscribe webhooks, turn off "Register Webhook in Cekat" and add the URL by hand.';
 			error.description = error.description ? `${error.description}\n${hint}` : hint;
 		}
 		return rethrow(this, error);

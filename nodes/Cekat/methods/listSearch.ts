@@ -94,25 +94,28 @@ export async function searchGroups(this: ILoadOptionsFunctions, filter?: string)
 	return { results: groups.filter((g) => matches(filter, g.name, g.id)).map((g) => ({ name: String(g.name), value: String(g.id) })) };
 }
 
-export async function searchInboxes(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
-	return await pageSearch(this, '/api/inboxes', 'page', {}, filter, (i) => ({
-		name: `${String(i.name)}${i.phone_number ? ` (${String(i.phone_number)})` : ''} · ${String(i.type)}`,
-		value: String(i.id),
-		search: [i.name, i.phone_number, i.id],
-	}), paginationToken);
-}
+/** The listSearch method of a paged list; `family` 'orders' searches on the server (order number, buyer, phone). */
+const paged = (path: string, toItem: (record: IDataObject) => INodeListSearchItems & { search: unknown[] }, family: ListFamily = 'page') =>
+	async function (this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
+		const onServer = family === 'orders';
+		return await pageSearch(this, path, family, onServer && filter ? { search: filter } : {}, onServer ? undefined : filter, toItem, paginationToken);
+	};
 
-export async function searchCampaigns(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
-	return await pageSearch(this, '/api/campaigns', 'page', {}, filter, (c) => ({
-		name: `${String(c.name)} · ${String(c.status)}`,
-		value: String(c.id),
-		search: [c.name, c.id],
-	}), paginationToken);
-}
+export const searchInboxes = paged('/api/inboxes', (i) => ({
+	name: `${String(i.name)}${i.phone_number ? ` (${String(i.phone_number)})` : ''} · ${String(i.type)}`,
+	value: String(i.id),
+	search: [i.name, i.phone_number, i.id],
+}));
 
-export async function searchOrders(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
-	// The orders list searches order number, buyer name and phone on the server.
-	return await pageSearch(this, '/api/orders', 'orders', filter ? { search: filter } : {}, undefined, (o) => {
+export const searchCampaigns = paged('/api/campaigns', (c) => ({
+	name: `${String(c.name)} · ${String(c.status)}`,
+	value: String(c.id),
+	search: [c.name, c.id],
+}));
+
+export const searchOrders = paged(
+	'/api/orders',
+	(o) => {
 		// The buyer is `contact.display_name`; order_number is an integer (docs/cekat-api.md, Orders).
 		const contact = (o.contact ?? {}) as IDataObject;
 		const buyer = contact.display_name ?? contact.contact_name ?? '';
@@ -121,16 +124,15 @@ export async function searchOrders(this: ILoadOptionsFunctions, filter?: string,
 			value: String(o.id),
 			search: [],
 		};
-	}, paginationToken);
-}
+	},
+	'orders',
+);
 
-export async function searchConversations(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
-	return await pageSearch(this, '/api/conversations', 'page', {}, filter, (c) => ({
-		name: `${String(c.contact_name)} (${String(c.contact_phone)}) · ${String(c.inbox_name)}`,
-		value: String(c.id),
-		search: [c.contact_name, c.contact_phone, c.inbox_name, c.id],
-	}), paginationToken);
-}
+export const searchConversations = paged('/api/conversations', (c) => ({
+	name: `${String(c.contact_name)} (${String(c.contact_phone)}) · ${String(c.inbox_name)}`,
+	value: String(c.id),
+	search: [c.contact_name, c.contact_phone, c.inbox_name, c.id],
+}));
 
 export async function searchTemplates(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
 	const inboxId = this.getCurrentNodeParameter('inboxId', { extractValue: true }) as string | undefined;
@@ -147,45 +149,31 @@ export async function searchTemplates(this: ILoadOptionsFunctions, filter?: stri
 	};
 }
 
-/** Cekat's server-host lookups answer bare arrays (OFF maps them directly); a `data` list is read too. */
-async function bareListSearch(
-	ctx: ILoadOptionsFunctions,
-	path: string,
-	filter: string | undefined,
-	paginationToken: string | undefined,
-): Promise<INodeListSearchResult> {
-	const body = (await cekatApiRequest.call(ctx, 'GET', path)) as unknown;
-	const records = (Array.isArray(body) ? body : recordsOrNone(body, 'whole')) as IDataObject[];
-	return slice(
-		records
-			.filter((r) => r.id !== undefined && r.id !== null && matches(filter, r.name, String(r.id)))
-			.map((r) => ({ name: String(r.name ?? r.id), value: String(r.id) })),
-		paginationToken,
-	);
-}
+/**
+ * The listSearch method of one of Cekat's server-host lookups (`/business_workflows/<path>`): they answer bare
+ * arrays (OFF maps them directly); a `data` list is read too.
+ */
+const bareList = (path: string) =>
+	async function (this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
+		const body = (await cekatApiRequest.call(this, 'GET', `/business_workflows/${path}`)) as unknown;
+		const records = (Array.isArray(body) ? body : recordsOrNone(body, 'whole')) as IDataObject[];
+		return slice(
+			records
+				.filter((r) => r.id !== undefined && r.id !== null && matches(filter, r.name, String(r.id)))
+				.map((r) => ({ name: String(r.name ?? r.id), value: String(r.id) })),
+			paginationToken,
+		);
+	};
 
 /** Human agents (assign, collaborate). */
-export async function searchAgents(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
-	return await bareListSearch(this, '/business_workflows/agents', filter, paginationToken);
-}
-
-export async function searchAiAgents(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
-	return await bareListSearch(this, '/business_workflows/ai-agents', filter, paginationToken);
-}
-
+export const searchAgents = bareList('agents');
+export const searchAiAgents = bareList('ai-agents');
 /** Conversation labels (not the CRM's select labels). */
-export async function searchConversationLabels(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
-	return await bareListSearch(this, '/business_workflows/labels', filter, paginationToken);
-}
+export const searchConversationLabels = bareList('labels');
+export const searchPipelineStatuses = bareList('pipeline-status');
 
-export async function searchPipelineStatuses(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
-	return await bareListSearch(this, '/business_workflows/pipeline-status', filter, paginationToken);
-}
-
-export async function searchContacts(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
-	return await pageSearch(this, '/api/contacts', 'page', {}, filter, (c) => ({
-		name: `${String(c.display_name ?? c.contact_name ?? c.id)}${c.phone_number ? ` (${String(c.phone_number)})` : ''}`,
-		value: String(c.id),
-		search: [c.display_name, c.contact_name, c.phone_number, c.id],
-	}), paginationToken);
-}
+export const searchContacts = paged('/api/contacts', (c) => ({
+	name: `${String(c.display_name ?? c.contact_name ?? c.id)}${c.phone_number ? ` (${String(c.phone_number)})` : ''}`,
+	value: String(c.id),
+	search: [c.display_name, c.contact_name, c.phone_number, c.id],
+}));

@@ -6,64 +6,97 @@ import type {
 	IHttpRequestOptions,
 	INodeProperties,
 	INodePropertyOptions,
+	INodePropertyRouting,
 	PostReceiveAction,
 } from 'n8n-workflow';
 
 import { checkResponse } from './errors';
 import { prepareRequest } from './request';
 import { paginate, unwrapData, type ListFamily } from './pagination';
+import { EXAMPLE_ID } from './validation';
 
 type PreSend = (this: IExecuteSingleFunctions, options: IHttpRequestOptions) => Promise<IHttpRequestOptions>;
 
-interface OperationSpec {
-	name: string;
-	value: string;
-	action: string;
-	description: string;
-	method: IHttpRequestMethods;
-	/** Path with `{parameter}` placeholders, filled (URL-encoded) by `prepareRequest`. */
-	url: string;
+/** Steps an operation adds to the request (after prepareRequest) and to the answer. */
+export interface OperationHooks {
 	preSend?: PreSend[];
 	postReceive?: PostReceiveAction[];
 }
 
-/** What the Operation picker shows of an operation. */
-const pickerEntry = ({ name, value, action, description }: Pick<OperationSpec, 'name' | 'value' | 'action' | 'description'>) => ({
-	name,
-	value,
-	action,
-	description,
-});
+/**
+ * The operation builders take what the Operation picker shows of an operation (`name`, `value`, `action`,
+ * `description`, as n8n names them) and its request, `route`: method and path, e.g. 'GET /api/orders/{orderId}'
+ * (`{parameter}` placeholders are filled, URL-encoded, by prepareRequest).
+ */
+const request = (route: string) => {
+	const [method, url] = route.split(' ') as [IHttpRequestMethods, string];
+	return { method, url };
+};
 
 /** An operation that answers one record (get, create, update, send). */
-export function singleOperation(spec: OperationSpec): INodePropertyOptions {
+export function singleOperation(
+	name: string,
+	value: string,
+	action: string,
+	description: string,
+	route: string,
+	{ preSend = [], postReceive = [unwrapData] }: OperationHooks = {},
+): INodePropertyOptions {
+	const { method, url } = request(route);
 	return {
-		...pickerEntry(spec),
+		name,
+		value,
+		action,
+		description,
 		routing: {
-			request: { method: spec.method, url: spec.url },
+			request: { method, url },
 			// The request runs through the node's request hook (Cekat.node.ts, requestOperations).
-			send: { preSend: [prepareRequest, ...(spec.preSend ?? [])] },
-			output: { postReceive: [checkResponse(spec.url), ...(spec.postReceive ?? [unwrapData])] },
+			send: { preSend: [prepareRequest, ...preSend] },
+			output: { postReceive: [checkResponse(url), ...postReceive] },
 		},
 	};
 }
 
 /**
- * An operation that answers a list: one n8n item per record. Its resource declares Return All + Limit
- * beside it with returnAllFields (the paging function reads them).
+ * An operation that answers a list: one n8n item per record, read from the answer's envelope `family`. Its
+ * resource declares Return All + Limit beside it with returnAllFields (the paging function reads them).
  */
-export function listOperation(spec: Omit<OperationSpec, 'method'> & { family: ListFamily; method?: IHttpRequestMethods }): INodePropertyOptions {
+export function listOperation(
+	name: string,
+	value: string,
+	action: string,
+	description: string,
+	route: string,
+	family: ListFamily,
+	{ preSend = [], postReceive = [] }: OperationHooks = {},
+): INodePropertyOptions {
+	const { method, url } = request(route);
 	return {
-		...pickerEntry(spec),
+		name,
+		value,
+		action,
+		description,
 		routing: {
-			request: { method: spec.method ?? 'GET', url: spec.url },
-			send: { paginate: true, preSend: [prepareRequest, ...(spec.preSend ?? [])] },
-			operations: { pagination: paginate(spec.family) },
+			request: { method, url },
+			send: { paginate: true, preSend: [prepareRequest, ...preSend] },
+			operations: { pagination: paginate(family) },
 			// Extra steps see the whole answer (paging reads its records afterwards).
-			output: { postReceive: [checkResponse(spec.url), ...(spec.postReceive ?? [])] },
+			output: { postReceive: [checkResponse(url), ...postReceive] },
 		},
 	};
 }
+
+/** A field's routing: its value goes to this body property (a dotted path nests) or query parameter. */
+export const toBody = (property: string): INodePropertyRouting => ({ send: { type: 'body', property } });
+export const toQuery = (property: string, value?: string): INodePropertyRouting =>
+	({ send: value === undefined ? { type: 'query', property } : { type: 'query', property, value } });
+
+/** A WhatsApp number field's description (normalizePhone reads these forms) and placeholder. */
+export const PHONE_DESCRIPTION = 'WhatsApp number with country code; +62 812-3456-7890 and 0812… are accepted';
+export const PHONE_PLACEHOLDER = '6281234567890';
+
+/** The placeholder of a field that takes a Cekat id. */
+export const ID_PLACEHOLDER = `e.g. ${EXAMPLE_ID}`;
 
 export function show(resource: string, operations: string[], extra: IDataObject = {}): IDisplayOptions {
 	return { show: { resource: [resource], operation: operations, ...extra } } as IDisplayOptions;
@@ -135,8 +168,8 @@ export function dateRangeOptions(): INodeProperties[] {
 			name: 'startDate',
 			type: 'dateTime',
 			default: '',
-			description: 'Only records from this day on (Jakarta time). A date-time is turned into its Jakarta date.',
-			routing: { send: { type: 'query', property: 'start_date' } },
+			description: 'Only records from this day on (Jakarta time; a date-time counts as its Jakarta date)',
+			routing: toQuery('start_date'),
 		},
 		{
 			displayName: 'End Date',
@@ -144,7 +177,7 @@ export function dateRangeOptions(): INodeProperties[] {
 			type: 'dateTime',
 			default: '',
 			description: 'Only records up to and including this day (Jakarta time)',
-			routing: { send: { type: 'query', property: 'end_date' } },
+			routing: toQuery('end_date'),
 		},
 	];
 }
@@ -161,27 +194,12 @@ export function filtersCollection(resource: string, operations: string[], option
 	};
 }
 
-/** A resource whose only operation is Get Many on a page-family list (agents, contacts, inboxes…). */
-export function listOnlyResource(spec: {
-	resource: string;
-	action: string;
-	description: string;
-	url: string;
-	dateFilters: boolean;
-}): INodeProperties[] {
+/** A resource whose only operation is Get Many on a page-family list, with Start/End Date filters (agents, inboxes…). */
+export function listOnlyResource(resource: string, action: string, description: string, url: string): INodeProperties[] {
 	return [
-		operationPicker(spec.resource, [
-			listOperation({
-				name: 'Get Many',
-				value: 'getAll',
-				action: spec.action,
-				description: spec.description,
-				url: spec.url,
-				family: 'page',
-			}),
-		], 'getAll'),
-		...returnAllFields(spec.resource, ['getAll']),
-		...(spec.dateFilters ? [filtersCollection(spec.resource, ['getAll'], dateRangeOptions())] : []),
+		operationPicker(resource, [listOperation('Get Many', 'getAll', action, description, `GET ${url}`, 'page')], 'getAll'),
+		...returnAllFields(resource, ['getAll']),
+		filtersCollection(resource, ['getAll'], dateRangeOptions()),
 	];
 }
 
@@ -202,7 +220,7 @@ export function locator(noun: string, searchListMethod: string, freeFormId = fal
 				displayName: 'By ID',
 				name: 'id',
 				type: 'string',
-				placeholder: freeFormId ? 'e.g. 1234567890' : 'e.g. 3f1c2a9e-51b0-4c1e-9d2a-7c0b4e8f1a22',
+				placeholder: freeFormId ? 'e.g. 1234567890' : ID_PLACEHOLDER,
 				// No `validation` regex: n8n checks it before every execution in a vm with a 250 ms limit,
 				// which failed executions on a loaded queue-mode worker. The node checks ids itself
 				// (checkCekatId), naming the field and the item.
@@ -211,25 +229,26 @@ export function locator(noun: string, searchListMethod: string, freeFormId = fal
 	};
 }
 
-/** A required picker of an operation. */
-export function locatorField(spec: {
-	resource: string;
-	operations: string[];
-	name: string;
-	displayName: string;
-	noun: string;
-	searchListMethod: string;
-	description: string;
-	extraShow?: IDataObject;
-	/** Ids that are not Cekat UUIDs (Meta's template ids). */
-	freeFormId?: boolean;
-}): INodeProperties {
+/**
+ * A required picker of an operation: the parameter `name` shown as `displayName` (its lower case names it in the
+ * list's placeholder), searched by the listSearch method `searchListMethod`. `extraShow` adds display conditions;
+ * `freeFormId` is for ids that are not Cekat UUIDs (Meta's template ids).
+ */
+export function locatorField(
+	resource: string,
+	operations: string[],
+	name: string,
+	displayName: string,
+	searchListMethod: string,
+	description: string,
+	{ extraShow, freeFormId }: { extraShow?: IDataObject; freeFormId?: boolean } = {},
+): INodeProperties {
 	return {
-		displayName: spec.displayName,
-		name: spec.name,
-		...locator(spec.noun, spec.searchListMethod, spec.freeFormId),
+		displayName,
+		name,
+		...locator(displayName.toLowerCase(), searchListMethod, freeFormId),
 		required: true,
-		displayOptions: show(spec.resource, spec.operations, spec.extraShow),
-		description: spec.description,
+		displayOptions: show(resource, operations, extraShow),
+		description,
 	};
 }

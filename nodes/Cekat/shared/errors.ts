@@ -16,14 +16,17 @@ import { markRetryable, noteAnswer } from './rateLimit';
 const STATUS_HINTS: Record<string, string> = {
 	'400': 'Cekat refused the request. Check the fields it named.',
 	'401': 'Check the API key and the Base URL of the Cekat credential.',
-	'403': 'The API key is valid but not allowed to do this. Check the workspace plan and the key’s permissions.',
-	'404': 'Check that the ID exists in this Cekat workspace (and that the Base URL points to the right server).',
-	'429': 'Cekat is rate limiting this workspace. Raise the credential’s Rate Limit: Maximum Wait, slow down with the node’s batching (Settings → Request Options → Batching), or turn on Settings → Retry On Fail with a wait between tries.',
+	'403': 'The API key is not allowed to do this: check the workspace plan and the key’s permissions.',
+	'404': 'Check that the ID exists in this Cekat workspace (and the Base URL is the right server).',
+	'429': 'Cekat is rate limiting this workspace. Raise the credential’s Rate Limit: Maximum Wait, slow down (Settings → Request Options → Batching), or turn on Settings → Retry On Fail with a wait between tries.',
 	'5xx': 'Cekat had a server error. Try again later, or turn on Retry On Fail.',
 };
 
 const WINDOW_HINT =
-	'WhatsApp allows free-form messages only within 24 hours of the customer’s last message. To reach the customer now, use Message → Send Template with an approved template.';
+	'WhatsApp allows free-form messages only within 24 hours of the customer’s last message. Outside them, use Message → Send Template.';
+
+/** An empty or unreadable answer. */
+const PASSING = 'Usually a passing problem of the service or a proxy: try again, or turn on Retry On Fail.';
 
 /** Reads every error shape Cekat is known to answer with (docs/cekat-api.md, "Errors"). */
 export function extractCekatError(body: unknown): { message?: string; fields: string[] } {
@@ -107,18 +110,11 @@ export function assertCekatSuccess(
 ): void {
 	const { statusCode: status, body } = response;
 	if (status >= 400) throw cekatApiError(node, status, body, response.headers, context);
-	if (body === undefined || body === null || (typeof body === 'string' && body.trim() === '')) {
-		throw new NodeApiError(node, { body: '' } as JsonObject, {
-			message: `Cekat answered HTTP ${status} with an empty body`,
-			description: 'Nothing came back where a record was expected. This is usually a passing problem of the service or a proxy: try again, or turn on Retry On Fail.',
-			httpCode: String(status),
-			itemIndex: context.itemIndex,
-		});
-	}
-	if (typeof body === 'string') {
-		throw new NodeApiError(node, { body: body.slice(0, 500) } as JsonObject, {
-			message: `Cekat answered HTTP ${status} with a body that is not valid JSON`,
-			description: 'The answer could not be read. This is usually a passing problem of the service or a proxy: try again, or turn on Retry On Fail.',
+	if (body === undefined || body === null || typeof body === 'string') {
+		const empty = typeof body !== 'string' || body.trim() === '';
+		throw new NodeApiError(node, { body: empty ? '' : body.slice(0, 500) } as JsonObject, {
+			message: `Cekat answered HTTP ${status} with ${empty ? 'an empty body' : 'a body that is not valid JSON'}`,
+			description: PASSING,
 			httpCode: String(status),
 			itemIndex: context.itemIndex,
 		});
@@ -185,6 +181,7 @@ export async function guardedRequest<T>(node: INode, request: () => Promise<T>, 
 		const code = cause.code ?? '';
 		const text = `${code} ${cause.message ?? ''}`;
 		const maybeDone = 'If this was a create, update or send, Cekat may still have done it: check before retrying.';
+		const network = 'Check the Base URL of the Cekat credential and the network of this n8n.';
 		let message: string;
 		let description: string;
 		if (/ECONNABORTED|ETIMEDOUT|timeout/i.test(text)) {
@@ -198,10 +195,10 @@ export async function guardedRequest<T>(node: INode, request: () => Promise<T>, 
 			description = 'Check the Base URL of the Cekat credential (the sandbox must be running for http://localhost:3000).';
 		} else if (/ENOTFOUND|EAI_AGAIN/.test(text)) {
 			message = 'Cekat could not be reached: the Base URL’s host was not found';
-			description = 'Check the Base URL of the Cekat credential and the network of this n8n.';
+			description = network;
 		} else {
 			message = `Cekat could not be reached${code ? ` (${code})` : ''}`;
-			description = 'Check the Base URL of the Cekat credential and the network of this n8n, then try again.';
+			description = network;
 		}
 		// No `code` key: NodeApiError would swap the message for its generic text about that code.
 		throw new NodeApiError(node, { transportError: code || 'unknown' } as JsonObject, { message, description, itemIndex });

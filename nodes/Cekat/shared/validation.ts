@@ -57,6 +57,9 @@ export function isEmpty(value: unknown): boolean {
 
 const CEKAT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** A Cekat id as examples show it. */
+export const EXAMPLE_ID = '3f1c2a9e-51b0-4c1e-9d2a-7c0b4e8f1a22';
+
 /** Whether a text is a Cekat id (a UUID). */
 export const isCekatId = (text: string) => CEKAT_ID.test(text);
 
@@ -69,7 +72,7 @@ export function checkCekatId(ctx: FieldContext, label: string, raw: unknown): st
 			ctx,
 			label,
 			`${shown(typeof raw === 'string' ? id : raw)} is not a Cekat ID`,
-			'Cekat IDs are UUIDs such as 3f1c2a9e-51b0-4c1e-9d2a-7c0b4e8f1a22. Pick the record from the list, or map the "id" field of an earlier Cekat node (an order number like ORD-000123 is not its ID).',
+			`Cekat IDs are UUIDs such as ${EXAMPLE_ID}. Pick the record from the list, or map the "id" field of an earlier Cekat node (an order number like ORD-000123 is not its ID).`,
 		);
 	}
 	return id;

@@ -16,6 +16,7 @@ import { pollWith } from '../../CekatPollingTrigger/polling';
 import { CEKAT_TRIGGER_ICON } from '../icon';
 import { EVENT_OPTIONS, POLL_EVENT_OPTIONS } from '../events';
 import { passEventOn, receiveWebhook } from '../webhook';
+import { BOARD_FILTER, EVENTS_DESCRIPTION, INBOX_FILTER, NODE_DESCRIPTION, POLLING_HOW, SECRET_BY_HAND, WEBHOOK_BY_HAND } from '../../shared/texts';
 
 const webhookMode = { show: { mode: ['webhook'] } };
 const pollingMode = { show: { mode: ['polling'] } };
@@ -33,8 +34,7 @@ export class CekatTriggerV1 implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["mode"] === "polling" ? "Polling: " + $parameter["event"] : "Webhook: " + ($parameter["events"] || []).join(", ")}}',
-		// n8n shows one entry for a node and its trigger, with this text: it must fit both.
-		description: 'WhatsApp messages, CRM boards, orders and conversations in Cekat',
+		description: NODE_DESCRIPTION,
 		defaults: { name: 'Cekat Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
@@ -60,8 +60,8 @@ export class CekatTriggerV1 implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
-					{ name: 'Webhook', value: 'webhook', description: 'Cekat calls this n8n when an event happens (instant; n8n must be reachable from the internet)' },
-					{ name: 'Polling', value: 'polling', description: 'This n8n asks Cekat for new records at the Poll Times (works behind a firewall)' },
+					{ name: 'Webhook', value: 'webhook', description: 'Cekat calls this n8n on each event (instant; n8n must be reachable from the internet)' },
+					{ name: 'Polling', value: 'polling', description: 'This n8n asks Cekat for new records at the Poll Times (also behind a firewall)' },
 				],
 				default: 'webhook',
 				description: 'How Cekat events reach this workflow. The Poll Times above apply only to Polling mode.',
@@ -69,8 +69,7 @@ export class CekatTriggerV1 implements INodeType {
 
 			// --- Webhook mode -------------------------------------------------------------------------------
 			{
-				displayName:
-					'In Cekat, add a webhook (Settings → Developer and API Setting → Webhooks) with the Production URL shown under Webhook URLs above (the Test URL while you test here) and the same events. If you set a Secret below, add it to the URL: <code>…/cekat?secret=YOUR_SECRET</code>. A redelivered event (same event ID) starts nothing. Poll Times do not apply in this mode.',
+				displayName: `${WEBHOOK_BY_HAND} Poll Times do not apply in this mode.`,
 				name: 'webhookNotice',
 				type: 'notice',
 				default: '',
@@ -83,23 +82,21 @@ export class CekatTriggerV1 implements INodeType {
 				required: true,
 				options: EVENT_OPTIONS,
 				default: [],
-				description:
-					'Events that start the workflow. The output is Cekat’s event as sent (its ID, timestamp, data…) plus "event", its name; order status events also get old_value and new_value at the top level. Other events Cekat sends to this URL are answered and start nothing.',
+				description: EVENTS_DESCRIPTION,
 				displayOptions: webhookMode,
 			},
 			{
 				displayName: 'Inbox',
 				name: 'inboxId',
 				...locator('inbox', 'searchInboxes'),
-				description:
-					'Only message, conversation, note and template events of this inbox (their inbox_id). Such events that name no inbox are ignored while an inbox is chosen. Does not apply to order, contact, CRM, AI summary and Netzme events, which name no inbox. Leave empty for every inbox.',
+				description: INBOX_FILTER,
 				displayOptions: webhookMode,
 			},
 			{
 				displayName: 'Board',
 				name: 'boardId',
 				...locator('board', 'searchBoards'),
-				description: 'Only CRM events (crm_item.*, crm_value.*) of this board (their board_id). Leave empty for every board.',
+				description: BOARD_FILTER,
 				displayOptions: webhookMode,
 			},
 			{
@@ -108,15 +105,13 @@ export class CekatTriggerV1 implements INodeType {
 				type: 'string',
 				typeOptions: { password: true },
 				default: '',
-				description:
-					'Optional. When set, only requests that carry it start the workflow: add ?secret=… to the URL you paste in Cekat (or send it in the X-Cekat-Secret header). Other requests get 401 and start nothing.',
+				description: SECRET_BY_HAND,
 				displayOptions: webhookMode,
 			},
 
 			// --- Polling mode -------------------------------------------------------------------------------
 			{
-				displayName:
-					'n8n asks Cekat for new records at the Poll Times above: use this mode when Cekat cannot reach this n8n. The first poll after activation starts from now (older records are not emitted); each record is emitted once, however many arrived between two polls. New CRM items are found by their ID; status changes by comparing the newest orders with what the last poll saw. A test run shows a recent record as a sample.',
+				displayName: `n8n asks Cekat for new records at the Poll Times above: use this mode when Cekat cannot reach this n8n. ${POLLING_HOW}`,
 				name: 'pollingNotice',
 				type: 'notice',
 				default: '',

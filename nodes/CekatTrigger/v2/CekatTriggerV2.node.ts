@@ -16,6 +16,7 @@ import { CEKAT_TRIGGER_ICON } from '../icon';
 import { EVENT_OPTIONS } from '../events';
 import { subscribe, subscriptionExists, unsubscribe } from '../registration';
 import { passEventOn, receiveWebhook } from '../webhook';
+import { BOARD_FILTER, EVENTS_DESCRIPTION, INBOX_FILTER, NODE_DESCRIPTION, REDELIVERED, SECRET_REGISTERED, WEBHOOK_BY_HAND } from '../../shared/texts';
 
 const registered = { show: { registerWebhook: [true] } };
 const byHand = { show: { registerWebhook: [false] } };
@@ -34,7 +35,7 @@ export class CekatTriggerV2 implements INodeType {
 		icon: CEKAT_TRIGGER_ICON,
 		group: ['trigger'],
 		version: 2,
-		description: 'WhatsApp messages, CRM boards, orders and conversations in Cekat',
+		description: NODE_DESCRIPTION,
 		subtitle: '={{($parameter["events"] || []).join(", ")}}',
 		defaults: { name: 'Cekat Trigger' },
 		inputs: [],
@@ -53,16 +54,14 @@ export class CekatTriggerV2 implements INodeType {
 		],
 		properties: [
 			{
-				displayName:
-					'When you publish the workflow, n8n registers its Production URL in Cekat with the events below, and removes it when you unpublish. While you listen for a test event, the Test URL is registered for that time. A redelivered event (same event ID) starts nothing.',
+				displayName: `Publishing registers the Production URL in Cekat with the events below; unpublishing removes it. While you listen for a test event, the Test URL is registered. ${REDELIVERED}`,
 				name: 'registeredNotice',
 				type: 'notice',
 				default: '',
 				displayOptions: registered,
 			},
 			{
-				displayName:
-					'In Cekat, add a webhook (Settings → Developer and API Setting → Webhooks) with the Production URL shown under Webhook URLs above (the Test URL while you test here) and the same events. If you set a Secret below, add it to the URL: <code>…/cekat?secret=YOUR_SECRET</code>. A redelivered event (same event ID) starts nothing.',
+				displayName: WEBHOOK_BY_HAND,
 				name: 'webhookNotice',
 				type: 'notice',
 				default: '',
@@ -75,21 +74,19 @@ export class CekatTriggerV2 implements INodeType {
 				required: true,
 				options: EVENT_OPTIONS,
 				default: [],
-				description:
-					'Events that start the workflow. The output is Cekat’s event as sent (its ID, timestamp, data…) plus "event", its name; order status events also get old_value and new_value at the top level. Other events Cekat sends to this URL are answered and start nothing.',
+				description: EVENTS_DESCRIPTION,
 			},
 			{
 				displayName: 'Inbox',
 				name: 'inboxId',
 				...locator('inbox', 'searchInboxes'),
-				description:
-					'Only message, conversation, note and template events of this inbox (their inbox_id); also registered in Cekat as the subscription’s inbox. Such events that name no inbox are ignored while an inbox is chosen. Does not apply to order, contact, CRM, AI summary and Netzme events. Leave empty for every inbox.',
+				description: `${INBOX_FILTER} Also registered with the subscription.`,
 			},
 			{
 				displayName: 'Board',
 				name: 'boardId',
 				...locator('board', 'searchBoards'),
-				description: 'Only CRM events (crm_item.*, crm_value.*) of this board (their board_id); also registered in Cekat as the subscription’s board. Leave empty for every board.',
+				description: `${BOARD_FILTER} Also registered with the subscription.`,
 			},
 			{
 				displayName: 'Order Filters',
@@ -97,8 +94,7 @@ export class CekatTriggerV2 implements INodeType {
 				type: 'collection',
 				placeholder: 'Add Filter',
 				default: {},
-				description:
-					'Order events only: Cekat sends only orders that match (sent with the subscription, as Cekat’s own node does; Cekat applies them, not this node)',
+				description: 'Order events only: sent with the subscription (as Cekat’s own node does); Cekat, not this node, then sends only matching orders',
 				displayOptions: registered,
 				options: [
 					{
@@ -133,16 +129,14 @@ export class CekatTriggerV2 implements INodeType {
 				type: 'string',
 				typeOptions: { password: true },
 				default: '',
-				description:
-					'Optional. When set, only requests that carry it (in ?secret=… or the X-Cekat-Secret header) start the workflow; others get 401. A registered URL carries it as ?secret=…; when you add the URL by hand, add ?secret=… to it.',
+				description: SECRET_REGISTERED,
 			},
 			{
 				displayName: 'Register Webhook in Cekat',
 				name: 'registerWebhook',
 				type: 'boolean',
 				default: true,
-				description:
-					'Whether n8n registers this URL in Cekat when the workflow is published (and removes it when unpublished). Turn off for an API key that cannot subscribe webhooks, then add the URL in Cekat by hand.',
+				description: 'Whether n8n registers this URL in Cekat on publish (and removes it on unpublish). Turn off if the API key cannot subscribe webhooks, then add the URL in Cekat by hand.',
 			},
 		],
 	};

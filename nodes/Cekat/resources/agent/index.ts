@@ -2,10 +2,4 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { listOnlyResource } from '../../shared/descriptions';
 
-export const agentDescription: INodeProperties[] = listOnlyResource({
-	resource: 'agent',
-	action: 'Get many agents',
-	description: 'List the human agents of the workspace',
-	url: '/api/agents',
-	dateFilters: true,
-});
+export const agentDescription: INodeProperties[] = listOnlyResource('agent', 'Get many agents', 'List the human agents of the workspace', '/api/agents');

@@ -2,10 +2,4 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { listOnlyResource } from '../../shared/descriptions';
 
-export const agentAssignmentDescription: INodeProperties[] = listOnlyResource({
-	resource: 'agentAssignment',
-	action: 'Get many agent assignments',
-	description: 'List the history of agents assigned to and removed from conversations',
-	url: '/api/agent_assignments',
-	dateFilters: true,
-});
+export const agentAssignmentDescription: INodeProperties[] = listOnlyResource('agentAssignment', 'Get many agent assignments', 'List when agents were assigned to or removed from conversations', '/api/agent_assignments');

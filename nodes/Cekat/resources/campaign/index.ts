@@ -9,26 +9,28 @@ import {
 	returnAllFields,
 } from '../../shared/descriptions';
 
+const R = 'campaign';
+
 export const campaignDescription: INodeProperties[] = [
-	operationPicker('campaign', [
-		listOperation({
-			name: 'Get Many',
-			value: 'getAll',
-			action: 'Get many campaigns',
-			description: 'List the broadcast campaigns',
-			url: '/api/campaigns',
-			family: 'page',
-		}),
-		listOperation({
-			name: 'Get Messages',
-			value: 'getMessages',
-			action: 'Get messages of a campaign',
-			description: 'List the messages sent by one broadcast campaign',
-			url: '/api/campaigns/{campaignId}/messages',
-			family: 'page',
-		}),
+	operationPicker(R, [
+		listOperation(
+			'Get Many',
+			'getAll',
+			'Get many campaigns',
+			'List the broadcast campaigns',
+			'GET /api/campaigns',
+			'page',
+		),
+		listOperation(
+			'Get Messages',
+			'getMessages',
+			'Get messages of a campaign',
+			'List the messages sent by one broadcast campaign',
+			'GET /api/campaigns/{campaignId}/messages',
+			'page',
+		),
 	], 'getAll'),
-	...returnAllFields('campaign', ['getAll', 'getMessages']),
-	locatorField({ resource: 'campaign', operations: ['getMessages'], name: 'campaignId', displayName: 'Campaign', noun: 'campaign', searchListMethod: 'searchCampaigns', description: 'The broadcast campaign' }),
-	filtersCollection('campaign', ['getAll', 'getMessages'], dateRangeOptions()),
+	...returnAllFields(R, ['getAll', 'getMessages']),
+	locatorField(R, ['getMessages'], 'campaignId', 'Campaign', 'searchCampaigns', 'The broadcast campaign'),
+	filtersCollection(R, ['getAll', 'getMessages'], dateRangeOptions()),
 ];

@@ -5,11 +5,14 @@
 import type { IDataObject, IExecuteSingleFunctions, IHttpRequestOptions, INodeProperties } from 'n8n-workflow';
 
 import { isObject } from '../../../shared/cekatShapes';
-import { listOperation, locatorField, resourceProperties, returnAllFields, show, singleOperation } from '../../shared/descriptions';
+import { listOperation, locatorField, PHONE_DESCRIPTION, PHONE_PLACEHOLDER, resourceProperties, returnAllFields, show, singleOperation, toBody, toQuery } from '../../shared/descriptions';
 import { unwrapData, unwrapObjectData } from '../../shared/pagination';
 import { asText, checkCekatId, checkPhone, fieldError, shown } from '../../shared/validation';
 
 const R = 'contact';
+
+/** Whether Cekat merges or replaces is not evidenced (docs/cekat-api.md). */
+const MERGE_UNKNOWN = 'Cekat may merge them into the contact’s additional data or replace it (not documented)';
 
 /** preSend of Get by Phone: the number in the form Cekat stores (628…), from any form the node accepts. */
 export async function normalizeLookupPhone(this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
@@ -60,28 +63,26 @@ export const contactDescription: INodeProperties[] = resourceProperties(
 	R,
 	[
 		{
-			option: listOperation({
-				name: 'Get Many',
-				value: 'getAll',
-				action: 'Get many contacts',
-				description: 'List the contacts of the workspace',
-				url: '/api/contacts',
-				family: 'page',
-			}),
+			option: listOperation(
+				'Get Many',
+				'getAll',
+				'Get many contacts',
+				'List the contacts of the workspace',
+				'GET /api/contacts',
+				'page',
+			),
 			fields: returnAllFields(R, ['getAll']),
 		},
 		{
-			option: singleOperation({
-				name: 'Get by Phone',
-				value: 'getByPhone',
-				action: 'Get contacts by phone number',
-				description: 'Find the contacts with a WhatsApp number: one item per contact found, no items when there is none',
-				method: 'GET',
-				url: '/business_workflows/contact',
-				preSend: [normalizeLookupPhone],
+			option: singleOperation(
+				'Get by Phone',
+				'getByPhone',
+				'Get contacts by phone number',
+				'Find the contacts with a WhatsApp number: one item per contact, none when there is none',
+				'GET /business_workflows/contact',
 				// Cekat answers a bare list (OFF); unwrapData makes one item per row, none for [].
-				postReceive: [unwrapData],
-			}),
+				{ preSend: [normalizeLookupPhone], postReceive: [unwrapData] },
+			),
 			fields: [
 				{
 					displayName: 'Phone Number',
@@ -89,29 +90,27 @@ export const contactDescription: INodeProperties[] = resourceProperties(
 					type: 'string',
 					required: true,
 					default: '',
-					placeholder: '6281234567890',
+					placeholder: PHONE_PLACEHOLDER,
 					displayOptions: show(R, ['getByPhone']),
-					description: 'WhatsApp number with country code; +62 812-3456-7890 and 0812… are accepted. When no contact has it, the node outputs no items (later nodes do not run unless Settings → Always Output Data is on).',
-					routing: { send: { type: 'query', property: 'phone_number' } },
+					description: `${PHONE_DESCRIPTION}. No contact with it: no items (later nodes then run only with Settings → Always Output Data).`,
+					routing: toQuery('phone_number'),
 				},
 			],
 		},
 		{
-			option: singleOperation({
-				name: 'Update Additional Data',
-				value: 'updateAdditionalData',
-				action: 'Update additional data of a contact',
-				description: 'Set custom keys on a contact (its additional data)',
-				method: 'POST',
-				url: '/business_workflows/additional-data',
-				preSend: [buildAdditionalData],
+			option: singleOperation(
+				'Update Additional Data',
+				'updateAdditionalData',
+				'Update additional data of a contact',
+				'Set custom keys on a contact (its additional data)',
+				'POST /business_workflows/additional-data',
 				// Answer shape not evidenced: the contact under `data` when there is one, else the whole answer.
-				postReceive: [unwrapObjectData],
-			}),
+				{ preSend: [buildAdditionalData], postReceive: [unwrapObjectData] },
+			),
 			fields: [
 				{
-					...locatorField({ resource: R, operations: ['updateAdditionalData'], name: 'contactId', displayName: 'Contact', noun: 'contact', searchListMethod: 'searchContacts', description: 'The contact (search by name or phone)' }),
-					routing: { send: { type: 'body', property: 'contact_id' } },
+					...locatorField(R, ['updateAdditionalData'], 'contactId', 'Contact', 'searchContacts', 'The contact (search by name or phone)'),
+					routing: toBody('contact_id'),
 				},
 				{
 					displayName: 'Define Data',
@@ -133,7 +132,7 @@ export const contactDescription: INodeProperties[] = resourceProperties(
 					typeOptions: { multipleValues: true },
 					default: {},
 					displayOptions: show(R, ['updateAdditionalData'], { dataMode: ['pairs'] }),
-					description: 'Keys to set on the contact. No evidence shows whether Cekat merges these keys into the contact’s additional data or replaces it with them.',
+					description: `Keys to set on the contact. ${MERGE_UNKNOWN}.`,
 					options: [
 						{
 							displayName: 'Data',
@@ -152,7 +151,7 @@ export const contactDescription: INodeProperties[] = resourceProperties(
 					// '{}', not '': the editor marks an empty JSON field as invalid.
 					default: '{}',
 					displayOptions: show(R, ['updateAdditionalData'], { dataMode: ['json'] }),
-					description: 'Keys to set as one JSON object, e.g. {"city": "Bandung", "member": true}. No evidence shows whether Cekat merges these keys into the contact’s additional data or replaces it with them.',
+					description: `Keys to set as one JSON object, e.g. {"city": "Bandung", "member": true}. ${MERGE_UNKNOWN}.`,
 				},
 			],
 		},

@@ -4,7 +4,7 @@
  */
 import type { IDataObject, IExecuteSingleFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
-import { show, type OperationDescription } from '../../shared/descriptions';
+import { show, toBody, type OperationDescription } from '../../shared/descriptions';
 import { decimalNumber, fieldError } from '../../shared/validation';
 import { actionOperation, R } from './fields';
 
@@ -42,15 +42,14 @@ export async function checkLabelValue(this: IExecuteSingleFunctions, requestOpti
 }
 
 export const addLabel: OperationDescription = {
-	option: actionOperation({
-		name: 'Add Label',
-		value: 'addLabel',
-		action: 'Add a label to a conversation',
-		description: 'Put a conversation label on a conversation, optionally with a purchase value',
-		url: '/business_workflows/labels',
-		ids: { label_id: { label: 'Label', form: 'loose' } },
-		preSend: [checkLabelValue],
-	}),
+	option: actionOperation(
+		'Add Label',
+		'addLabel',
+		'Add a label to a conversation',
+		'Label a conversation, optionally with a purchase value',
+		'labels',
+		{ ids: { label_id: { label: 'Label', form: 'loose' } }, preSend: [checkLabelValue] },
+	),
 	fields: [
 		{
 			displayName: 'Options',
@@ -67,7 +66,7 @@ export const addLabel: OperationDescription = {
 					default: 'idr',
 					description: 'Currency of the Value',
 					options: CURRENCIES.map(([name, value]) => ({ name, value })),
-					routing: { send: { type: 'body', property: 'currency' } },
+					routing: toBody('currency'),
 				},
 				{
 					displayName: 'Value',
@@ -75,8 +74,8 @@ export const addLabel: OperationDescription = {
 					type: 'number',
 					default: 0,
 					typeOptions: { minValue: 0 },
-					description: 'Purchase value tied to the label, e.g. for Meta’s Conversion API / Pixel purchase event',
-					routing: { send: { type: 'body', property: 'value' } },
+					description: 'Purchase value of the label, e.g. for Meta’s Conversion API / Pixel',
+					routing: toBody('value'),
 				},
 			],
 		},

@@ -1,7 +1,7 @@
 /** Fields and helpers several Conversation operations share. */
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import { locatorField, singleOperation } from '../../shared/descriptions';
+import { locatorField, singleOperation, toBody, type OperationHooks } from '../../shared/descriptions';
 import { unwrapObjectData } from '../../shared/pagination';
 import { checkBodyIds } from '../../shared/validation';
 
@@ -23,47 +23,41 @@ export const ACTIONS = [
 const CONVERSATION_DESCRIPTION = 'The conversation (search by contact name or phone)';
 
 /** Get and Assign AI Agent: the id goes into the path (/api/conversations/{conversationId}). */
-export const conversationPathField: INodeProperties = locatorField({ resource: R, operations: ['get', 'update'], name: 'conversationId', displayName: 'Conversation', noun: 'conversation', searchListMethod: 'searchConversations', description: CONVERSATION_DESCRIPTION });
+export const conversationPathField: INodeProperties = locatorField(R, ['get', 'update'], 'conversationId', 'Conversation', 'searchConversations', CONVERSATION_DESCRIPTION);
 
 /** The actions: the id goes into the body as `conversation_id`. */
 export const conversationBodyField: INodeProperties = {
-	...locatorField({ resource: R, operations: ACTIONS, name: 'conversationId', displayName: 'Conversation', noun: 'conversation', searchListMethod: 'searchConversations', description: CONVERSATION_DESCRIPTION }),
-	routing: { send: { type: 'body', property: 'conversation_id' } },
+	...locatorField(R, ACTIONS, 'conversationId', 'Conversation', 'searchConversations', CONVERSATION_DESCRIPTION),
+	routing: toBody('conversation_id'),
 };
 
 /** Human agent of Assign Agent and Add Collaborator. */
 export const agentField: INodeProperties = {
-	...locatorField({ resource: R, operations: ['assignAgent', 'addCollaborator'], name: 'agentId', displayName: 'Agent', noun: 'agent', searchListMethod: 'searchAgents', description: 'A human agent of the workspace (search by name)' }),
-	routing: { send: { type: 'body', property: 'agent_id' } },
+	...locatorField(R, ['assignAgent', 'addCollaborator'], 'agentId', 'Agent', 'searchAgents', 'A human agent of the workspace (search by name)'),
+	routing: toBody('agent_id'),
 };
 
 /** Conversation label of Add Label and Remove Label (not a CRM label). */
 export const labelField: INodeProperties = {
-	...locatorField({ resource: R, operations: ['addLabel', 'removeLabel'], name: 'labelId', displayName: 'Label', noun: 'label', searchListMethod: 'searchConversationLabels', description: 'A conversation label of the workspace (search by name); not a CRM label' }),
-	routing: { send: { type: 'body', property: 'label_id' } },
+	...locatorField(R, ['addLabel', 'removeLabel'], 'labelId', 'Label', 'searchConversationLabels', 'A conversation label of the workspace (search by name); not a CRM label'),
+	routing: toBody('label_id'),
 };
 
 /**
- * One customer-service action: POST to Cekat's server host (the credential sends /business_workflows/* there).
- * Every id is checked before the request; the answer shape is not evidenced (see unwrapObjectData).
+ * One customer-service action: POST /business_workflows/<path> on Cekat's server host (the credential sends
+ * /business_workflows/* there). Every id is checked before the request; the answer shape is not evidenced (see
+ * unwrapObjectData).
  */
-export function actionOperation(spec: {
-	name: string;
-	value: string;
-	action: string;
-	description: string;
-	url: string;
-	ids?: Parameters<typeof checkBodyIds>[0];
-	preSend?: Parameters<typeof singleOperation>[0]['preSend'];
-}): INodePropertyOptions {
-	return singleOperation({
-		name: spec.name,
-		value: spec.value,
-		action: spec.action,
-		description: spec.description,
-		method: 'POST',
-		url: spec.url,
-		preSend: [checkBodyIds({ conversation_id: { label: 'Conversation', form: 'uuid' }, ...spec.ids }), ...(spec.preSend ?? [])],
+export function actionOperation(
+	name: string,
+	value: string,
+	action: string,
+	description: string,
+	path: string,
+	{ ids, preSend = [] }: { ids?: Parameters<typeof checkBodyIds>[0]; preSend?: OperationHooks['preSend'] } = {},
+): INodePropertyOptions {
+	return singleOperation(name, value, action, description, `POST /business_workflows/${path}`, {
+		preSend: [checkBodyIds({ conversation_id: { label: 'Conversation', form: 'uuid' }, ...ids }), ...preSend],
 		postReceive: [unwrapObjectData],
 	});
 }

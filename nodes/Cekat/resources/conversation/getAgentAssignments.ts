@@ -2,13 +2,13 @@ import { dateRangeOptions, filtersCollection, listOperation, returnAllFields, ty
 import { R } from './fields';
 
 export const getAgentAssignments: OperationDescription = {
-	option: listOperation({
-		name: 'Get Agent Assignments',
-		value: 'getAgentAssignments',
-		action: 'Get agent assignments of conversations',
-		description: 'List which agent currently handles each conversation',
-		url: '/api/conversations/agent-assignments',
-		family: 'page',
-	}),
+	option: listOperation(
+		'Get Agent Assignments',
+		'getAgentAssignments',
+		'Get agent assignments of conversations',
+		'List which agent currently handles each conversation',
+		'GET /api/conversations/agent-assignments',
+		'page',
+	),
 	fields: [...returnAllFields(R, ['getAgentAssignments']), filtersCollection(R, ['getAgentAssignments'], dateRangeOptions())],
 };

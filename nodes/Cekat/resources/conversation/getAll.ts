@@ -2,13 +2,13 @@ import { dateRangeOptions, filtersCollection, listOperation, returnAllFields, ty
 import { R } from './fields';
 
 export const getAll: OperationDescription = {
-	option: listOperation({
-		name: 'Get Many',
-		value: 'getAll',
-		action: 'Get many conversations',
-		description: 'List conversations across all inboxes, most recently active first',
-		url: '/api/conversations',
-		family: 'page',
-	}),
+	option: listOperation(
+		'Get Many',
+		'getAll',
+		'Get many conversations',
+		'List conversations across all inboxes, most recently active first',
+		'GET /api/conversations',
+		'page',
+	),
 	fields: [...returnAllFields(R, ['getAll']), filtersCollection(R, ['getAll'], dateRangeOptions())],
 };

@@ -2,12 +2,12 @@ import type { OperationDescription } from '../../shared/descriptions';
 import { actionOperation } from './fields';
 
 export const resolve: OperationDescription = {
-	option: actionOperation({
-		name: 'Resolve',
-		value: 'resolve',
-		action: 'Resolve a conversation',
-		description: 'Mark a conversation as resolved',
-		url: '/business_workflows/resolve-conversation',
-	}),
+	option: actionOperation(
+		'Resolve',
+		'resolve',
+		'Resolve a conversation',
+		'Mark a conversation as resolved',
+		'resolve-conversation',
+	),
 	fields: [],
 };

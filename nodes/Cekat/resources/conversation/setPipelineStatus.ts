@@ -1,20 +1,20 @@
 import type { OperationDescription } from '../../shared/descriptions';
-import { locatorField } from '../../shared/descriptions';
+import { locatorField, toBody } from '../../shared/descriptions';
 import { actionOperation, R } from './fields';
 
 export const setPipelineStatus: OperationDescription = {
-	option: actionOperation({
-		name: 'Set Pipeline Status',
-		value: 'setPipelineStatus',
-		action: 'Set the pipeline status of a conversation',
-		description: 'Move a conversation to a sales pipeline status',
-		url: '/business_workflows/pipeline-status',
-		ids: { pipeline_status_id: { label: 'Pipeline Status', form: 'loose' } },
-	}),
+	option: actionOperation(
+		'Set Pipeline Status',
+		'setPipelineStatus',
+		'Set the pipeline status of a conversation',
+		'Move a conversation to a sales pipeline status',
+		'pipeline-status',
+		{ ids: { pipeline_status_id: { label: 'Pipeline Status', form: 'loose' } } },
+	),
 	fields: [
 		{
-			...locatorField({ resource: R, operations: ['setPipelineStatus'], name: 'pipelineStatusId', displayName: 'Pipeline Status', noun: 'pipeline status', searchListMethod: 'searchPipelineStatuses', description: 'A pipeline status of the workspace (search by name)' }),
-			routing: { send: { type: 'body', property: 'pipeline_status_id' } },
+			...locatorField(R, ['setPipelineStatus'], 'pipelineStatusId', 'Pipeline Status', 'searchPipelineStatuses', 'A pipeline status of the workspace (search by name)'),
+			routing: toBody('pipeline_status_id'),
 		},
 	],
 };

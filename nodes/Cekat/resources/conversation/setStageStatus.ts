@@ -1,15 +1,15 @@
 import type { OperationDescription } from '../../shared/descriptions';
-import { show } from '../../shared/descriptions';
+import { show, toBody } from '../../shared/descriptions';
 import { actionOperation, R } from './fields';
 
 export const setStageStatus: OperationDescription = {
-	option: actionOperation({
-		name: 'Set Stage Status',
-		value: 'setStageStatus',
-		action: 'Set the stage status of a conversation',
-		description: 'Move a conversation to open, pending, assigned or resolved',
-		url: '/business_workflows/conversation-status',
-	}),
+	option: actionOperation(
+		'Set Stage Status',
+		'setStageStatus',
+		'Set the stage status of a conversation',
+		'Move a conversation to open, pending, assigned or resolved',
+		'conversation-status',
+	),
 	fields: [
 		{
 			displayName: 'Stage Status',
@@ -26,7 +26,7 @@ export const setStageStatus: OperationDescription = {
 				{ name: 'Pending', value: 'pending' },
 				{ name: 'Resolved', value: 'resolved' },
 			],
-			routing: { send: { type: 'body', property: 'stage_status' } },
+			routing: toBody('stage_status'),
 		},
 	],
 };

@@ -5,7 +5,7 @@
  */
 import type { IDataObject, IExecuteSingleFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
-import { locator, show, singleOperation, type OperationDescription } from '../../shared/descriptions';
+import { locator, show, singleOperation, toBody, type OperationDescription } from '../../shared/descriptions';
 import { checkCekatId, requireSomeBody } from '../../shared/validation';
 import { R } from './fields';
 
@@ -17,15 +17,14 @@ export async function checkAiAgent(this: IExecuteSingleFunctions, requestOptions
 }
 
 export const update: OperationDescription = {
-	option: singleOperation({
-		name: 'Assign AI Agent',
-		value: 'update',
-		action: 'Assign an AI agent to a conversation',
-		description: 'Set the AI agent that answers a conversation, and whether it stays when the conversation is resolved',
-		method: 'PUT',
-		url: '/api/conversations/{conversationId}',
-		preSend: [requireSomeBody, checkAiAgent],
-	}),
+	option: singleOperation(
+		'Assign AI Agent',
+		'update',
+		'Assign an AI agent to a conversation',
+		'Set the AI agent that answers a conversation, and whether it stays on resolve',
+		'PUT /api/conversations/{conversationId}',
+		{ preSend: [requireSomeBody, checkAiAgent] },
+	),
 	fields: [
 		{
 			displayName: 'Update Fields',
@@ -39,8 +38,8 @@ export const update: OperationDescription = {
 					displayName: 'AI Agent',
 					name: 'assignedAiAgent',
 					...locator('AI agent', 'searchAiAgents'),
-					description: 'The AI agent that should answer this conversation (search by name)',
-					routing: { send: { type: 'body', property: 'assigned_ai_agent' } },
+					description: 'The AI agent to answer (search by name)',
+					routing: toBody('assigned_ai_agent'),
 				},
 				{
 					displayName: 'Keep AI Agent On Resolve',
@@ -48,7 +47,7 @@ export const update: OperationDescription = {
 					type: 'boolean',
 					default: false,
 					description: 'Whether the AI agent stays assigned when the conversation is resolved',
-					routing: { send: { type: 'body', property: 'keep_assigned_ai_agent_on_resolve' } },
+					routing: toBody('keep_assigned_ai_agent_on_resolve'),
 				},
 			],
 		},

@@ -2,25 +2,26 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { listOperation, locatorField, operationPicker, returnAllFields, singleOperation } from '../../shared/descriptions';
 
+const R = 'crmBoard';
+
 export const crmBoardDescription: INodeProperties[] = [
-	operationPicker('crmBoard', [
-		listOperation({
-			name: 'Get Many',
-			value: 'getAll',
-			action: 'Get many CRM boards',
-			description: 'List the CRM boards of the workspace',
-			url: '/api/crm/boards',
-			family: 'whole',
-		}),
-		singleOperation({
-			name: 'Get',
-			value: 'get',
-			action: 'Get a CRM board',
-			description: 'Get a board with its columns (crm_columns) and groups (crm_groups)',
-			method: 'GET',
-			url: '/api/crm/boards/{boardId}',
-		}),
+	operationPicker(R, [
+		listOperation(
+			'Get Many',
+			'getAll',
+			'Get many CRM boards',
+			'List the CRM boards of the workspace',
+			'GET /api/crm/boards',
+			'whole',
+		),
+		singleOperation(
+			'Get',
+			'get',
+			'Get a CRM board',
+			'Get a board with its columns and groups',
+			'GET /api/crm/boards/{boardId}',
+		),
 	], 'getAll'),
-	...returnAllFields('crmBoard', ['getAll']),
-	locatorField({ resource: 'crmBoard', operations: ['get'], name: 'boardId', displayName: 'Board', noun: 'board', searchListMethod: 'searchBoards', description: 'The CRM board' }),
+	...returnAllFields(R, ['getAll']),
+	locatorField(R, ['get'], 'boardId', 'Board', 'searchBoards', 'The CRM board'),
 ];

@@ -1,4 +1,4 @@
-import { show, singleOperation, type OperationDescription } from '../../shared/descriptions';
+import { show, singleOperation, toBody, type OperationDescription } from '../../shared/descriptions';
 import { requireFields } from '../../shared/validation';
 import { unwrapData } from '../../shared/pagination';
 import { columnValuesFields, groupField, R } from './fields';
@@ -6,16 +6,14 @@ import { itemIds } from './output';
 import { buildItemValues } from './values';
 
 export const create: OperationDescription = {
-	option: singleOperation({
-		name: 'Create',
-		value: 'create',
-		action: 'Create a CRM item',
-		description: 'Create an item (card, lead) on a board',
-		method: 'POST',
-		url: '/api/crm/boards/{boardId}/items',
-		preSend: [buildItemValues, requireFields('body', { item_name: 'Item Name' })],
-		postReceive: [unwrapData, itemIds],
-	}),
+	option: singleOperation(
+		'Create',
+		'create',
+		'Create a CRM item',
+		'Create an item (card, lead) on a board',
+		'POST /api/crm/boards/{boardId}/items',
+		{ preSend: [buildItemValues, requireFields('body', { item_name: 'Item Name' })], postReceive: [unwrapData, itemIds] },
+	),
 	fields: [
 		{
 			displayName: 'Item Name',
@@ -25,7 +23,7 @@ export const create: OperationDescription = {
 			default: '',
 			displayOptions: show(R, ['create']),
 			description: 'Name of the new item (the card title)',
-			routing: { send: { type: 'body', property: 'item_name' } },
+			routing: toBody('item_name'),
 		},
 		...columnValuesFields(['create']),
 		{

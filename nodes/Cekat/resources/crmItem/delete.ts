@@ -21,15 +21,14 @@ export async function buildItemIds(
 }
 
 export const deleteItems: OperationDescription = {
-	option: singleOperation({
-		name: 'Delete',
-		value: 'delete',
-		action: 'Delete CRM items',
-		description: 'Delete one or more items from a board',
-		method: 'DELETE',
-		url: '/api/crm/boards/{boardId}/items',
-		preSend: [buildItemIds],
-	}),
+	option: singleOperation(
+		'Delete',
+		'delete',
+		'Delete CRM items',
+		'Delete one or more items from a board',
+		'DELETE /api/crm/boards/{boardId}/items',
+		{ preSend: [buildItemIds] },
+	),
 	fields: [
 		{
 			displayName: 'Item IDs',
@@ -39,7 +38,7 @@ export const deleteItems: OperationDescription = {
 			default: '',
 			placeholder: 'id1, id2',
 			displayOptions: show(R, ['delete']),
-			description: 'IDs of the items to delete, separated by commas (or a list from an expression)',
+			description: 'IDs of the items to delete, comma-separated (or a list from an expression)',
 		},
 	],
 };

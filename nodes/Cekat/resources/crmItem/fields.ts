@@ -5,9 +5,9 @@ import { locator, locatorField, show } from '../../shared/descriptions';
 
 export const R = 'crmItem';
 
-export const boardField: INodeProperties = locatorField({ resource: R, operations: ['create', 'delete', 'get', 'getAll', 'search', 'update'], name: 'boardId', displayName: 'Board', noun: 'board', searchListMethod: 'searchBoards', description: 'The CRM board' });
+export const boardField: INodeProperties = locatorField(R, ['create', 'delete', 'get', 'getAll', 'search', 'update'], 'boardId', 'Board', 'searchBoards', 'The CRM board');
 
-export const itemField: INodeProperties = locatorField({ resource: R, operations: ['get', 'update'], name: 'itemId', displayName: 'Item', noun: 'item', searchListMethod: 'searchItems', description: 'An item of the chosen board (search by name); By ID takes its item_id' });
+export const itemField: INodeProperties = locatorField(R, ['get', 'update'], 'itemId', 'Item', 'searchItems', 'An item of the chosen board (search by name); By ID: its item_id');
 
 /** The Group picker: the board's crm_groups; the preSend hook sends its id as group_id. */
 export const groupField = (description: string): INodeProperties => ({
@@ -38,7 +38,7 @@ export const columnValuesFields = (operations: string[]): INodeProperties[] => [
 				noFieldsError: 'This board has no writable columns',
 			},
 		},
-		description: 'Values of the board’s columns, by column name. Choose the board first; the columns load from Cekat.',
+		description: 'Values of the board’s columns (choose the board first: its columns load from Cekat)',
 	},
 	{
 		displayName: 'Column Values (JSON)',
@@ -47,7 +47,7 @@ export const columnValuesFields = (operations: string[]): INodeProperties[] => [
 		// '{}', not '': the editor marks an empty JSON field as invalid.
 		default: '{}',
 		displayOptions: show(R, operations),
-		description: 'Optional, for dynamic column sets: more values as a JSON object keyed by column name, e.g. {"Stage": "Won", "Tags": ["VIP"], "Deal Value": 1500000}. Label and agent names are turned into their IDs.',
+		description: 'Optional, for dynamic column sets: more values as a JSON object by column name, e.g. {"Stage": "Won", "Tags": ["VIP"]}. Label and agent names become their IDs.',
 	},
 ];
 

@@ -3,15 +3,15 @@ import { R } from './fields';
 import { listItemIds } from './output';
 
 export const getAll: OperationDescription = {
-	option: listOperation({
-		name: 'Get Many',
-		value: 'getAll',
-		action: 'Get many CRM items',
-		description: 'List the items of a board',
-		url: '/api/crm/boards/{boardId}/items',
-		family: 'whole',
-		postReceive: [listItemIds],
-	}),
+	option: listOperation(
+		'Get Many',
+		'getAll',
+		'Get many CRM items',
+		'List the items of a board',
+		'GET /api/crm/boards/{boardId}/items',
+		'whole',
+		{ postReceive: [listItemIds] },
+	),
 	fields: [
 		...returnAllFields(R, ['getAll']),
 	],

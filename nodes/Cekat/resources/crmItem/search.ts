@@ -75,17 +75,15 @@ const OPERATORS = [
 ];
 
 export const search: OperationDescription = {
-	option: listOperation({
-		name: 'Search',
-		value: 'search',
-		action: 'Search CRM items',
-		description: 'Find items of a board by rules on their columns',
-		method: 'POST',
-		url: '/api/crm/boards/{boardId}/items/search',
-		family: 'whole',
-		preSend: [buildSearch],
-		postReceive: [listItemIds],
-	}),
+	option: listOperation(
+		'Search',
+		'search',
+		'Search CRM items',
+		'Find items of a board by rules on their columns',
+		'POST /api/crm/boards/{boardId}/items/search',
+		'whole',
+		{ preSend: [buildSearch], postReceive: [listItemIds] },
+	),
 	fields: [
 		...returnAllFields(R, ['search']),
 		{
@@ -98,7 +96,7 @@ export const search: OperationDescription = {
 				{ name: 'All Rules (AND)', value: 'AND' },
 				{ name: 'Any Rule (OR)', value: 'OR' },
 			],
-			description: 'Whether an item must match all rules or any one of them',
+			description: 'Whether items must match all rules or any',
 		},
 		{
 			displayName: 'Rules',
@@ -136,7 +134,7 @@ export const search: OperationDescription = {
 							typeOptions: { loadOptionsMethod: 'getColumnLabels', loadOptionsDependsOn: ['boardId.value', '&column'] },
 							default: [],
 							displayOptions: { hide: { operator: ['is_empty', 'is_not_empty'] } },
-							description: 'For select and dropdown columns: the labels to match (any of them); used instead of Value. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+							description: 'Select and dropdown columns: labels to match (any), instead of Value. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 						},
 						{
 							displayName: 'Value',
@@ -144,7 +142,7 @@ export const search: OperationDescription = {
 							type: 'string',
 							default: '',
 							displayOptions: { hide: { operator: ['is_empty', 'is_not_empty'] } },
-							description: 'Value to compare with. On a select or dropdown column a label name or ID works too. An expression may give a list: the rule then matches any of them.',
+							description: 'Value to compare with (on a select or dropdown column, a label name or ID). A list from an expression matches any of them.',
 						},
 					],
 				},

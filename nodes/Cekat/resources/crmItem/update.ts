@@ -1,4 +1,4 @@
-import { show, singleOperation, type OperationDescription } from '../../shared/descriptions';
+import { show, singleOperation, toBody, type OperationDescription } from '../../shared/descriptions';
 import { requireSomeBody } from '../../shared/validation';
 import { unwrapData } from '../../shared/pagination';
 import { columnValuesFields, groupField, R } from './fields';
@@ -6,16 +6,14 @@ import { itemIds } from './output';
 import { buildItemValues } from './values';
 
 export const update: OperationDescription = {
-	option: singleOperation({
-		name: 'Update',
-		value: 'update',
-		action: 'Update a CRM item',
-		description: 'Change the name, group or column values of an item',
-		method: 'PUT',
-		url: '/api/crm/boards/{boardId}/items/{itemId}',
-		preSend: [buildItemValues, requireSomeBody],
-		postReceive: [unwrapData, itemIds],
-	}),
+	option: singleOperation(
+		'Update',
+		'update',
+		'Update a CRM item',
+		'Change the name, group or column values of an item',
+		'PUT /api/crm/boards/{boardId}/items/{itemId}',
+		{ preSend: [buildItemValues, requireSomeBody], postReceive: [unwrapData, itemIds] },
+	),
 	fields: [
 		...columnValuesFields(['update']),
 		{
@@ -33,7 +31,7 @@ export const update: OperationDescription = {
 					type: 'string',
 					default: '',
 					description: 'New name of the item',
-					routing: { send: { type: 'body', property: 'item_name' } },
+					routing: toBody('item_name'),
 				},
 			],
 		},

@@ -26,7 +26,6 @@ import {
 } from './board';
 
 const RESERVED = new Set(['item_name', 'group_id']);
-const DATE_HINT = 'Use YYYY-MM-DD, or a date from an earlier node.';
 
 function parseValue(value: unknown): unknown {
 	// A text field holding a JSON list or object gives one (e.g. a references column).
@@ -112,7 +111,7 @@ async function toCekatValue(
 			if (typeof raw !== 'number' && typeof raw !== 'string') throw fieldError(ctx, label, `${shown(raw)} is not a number`);
 			return decimalNumber(ctx, label, raw);
 		case 'date':
-			return jakartaDate(ctx, label, raw, DATE_HINT);
+			return jakartaDate(ctx, label, raw);
 		case 'select': {
 			const ids = labelIds(ctx, label, column, raw);
 			if (ids.length !== 1) throw fieldError(ctx, label, `takes one label, got ${shown(raw)}`, `Labels: ${labelList(labelsOf(column))}`);
@@ -156,7 +155,7 @@ async function toCekatValue(
 function precheck(ctx: IExecuteSingleFunctions, column: string, raw: unknown, field: ResourceMapperField | undefined): unknown {
 	const label = `Column "${column}"`;
 	if (field?.type === 'number') return decimalNumber(ctx, label, raw);
-	if (field?.type === 'dateTime') return jakartaDate(ctx, label, raw, DATE_HINT);
+	if (field?.type === 'dateTime') return jakartaDate(ctx, label, raw);
 	const options = field?.type === 'options' ? (field.options ?? []) : [];
 	if (options.length === 0) return raw;
 	const find = (text: string) => {

@@ -2,10 +2,4 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { listOnlyResource } from '../../shared/descriptions';
 
-export const inboxDescription: INodeProperties[] = listOnlyResource({
-	resource: 'inbox',
-	action: 'Get many inboxes',
-	description: 'List the inboxes (WhatsApp numbers and other channels) connected to the workspace',
-	url: '/api/inboxes',
-	dateFilters: true,
-});
+export const inboxDescription: INodeProperties[] = listOnlyResource('inbox', 'Get many inboxes', 'List the inboxes (WhatsApp numbers, other channels) of the workspace', '/api/inboxes');

@@ -1,5 +1,6 @@
 /** Fields and constants several Message operations share. */
 import type { INodeProperties } from 'n8n-workflow';
+import { ID_PLACEHOLDER, toQuery } from '../../shared/descriptions';
 
 export const R = 'message';
 
@@ -9,7 +10,7 @@ export const conversationFilter: INodeProperties = {
 	name: 'conversationId',
 	type: 'string',
 	default: '',
-	placeholder: 'e.g. 3f1c2a9e-51b0-4c1e-9d2a-7c0b4e8f1a22',
+	placeholder: ID_PLACEHOLDER,
 	description: 'Only messages of this conversation',
-	routing: { send: { type: 'query', property: 'conversation_id' } },
+	routing: toQuery('conversation_id'),
 };

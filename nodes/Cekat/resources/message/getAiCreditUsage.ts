@@ -2,13 +2,12 @@ import { dateRangeOptions, filtersCollection, singleOperation, type OperationDes
 import { conversationFilter, R } from './fields';
 
 export const getAiCreditUsage: OperationDescription = {
-	option: singleOperation({
-		name: 'Get AI Credit Usage',
-		value: 'getAiCreditUsage',
-		action: 'Get AI credit usage',
-		description: 'Summary of messages and AI credits used in a period',
-		method: 'GET',
-		url: '/api/messages/summary/ai_credits',
-	}),
+	option: singleOperation(
+		'Get AI Credit Usage',
+		'getAiCreditUsage',
+		'Get AI credit usage',
+		'Summary of messages and AI credits used in a period',
+		'GET /api/messages/summary/ai_credits',
+	),
 	fields: [filtersCollection(R, ['getAiCreditUsage'], [conversationFilter, ...dateRangeOptions()])],
 };

@@ -2,13 +2,13 @@ import { dateRangeOptions, filtersCollection, listOperation, returnAllFields, ty
 import { conversationFilter, R } from './fields';
 
 export const getAll: OperationDescription = {
-	option: listOperation({
-		name: 'Get Many',
-		value: 'getAll',
-		action: 'Get many messages',
-		description: 'List messages, with filters',
-		url: '/api/messages',
-		family: 'page',
-	}),
+	option: listOperation(
+		'Get Many',
+		'getAll',
+		'Get many messages',
+		'List messages, with filters',
+		'GET /api/messages',
+		'page',
+	),
 	fields: [...returnAllFields(R, ['getAll']), filtersCollection(R, ['getAll'], [conversationFilter, ...dateRangeOptions()])],
 };

@@ -1,22 +1,22 @@
-import { listOperation, locatorField, returnAllFields, type OperationDescription } from '../../shared/descriptions';
+import { listOperation, locatorField, returnAllFields, toQuery, type OperationDescription } from '../../shared/descriptions';
 import { requireQueryId } from '../../shared/validation';
 import { R } from './fields';
 
 export const getConversationHistory: OperationDescription = {
-	option: listOperation({
-		name: 'Get Conversation History',
-		value: 'getConversationHistory',
-		action: 'Get the messages of a conversation',
-		description: 'List all messages of one conversation, oldest first',
-		url: '/messages',
-		family: 'whole',
-		preSend: [requireQueryId('conversation_id', 'Conversation')],
-	}),
+	option: listOperation(
+		'Get Conversation History',
+		'getConversationHistory',
+		'Get the messages of a conversation',
+		'List all messages of one conversation, oldest first',
+		'GET /messages',
+		'whole',
+		{ preSend: [requireQueryId('conversation_id', 'Conversation')] },
+	),
 	fields: [
 		...returnAllFields(R, ['getConversationHistory']),
 		{
-			...locatorField({ resource: R, operations: ['getConversationHistory'], name: 'historyConversationId', displayName: 'Conversation', noun: 'conversation', searchListMethod: 'searchConversations', description: 'The conversation whose messages to list' }),
-			routing: { send: { type: 'query', property: 'conversation_id' } },
+			...locatorField(R, ['getConversationHistory'], 'historyConversationId', 'Conversation', 'searchConversations', 'The conversation whose messages to list'),
+			routing: toQuery('conversation_id'),
 		},
 	],
 };

@@ -117,7 +117,7 @@ export const interactiveFields: INodeProperties[] = [
 		type: 'options',
 		default: 'fields',
 		displayOptions: interactive(['button', 'list']),
-		description: 'Enter the buttons or list here, or give them as JSON (e.g. from an earlier node)',
+		description: 'Enter the buttons or list here, or as JSON (e.g. from an earlier node)',
 		options: [
 			{ name: 'Using Fields Below', value: 'fields' },
 			{ name: 'Using JSON', value: 'json' },
@@ -131,7 +131,7 @@ export const interactiveFields: INodeProperties[] = [
 		typeOptions: { multipleValues: true, sortable: true },
 		default: {},
 		displayOptions: interactive(['button'], { interactiveInput: ['fields'] }),
-		description: `Up to ${LIMITS.buttons} reply buttons; the customer's tap comes back with the button's ID`,
+		description: `Up to ${LIMITS.buttons} reply buttons; a tap comes back with the button's ID`,
 		options: [
 			{
 				displayName: 'Button',
@@ -149,7 +149,7 @@ export const interactiveFields: INodeProperties[] = [
 		type: 'json',
 		default: '[]',
 		displayOptions: interactive(['button'], { interactiveInput: ['json'] }),
-		description: `Up to ${LIMITS.buttons} buttons: a JSON array of objects, each with an ID and a title`,
+		description: `Up to ${LIMITS.buttons} buttons: a JSON array of objects with an ID and a title`,
 	},
 	{
 		displayName: 'List Button Text',
@@ -158,7 +158,7 @@ export const interactiveFields: INodeProperties[] = [
 		default: '',
 		placeholder: 'See options',
 		displayOptions: interactive(['list']),
-		description: `Text of the button that opens the list (at most ${LIMITS.listButton} characters)`,
+		description: `The button that opens the list (at most ${LIMITS.listButton} characters)`,
 	},
 	{
 		displayName: 'Sections',
@@ -174,7 +174,7 @@ export const interactiveFields: INodeProperties[] = [
 				displayName: 'Section',
 				name: 'section',
 				values: [
-					{ displayName: 'Title', name: 'title', type: 'string', default: '', placeholder: 'Drinks', description: `Heading of the section (at most ${LIMITS.sectionTitle} characters; required when there are several sections)` },
+					{ displayName: 'Title', name: 'title', type: 'string', default: '', placeholder: 'Drinks', description: `Heading of the section (at most ${LIMITS.sectionTitle} characters; required with several sections)` },
 					{
 						displayName: 'Rows',
 						name: 'rows',
@@ -205,6 +205,6 @@ export const interactiveFields: INodeProperties[] = [
 		type: 'json',
 		default: '[]',
 		displayOptions: interactive(['list'], { interactiveInput: ['json'] }),
-		description: 'Sections as a JSON array: each with a title and rows, each row with an ID, a title and an optional description',
+		description: 'A JSON array of sections with a title and rows; rows with an ID, a title and an optional description',
 	},
 ];

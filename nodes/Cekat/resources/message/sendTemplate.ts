@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteSingleFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
-import { locatorField, show, singleOperation, type OperationDescription } from '../../shared/descriptions';
+import { locatorField, PHONE_DESCRIPTION, PHONE_PLACEHOLDER, show, singleOperation, toBody, type OperationDescription } from '../../shared/descriptions';
 import { isObject } from '../../../shared/cekatShapes';
 import { asText, checkCekatId, checkPhone, fieldError, httpUrl, type FieldContext } from '../../shared/validation';
 import { R } from './fields';
@@ -54,23 +54,22 @@ export async function checkTemplateMessage(
 }
 
 export const sendTemplate: OperationDescription = {
-	option: singleOperation({
-		name: 'Send Template',
-		value: 'sendTemplate',
-		action: 'Send a WhatsApp template',
-		description: 'Send an approved WhatsApp template: works outside the 24-hour window, also to new numbers',
-		method: 'POST',
-		url: '/templates/send',
-		preSend: [checkTemplateMessage],
-	}),
+	option: singleOperation(
+		'Send Template',
+		'sendTemplate',
+		'Send a WhatsApp template',
+		'Send an approved WhatsApp template: also outside the 24-hour window and to new numbers',
+		'POST /templates/send',
+		{ preSend: [checkTemplateMessage] },
+	),
 	fields: [
 		{
-			...locatorField({ resource: R, operations: ['sendTemplate'], name: 'inboxId', displayName: 'Inbox', noun: 'inbox', searchListMethod: 'searchInboxes', description: 'The WhatsApp inbox (number) that sends the template' }),
-			routing: { send: { type: 'body', property: 'inbox_id' } },
+			...locatorField(R, ['sendTemplate'], 'inboxId', 'Inbox', 'searchInboxes', 'The WhatsApp inbox (number) that sends the template'),
+			routing: toBody('inbox_id'),
 		},
 		{
-			...locatorField({ resource: R, operations: ['sendTemplate'], name: 'templateId', displayName: 'Template', noun: 'template', searchListMethod: 'searchTemplates', freeFormId: true, description: 'An approved template of the chosen inbox. By ID takes Meta’s template ID (wa_template_id).' }),
-			routing: { send: { type: 'body', property: 'wa_template_id' } },
+			...locatorField(R, ['sendTemplate'], 'templateId', 'Template', 'searchTemplates', 'An approved template of the chosen inbox; By ID: Meta’s template ID (wa_template_id)', { freeFormId: true }),
+			routing: toBody('wa_template_id'),
 		},
 		{
 			displayName: 'Phone Number',
@@ -78,10 +77,10 @@ export const sendTemplate: OperationDescription = {
 			type: 'string',
 			required: true,
 			default: '',
-			placeholder: '6281234567890',
+			placeholder: PHONE_PLACEHOLDER,
 			displayOptions: show(R, ['sendTemplate']),
-			routing: { send: { type: 'body', property: 'phone_number' } },
-			description: 'WhatsApp number with country code; +62 812-3456-7890 and 0812… are accepted',
+			routing: toBody('phone_number'),
+			description: PHONE_DESCRIPTION,
 		},
 		{
 			displayName: 'Contact Name',
@@ -90,8 +89,8 @@ export const sendTemplate: OperationDescription = {
 			default: '',
 			placeholder: 'Budi Santoso',
 			displayOptions: show(R, ['sendTemplate']),
-			routing: { send: { type: 'body', property: 'phone_name' } },
-			description: 'Name for the contact when Cekat creates it for a new number',
+			routing: toBody('phone_name'),
+			description: 'Name of the contact Cekat creates for a new number',
 		},
 		{
 			displayName: 'Body Variables',
@@ -101,13 +100,13 @@ export const sendTemplate: OperationDescription = {
 			placeholder: 'Add Variable',
 			default: {},
 			displayOptions: show(R, ['sendTemplate']),
-			routing: { send: { type: 'body', property: 'template_body_variables' } },
-			description: 'Values for the template’s {{1}}, {{2}}, … placeholders, in order. Their number must match the template.',
+			routing: toBody('template_body_variables'),
+			description: 'Values of the template’s {{1}}, {{2}}, … in order; as many as the template has',
 			options: [
 				{
 					displayName: 'Variable',
 					name: 'variable',
-					values: [{ displayName: 'Value', name: 'value', type: 'string', default: '', description: 'The first variable fills {{1}}, the second {{2}}, and so on' }],
+					values: [{ displayName: 'Value', name: 'value', type: 'string', default: '', description: 'The first fills {{1}}, the second {{2}}, and so on' }],
 				},
 			],
 		},
@@ -119,8 +118,8 @@ export const sendTemplate: OperationDescription = {
 			default: {},
 			displayOptions: show(R, ['sendTemplate']),
 			options: [
-				{ displayName: 'Header Media URL', name: 'headerFileUrl', type: 'string', default: '', placeholder: 'https://example.com/banner.jpg', description: 'Image or document for a template with a media header', routing: { send: { type: 'body', property: 'file_url' } } },
-				{ displayName: 'OTP Code', name: 'otpCode', type: 'string', default: '', description: 'The code for an authentication (OTP) template', routing: { send: { type: 'body', property: 'otp_code' } } },
+				{ displayName: 'Header Media URL', name: 'headerFileUrl', type: 'string', default: '', placeholder: 'https://example.com/banner.jpg', description: 'Image or document of a media header', routing: toBody('file_url') },
+				{ displayName: 'OTP Code', name: 'otpCode', type: 'string', default: '', description: 'The code for an authentication (OTP) template', routing: toBody('otp_code') },
 			],
 		},
 	],

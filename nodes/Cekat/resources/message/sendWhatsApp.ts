@@ -7,13 +7,14 @@
 import type { IDataObject, IExecuteSingleFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
 import { isObject } from '../../../shared/cekatShapes';
-import { locatorField, show, singleOperation, type OperationDescription } from '../../shared/descriptions';
+import { locatorField, PHONE_DESCRIPTION, PHONE_PLACEHOLDER, show, singleOperation, toBody, type OperationDescription } from '../../shared/descriptions';
 import type { ItemView } from '../../shared/send';
 import { asText, checkCekatId, checkPhone, fieldError, httpUrl, shown } from '../../shared/validation';
 import { R } from './fields';
 import { interactiveFields, listAction, replyButtonsAction } from './interactive';
 
-const MEDIA_TYPES = new Set(['image', 'video', 'document', 'audio']);
+const MEDIA = ['image', 'video', 'document', 'audio'];
+const MEDIA_TYPES = new Set(MEDIA);
 
 /**
  * The body of one Send WhatsApp, from the routed fields: the recipient and the fields the chosen type
@@ -108,22 +109,21 @@ export async function checkWhatsAppMessage(
 const whatsApp = (extra: IDataObject = {}) => show(R, ['sendWhatsApp'], extra);
 
 export const sendWhatsApp: OperationDescription = {
-	option: singleOperation({
-		name: 'Send WhatsApp',
-		value: 'sendWhatsApp',
-		action: 'Send a WhatsApp message',
-		description: 'Send a free-form WhatsApp message (only within 24 hours of the customer’s last message)',
-		method: 'POST',
-		url: '/messages/whatsapp',
-		preSend: [checkWhatsAppMessage],
-	}),
+	option: singleOperation(
+		'Send WhatsApp',
+		'sendWhatsApp',
+		'Send a WhatsApp message',
+		'Send a free-form WhatsApp message (only within 24 hours of the customer’s last message)',
+		'POST /messages/whatsapp',
+		{ preSend: [checkWhatsAppMessage] },
+	),
 	fields: [
 		{
 			displayName: 'Send To',
 			name: 'sendTo',
 			type: 'options',
 			default: 'conversation',
-			description: 'Where the message goes: an existing conversation, or the contact with a WhatsApp number',
+			description: 'An existing conversation, or the contact with a WhatsApp number',
 			displayOptions: whatsApp(),
 			options: [
 				{ name: 'Conversation', value: 'conversation', description: 'Reply in an existing conversation' },
@@ -131,8 +131,8 @@ export const sendWhatsApp: OperationDescription = {
 			],
 		},
 		{
-			...locatorField({ resource: R, operations: ['sendWhatsApp'], extraShow: { sendTo: ['conversation'] }, name: 'conversationId', displayName: 'Conversation', noun: 'conversation', searchListMethod: 'searchConversations', description: 'The conversation to reply in (search by contact name or phone)' }),
-			routing: { send: { type: 'body', property: 'conversation_id' } },
+			...locatorField(R, ['sendWhatsApp'], 'conversationId', 'Conversation', 'searchConversations', 'The conversation to reply in (search by contact name or phone)', { extraShow: { sendTo: ['conversation'] } }),
+			routing: toBody('conversation_id'),
 		},
 		{
 			displayName: 'Phone Number',
@@ -140,17 +140,17 @@ export const sendWhatsApp: OperationDescription = {
 			type: 'string',
 			required: true,
 			default: '',
-			placeholder: '6281234567890',
+			placeholder: PHONE_PLACEHOLDER,
 			displayOptions: whatsApp({ sendTo: ['phone'] }),
-			description: 'WhatsApp number with country code; +62 812-3456-7890 and 0812… are accepted',
-			routing: { send: { type: 'body', property: 'receiver' } },
+			description: PHONE_DESCRIPTION,
+			routing: toBody('receiver'),
 		},
 		{
 			displayName: 'Message Type',
 			name: 'messageType',
 			type: 'options',
 			default: 'text',
-			description: 'Text, a file by URL, a map location, text with a button that opens a link, reply buttons, or a list to choose from',
+			description: 'Text, a file by URL, a location, a link button, reply buttons or a list',
 			displayOptions: whatsApp(),
 			options: [
 				{ name: 'Audio', value: 'audio' },
@@ -164,7 +164,7 @@ export const sendWhatsApp: OperationDescription = {
 				{ name: 'Video', value: 'video' },
 			],
 			// No expression here (one per item costs time): the hook drops media_type for a text message.
-			routing: { send: { type: 'body', property: 'media_type' } },
+			routing: toBody('media_type'),
 		},
 		{
 			displayName: 'Message',
@@ -173,8 +173,8 @@ export const sendWhatsApp: OperationDescription = {
 			typeOptions: { rows: 3 },
 			default: '',
 			displayOptions: whatsApp(),
-			description: 'Text of the message; the caption of a media message; the text above a button or a list',
-			routing: { send: { type: 'body', property: 'message' } },
+			description: 'The text; a media message’s caption; the text above a button or list',
+			routing: toBody('message'),
 		},
 		{
 			displayName: 'File URL',
@@ -182,9 +182,9 @@ export const sendWhatsApp: OperationDescription = {
 			type: 'string',
 			default: '',
 			placeholder: 'https://example.com/invoice.pdf',
-			displayOptions: whatsApp({ messageType: ['image', 'video', 'document', 'audio'] }),
-			description: 'Public URL of the file; WhatsApp downloads it from there',
-			routing: { send: { type: 'body', property: 'file_url' } },
+			displayOptions: whatsApp({ messageType: MEDIA }),
+			description: 'Public URL WhatsApp downloads the file from',
+			routing: toBody('file_url'),
 		},
 		{
 			displayName: 'Location',
@@ -193,12 +193,12 @@ export const sendWhatsApp: OperationDescription = {
 			placeholder: 'Add Location Field',
 			default: { latitude: '', longitude: '' },
 			displayOptions: whatsApp({ messageType: ['location'] }),
-			description: 'The place to show; latitude and longitude are required',
+			description: 'The place; latitude and longitude are required',
 			options: [
-				{ displayName: 'Address', name: 'address', type: 'string', default: '', description: 'Street address shown under the place name', routing: { send: { type: 'body', property: 'location.address' } } },
-				{ displayName: 'Latitude', name: 'latitude', type: 'string', default: '', placeholder: '-6.2088', description: 'From -90 to 90', routing: { send: { type: 'body', property: 'location.latitude' } } },
-				{ displayName: 'Longitude', name: 'longitude', type: 'string', default: '', placeholder: '106.8456', description: 'From -180 to 180', routing: { send: { type: 'body', property: 'location.longitude' } } },
-				{ displayName: 'Name', name: 'name', type: 'string', default: '', description: 'Name of the place', routing: { send: { type: 'body', property: 'location.name' } } },
+				{ displayName: 'Address', name: 'address', type: 'string', default: '', description: 'Address shown under the name', routing: toBody('location.address') },
+				{ displayName: 'Latitude', name: 'latitude', type: 'string', default: '', placeholder: '-6.2088', description: 'From -90 to 90', routing: toBody('location.latitude') },
+				{ displayName: 'Longitude', name: 'longitude', type: 'string', default: '', placeholder: '106.8456', description: 'From -180 to 180', routing: toBody('location.longitude') },
+				{ displayName: 'Name', name: 'name', type: 'string', default: '', description: 'Name of the place', routing: toBody('location.name') },
 			],
 		},
 		{
@@ -208,8 +208,8 @@ export const sendWhatsApp: OperationDescription = {
 			default: '',
 			placeholder: 'Pay now',
 			displayOptions: whatsApp({ messageType: ['cta_url'] }),
-			description: 'Label of the button (WhatsApp allows about 20 characters)',
-			routing: { send: { type: 'body', property: 'action.parameters.display_text' } },
+			description: 'Label of the button (about 20 characters)',
+			routing: toBody('action.parameters.display_text'),
 		},
 		{
 			displayName: 'Button URL',
@@ -219,7 +219,7 @@ export const sendWhatsApp: OperationDescription = {
 			placeholder: 'https://example.com/pay/123',
 			displayOptions: whatsApp({ messageType: ['cta_url'] }),
 			description: 'Link the button opens',
-			routing: { send: { type: 'body', property: 'action.parameters.url' } },
+			routing: toBody('action.parameters.url'),
 		},
 		...interactiveFields,
 		{
@@ -230,9 +230,9 @@ export const sendWhatsApp: OperationDescription = {
 			default: {},
 			displayOptions: whatsApp(),
 			options: [
-				{ displayName: 'Footer', name: 'footer', type: 'string', default: '', description: 'Small text under the message', routing: { send: { type: 'body', property: 'footer' } } },
-				{ displayName: 'Header Media URL', name: 'headerFileUrl', type: 'string', default: '', placeholder: 'https://example.com/banner.jpg', description: 'Image or document shown above the message', routing: { send: { type: 'body', property: 'header.file_url' } } },
-				{ displayName: 'Header Text', name: 'headerText', type: 'string', default: '', description: 'Bold text above the message', routing: { send: { type: 'body', property: 'header.text' } } },
+				{ displayName: 'Footer', name: 'footer', type: 'string', default: '', description: 'Small text under the message', routing: toBody('footer') },
+				{ displayName: 'Header Media URL', name: 'headerFileUrl', type: 'string', default: '', placeholder: 'https://example.com/banner.jpg', description: 'Image or document above the message', routing: toBody('header.file_url') },
+				{ displayName: 'Header Text', name: 'headerText', type: 'string', default: '', description: 'Bold text above the message', routing: toBody('header.text') },
 			],
 		},
 	],

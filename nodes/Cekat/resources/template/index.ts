@@ -2,10 +2,4 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { listOnlyResource } from '../../shared/descriptions';
 
-export const templateDescription: INodeProperties[] = listOnlyResource({
-	resource: 'template',
-	action: 'Get many templates',
-	description: 'List the WhatsApp message templates',
-	url: '/api/templates',
-	dateFilters: true,
-});
+export const templateDescription: INodeProperties[] = listOnlyResource('template', 'Get many templates', 'List the WhatsApp message templates', '/api/templates');
