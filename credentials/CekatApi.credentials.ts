@@ -65,7 +65,7 @@ export class CekatApi implements ICredentialType {
 			default: 'https://server.cekat.ai',
 			placeholder: 'https://server.cekat.ai',
 			description:
-				"Cekat's second host: customer-service actions (assign, labels, AI…), their lookups and webhook registration always go here (as in Cekat's own node); CRM, orders and contacts with the option below. http://localhost:3000 for the sandbox.",
+				"Cekat's second host: customer-service actions, their lookups and webhook registration go here; CRM, orders and contacts with the option below. http://localhost:3000 for the sandbox.",
 		},
 		{
 			displayName: 'Send CRM, Orders and Contacts to the Server URL',
@@ -73,7 +73,7 @@ export class CekatApi implements ICredentialType {
 			type: 'boolean',
 			default: false,
 			description:
-				'Whether CRM, order and contact requests (and conversation updates) go to the Server URL instead of the Base URL, as in Cekat\'s own node. Leave off unless Cekat support says otherwise.',
+				'Whether CRM, order and contact requests go to the Server URL, as in Cekat\'s own node. Leave off unless Cekat support says otherwise.',
 		},
 		{
 			displayName: 'Rate Limit: Maximum Wait (Seconds)',
@@ -82,7 +82,7 @@ export class CekatApi implements ICredentialType {
 			typeOptions: { minValue: 0 },
 			default: 60,
 			description:
-				'How long a request may wait for Cekat\'s rate limit: for its reset before sending, and in total after 429 answers (it is then sent again). Past it, the item fails with Cekat\'s message. 60 covers a per-minute window; 0 never waits.',
+				'How long a request may wait for Cekat\'s rate limit (its reset, and 429 answers, then sent again). Past it, the item fails. 0: never wait.',
 		},
 	];
 

@@ -22,7 +22,7 @@ export class CekatEventsApi implements ICredentialType {
 			typeOptions: { password: true },
 			required: true,
 			default: '',
-			description: 'The access token of Cekat’s event tracking (not the Open API key). Sent only as Authorization: Bearer.',
+			description: 'Cekat’s event tracking token (not the API key)',
 		},
 		{
 			displayName: 'Base URL',
@@ -31,7 +31,7 @@ export class CekatEventsApi implements ICredentialType {
 			required: true,
 			default: 'https://t.cekat.ai',
 			placeholder: 'https://t.cekat.ai',
-			description: 'Origin of Cekat’s event ingest API, without a path (the path /api/events/ingest is fixed). Use http://localhost:3000 for the local Cekat sandbox.',
+			description: 'Origin only (the path is fixed). http://localhost:3000 for the local sandbox.',
 		},
 	];
 

@@ -125,6 +125,20 @@ const EXAMPLES: Example[] = [
 	{ resource: 'template', operation: 'getAll', text: 'WhatsApp templates (2 shown).', parameters: () => ({ returnAll: false, limit: 2 }) },
 	{ resource: 'campaign', operation: 'getAll', text: 'Broadcast campaigns (2 shown).', parameters: () => ({ returnAll: false, limit: 2 }) },
 	{ resource: 'campaign', operation: 'getMessages', text: 'The messages of one campaign (2 shown).', parameters: (sb) => ({ campaignId: rl(sb.store.campaigns.all()[0].id), returnAll: false, limit: 2 }) },
+	{
+		resource: 'event',
+		operation: 'track',
+		text: 'Report a paid order with its order ID as the event ID (credential: Cekat Events API).',
+		parameters: () => ({
+			eventType: 'order_paid',
+			amount: 250000,
+			currency: 'IDR',
+			email: 'budi@example.com',
+			propertiesInput: 'keyValue',
+			properties: { property: [{ name: 'order_id', value: 'SHOP-2001' }] },
+			additionalFields: { eventId: 'SHOP-2001-paid', occurredAt: '2026-12-03T08:15:30.250+07:00' },
+		}),
+	},
 ];
 
 function trim(value: unknown, depth = 0): unknown {
@@ -176,7 +190,8 @@ async function main() {
 			out.push(`## ${resource.name}`, '');
 			const picker = properties.find((p) => p.name === 'operation' && (p.displayOptions?.show?.resource as string[]).includes(resource.value as string))!;
 			for (const op of picker.options as INodePropertyOptions[]) {
-				const request = op.routing!.request!;
+				// Event → Track is a custom operation on Cekat's event ingest API (no routing).
+				const request = op.routing?.request ?? { method: 'POST', url: 'https://t.cekat.ai/api/events/ingest' };
 				out.push(`### ${resource.name} → ${op.name}`, '', `${String(op.description)}. \`${String(request.method)} ${String(request.url)}\``, '');
 				const rows = fieldRows(properties, resource.value as string, op.value as string);
 				if (rows.length) out.push('| Field | Type | Notes |', '|---|---|---|', ...rows, '');
@@ -187,6 +202,7 @@ async function main() {
 					parameters: { resource: example.resource, operation: example.operation, ...example.parameters(sb) } as never,
 					items: example.items,
 					credentials: { apiKey: KEY, baseUrl: sb.url, serverUrl: sb.serverUrl },
+					credentialsByType: { cekatEventsApi: { accessToken: sb.eventsToken, baseUrl: sb.url } },
 				});
 				if (result.error) throw new Error(`${example.resource}.${example.operation}: ${result.error.message}`);
 				const sent = sb.journal().map((e) => `${e.method} ${e.url.replace(/^\/api\/crm\/boards\/[0-9a-f-]+/, '/api/crm/boards/{boardId}')}${e.body ? `\n${JSON.stringify(e.body, null, 2)}` : ''}`);

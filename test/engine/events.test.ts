@@ -125,7 +125,7 @@ describe('Event → Track: checked before any request', () => {
 		['NaN in the properties', { eventType: 'custom_event', eventKey: 'k', email: 'a@b.c', propertiesInput: 'json', propertiesJson: '={{ { score: NaN } }}' }, /^Properties \(JSON\): properties\.score is NaN.*\[item 0\]$/],
 		['an unsafe integer', { eventType: 'custom_event', eventKey: 'k', email: 'a@b.c', propertiesInput: 'json', propertiesJson: '={{ { big: 9007199254740993 } }}' }, /^Properties \(JSON\): properties\.big .* outside the safe integer range.*\[item 0\]$/],
 		['invalid JSON', { eventType: 'custom_event', eventKey: 'k', email: 'a@b.c', propertiesInput: 'json', propertiesJson: '{ nope' }, /^Properties \(JSON\): is not valid JSON/],
-		['a wrong time', { ...ORDER_PAID, additionalFields: { occurredAt: 'yesterday-ish' } }, /^Occurred At: is not a date-time/],
+		['a wrong time', { ...ORDER_PAID, additionalFields: { occurredAt: 'yesterday-ish' } }, /^Occurred At: is not an ISO 8601 date-time: "yesterday-ish" \[item 0\]$/],
 	])('%s: a field error naming the item, nothing sent', async (_name, parameters, message) => {
 		const result = await track(parameters);
 		expect(result.error?.message).toMatch(message);

@@ -177,6 +177,8 @@ export interface RunOptions {
 	/** Node settings as in the workflow JSON, e.g. { onError: 'continueRegularOutput' }. */
 	settings?: Partial<Pick<INode, 'onError' | 'retryOnFail' | 'maxTries' | 'waitBetweenTries' | 'continueOnFail'>>;
 	mode?: WorkflowExecuteMode;
+	/** Credentials of other types, e.g. { cekatEventsApi: { accessToken, baseUrl } } for Event → Track. */
+	credentialsByType?: Record<string, ICredentialDataDecryptedObject>;
 }
 
 export interface RunResult {
@@ -238,7 +240,8 @@ export function cekatNode(parameters: INodeParameters, settings: RunOptions['set
 		typeVersion: 1,
 		position: [0, 0],
 		parameters,
-		credentials: { [CREDENTIAL_TYPE]: { id: 'cred-1', name: 'Cekat sandbox' } },
+		// Both credentials, as the editor keeps them; Event → Track uses the second (RunOptions.credentialsByType).
+		credentials: { [CREDENTIAL_TYPE]: { id: 'cred-1', name: 'Cekat sandbox' }, cekatEventsApi: { id: 'cred-events', name: 'Cekat Events' } },
 		...settings,
 	};
 }
@@ -336,6 +339,7 @@ export async function runCekat(options: RunOptions): Promise<RunResult> {
 		node,
 		items: options.items ?? [{}],
 		credentials: options.credentials,
+		credentialsByType: options.credentialsByType,
 		mode: options.mode,
 	});
 

@@ -18,7 +18,7 @@ const STATUS_HINTS: Record<string, string> = {
 	'401': 'Check the API key and the Base URL of the Cekat credential.',
 	'403': 'The API key is not allowed to do this: check the workspace plan and the key’s permissions.',
 	'404': 'Check that the ID exists in this Cekat workspace (and the Base URL is the right server).',
-	'429': 'Cekat is rate limiting this workspace. Raise the credential’s Rate Limit: Maximum Wait, slow down (Settings → Request Options → Batching), or turn on Settings → Retry On Fail with a wait between tries.',
+	'429': 'Cekat is rate limiting this workspace. Raise the credential’s Rate Limit: Maximum Wait, or use Batching or Retry On Fail.',
 	'5xx': 'Cekat had a server error. Try again later, or turn on Retry On Fail.',
 };
 

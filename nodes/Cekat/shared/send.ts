@@ -257,7 +257,7 @@ function stopSummary(total: number, sent: Map<number, INodeExecutionData[]>, fai
 		`Failed (${failed.size}):`,
 		...[...failed.entries()].sort(([a], [b]) => a - b).map(([i, error]) => `  item ${i}: ${error.message}`),
 		`Not attempted (${notAttempted.length}): ${notAttempted.length ? `items ${ranges(notAttempted)}` : 'none'}`,
-		'To send the rest, run the node again with only the failed and not-attempted items (leave out the sent ones), or set Settings → On Error → Continue to get one result per item.',
+		'To send the rest, run the node again with the failed and not-attempted items only (not the sent ones), or set On Error → Continue.',
 	];
 	return lines.join('\n');
 }

@@ -136,7 +136,7 @@ export class CekatTriggerV2 implements INodeType {
 				name: 'registerWebhook',
 				type: 'boolean',
 				default: true,
-				description: 'Whether n8n registers this URL in Cekat on publish (and removes it on unpublish). Turn off if the API key cannot subscribe webhooks, then add the URL in Cekat by hand.',
+				description: 'Whether n8n registers this URL in Cekat on publish (removed on unpublish). Off: add it in Cekat by hand.',
 			},
 		],
 	};

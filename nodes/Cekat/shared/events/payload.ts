@@ -72,7 +72,7 @@ export function jsonProperties(ctx: FieldContext, field: string, value: unknown)
 		if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
 		if (typeof v === 'number') {
 			if (!Number.isFinite(v)) throw invalid(ctx, field, `${where} is ${String(v)}; only finite numbers can be sent`);
-			if (Number.isInteger(v) && Math.abs(v) > MAX_SAFE) throw invalid(ctx, field, `${where} (${v}) is outside the safe integer range ±9007199254740991; send it as text`);
+			if (Number.isInteger(v) && Math.abs(v) > MAX_SAFE) throw invalid(ctx, field, `${where} (${v}) is outside the safe integer range`);
 			return v;
 		}
 		if (v === undefined) return inArray ? null : undefined;
@@ -91,7 +91,7 @@ export function jsonProperties(ctx: FieldContext, field: string, value: unknown)
 			const proto = Object.getPrototypeOf(v) as unknown;
 			if (proto !== Object.prototype && proto !== null) {
 				const kind = (v as { constructor?: { name?: string } }).constructor?.name || 'object';
-				throw invalid(ctx, field, `${where} is a ${kind}, not plain JSON (use an object, a list or a value)`);
+				throw invalid(ctx, field, `${where} is a ${kind}, not plain JSON`);
 			}
 			const result: IDataObject = {};
 			for (const key of Object.keys(v)) {
@@ -143,11 +143,11 @@ export function visitorFromHeaders(ctx: FieldContext, field: string, raw: unknow
 		try {
 			headers = JSON.parse(raw) as unknown;
 		} catch {
-			throw invalid(ctx, field, 'must be the request’s headers as an object (e.g. {{ $json.headers }} of a Webhook node) or its JSON text');
+			throw invalid(ctx, field, 'must be an object (a Webhook node’s headers)');
 		}
 	}
 	if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) {
-		throw invalid(ctx, field, 'must be the request’s headers as an object (e.g. {{ $json.headers }} of a Webhook node)');
+		throw invalid(ctx, field, 'must be an object (a Webhook node’s headers)');
 	}
 	const map = headers as Record<string, unknown>;
 	const header = headerValue(map, 'x-cekat-visitor-id')?.trim();
@@ -171,7 +171,7 @@ export function occurredAt(ctx: FieldContext, field: string, value: unknown, now
 		date = new Date(LOCAL_TIME.test(cut) ? `${cut}${cut.includes('T') ? '' : 'T00:00:00'}Z` : cut);
 	} else if (typeof value === 'number') date = new Date(value);
 	if (!date || Number.isNaN(date.getTime())) {
-		throw invalid(ctx, field, `is not a date-time (got ${JSON.stringify(String(value)).slice(0, 60)}); use ISO 8601, e.g. 2026-09-13T08:15:30.250+07:00`);
+		throw invalid(ctx, field, `is not an ISO 8601 date-time: ${JSON.stringify(String(value)).slice(0, 60)}`);
 	}
 	return date.toISOString();
 }
@@ -193,7 +193,7 @@ export function buildEventPayload(ctx: FieldContext, input: TrackInput): EventPa
 
 	const email = text(ctx, 'Email', input.email);
 	const phone = text(ctx, 'Phone Number', input.phoneNumber);
-	if (blank(email) && blank(phone)) throw invalid(ctx, 'Email', 'an email or a phone number is required to tie the event to a customer (both are empty)');
+	if (blank(email) && blank(phone)) throw invalid(ctx, 'Email', 'an email or a phone number is required (both are empty)');
 
 	const propertiesLabel = input.propertiesLabel ?? 'Properties';
 	let properties: IDataObject | undefined = input.properties === undefined ? undefined : jsonProperties(ctx, propertiesLabel, input.properties);
@@ -205,7 +205,7 @@ export function buildEventPayload(ctx: FieldContext, input: TrackInput): EventPa
 		const currency = text(ctx, 'Currency', input.currency);
 		if (blank(currency)) throw invalid(ctx, 'Currency', 'is required for an order event (e.g. IDR)');
 		for (const key of ['amount', 'currency']) {
-			if (properties && key in properties) throw invalid(ctx, propertiesLabel, `must not contain "${key}": an order event sends the Amount and Currency fields as properties.${key}`);
+			if (properties && key in properties) throw invalid(ctx, propertiesLabel, `must not contain "${key}" (the ${key === 'amount' ? 'Amount' : 'Currency'} field sets it)`);
 		}
 		properties = { ...(properties ?? {}), amount, currency: currency! };
 	}

@@ -15,8 +15,8 @@ import { buildEventPayload, type EventPayload } from './payload';
 const tried = new WeakMap<IExecuteData, Map<number, { payload: EventPayload; delivered?: INodeExecutionData }>>();
 
 const OUTCOME_TEXT: Record<string, string> = {
-	unknown: 'Cekat may or may not have received this event (the connection failed or timed out after it was sent). Sending it again with the same Event ID lets Cekat recognise the repeat.',
-	known: 'Cekat answered, so whether it took the event is known: it did not.',
+	unknown: 'Cekat may have received it: send it again with the same Event ID.',
+	known: 'Cekat did not take it.',
 };
 
 function properties(ctx: IExecuteFunctions, i: number, item: FieldContext): unknown {
@@ -82,9 +82,9 @@ function failure(ctx: IExecuteFunctions, i: number, payload: EventPayload, outco
 	};
 	const tries = `${outcome.attempts} attempt${outcome.attempts === 1 ? '' : 's'}`;
 	const hint: Record<string, string> = {
-		authentication_error: 'Check the Access Token of the Cekat Events API credential.',
-		event_definition_not_found_error: 'Cekat does not know this event: define the custom event key in Cekat, or check its spelling.',
-		response_decode_error: 'Cekat received the event (it answered 200), so do not send it again; its answer could not be read.',
+		authentication_error: 'Check the credential’s Access Token.',
+		event_definition_not_found_error: 'Define the event key in Cekat, or check it.',
+		response_decode_error: 'Cekat took the event (200): do not send it again.',
 		caller_cancelled: outcome.deliveryOutcomeUnknown ? OUTCOME_TEXT.unknown : 'The event was not sent.',
 	};
 	const description = [
