@@ -1,0 +1,316 @@
+/**
+ * A scripted, OpenAI-compatible chat model served over local HTTP, for n8n's OpenAI Chat Model node (an OpenAI
+ * credential whose Base URL is `<model.url>`, e.g. http://127.0.0.1:PORT/v1). No LLM: each chat completion is
+ * answered by a script, so an AI Agent's run is exact and repeatable.
+ *
+ *   const model = await startScriptedModel({ script: [
+ *     { toolCalls: [{ name: 'Find_orders', arguments: { search: '6281234567890' } }] },
+ *     (req) => ({ content: `Found: ${toolResults(req)[0].content}` }),
+ *   ] });
+ *   // credential { type: 'openAiApi', data: { apiKey: 'anything', url: model.url } }
+ *   model.completions  // every POST /v1/chat/completions body n8n sent (messages, tools, …)
+ *   await model.close();
+ *
+ * Serves GET /v1/models (the credential's Test and the model picker) and POST /v1/chat/completions, plain or
+ * streamed (server-sent events). Anything else (e.g. the Responses API, POST /v1/responses) is logged and answered
+ * 404 in OpenAI's error shape. Used by test/e2e/ai-agent.e2e.ts and by `npm run dev` without an OpenAI key, which
+ * uses demoScript(): a few rules that drive the AI-agent example's Cekat tools.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One request the server received (any route). */
+export interface LoggedRequest {
+	method: string;
+	path: string;
+	headers: Record<string, string | string[] | undefined>;
+	body: unknown;
+	status: number;
+}
+
+export interface ChatMessage {
+	role: 'system' | 'user' | 'assistant' | 'tool' | string;
+	content?: string | null | Array<{ type: string; text?: string }>;
+	tool_calls?: Array<{ id: string; type: 'function'; function: { name: string; arguments: string } }>;
+	tool_call_id?: string;
+	name?: string;
+}
+
+export interface ToolDefinition {
+	type: 'function';
+	function: { name: string; description?: string; parameters?: JsonSchema; strict?: boolean };
+}
+
+export interface JsonSchema {
+	type?: string | string[];
+	description?: string;
+	properties?: Record<string, JsonSchema>;
+	required?: string[];
+	[key: string]: unknown;
+}
+
+/** The body of POST /v1/chat/completions (what n8n's OpenAI Chat Model sends). */
+export interface ChatCompletionRequest {
+	model: string;
+	messages: ChatMessage[];
+	tools?: ToolDefinition[];
+	tool_choice?: unknown;
+	stream?: boolean;
+	[key: string]: unknown;
+}
+
+export interface ToolCall {
+	name: string;
+	arguments: Record<string, unknown>;
+	/** default call_<n> */
+	id?: string;
+}
+
+/** The model's answer: tool calls (the agent runs them and asks again) or a final message. */
+export type Reply = { toolCalls: ToolCall[]; content?: string } | { content: string };
+
+/** One scripted turn: a fixed reply, or a reply computed from the request (e.g. from the tool results in it). */
+export type Step = Reply | ((request: ChatCompletionRequest, index: number) => Reply);
+
+/** A list of steps (the n-th completion request gets the n-th step), or one function for every request. */
+export type Script = Step[] | ((request: ChatCompletionRequest, index: number) => Reply);
+
+export interface ScriptedModelOptions {
+	script?: Script;
+	/** 0 = a free port (default) */
+	port?: number;
+	/** default 127.0.0.1 */
+	host?: string;
+	/** model ids listed by GET /v1/models; default ['gpt-4o-mini', 'scripted-model'] */
+	models?: string[];
+	/** called for each request, after it was answered (e.g. to print it) */
+	onRequest?: (request: LoggedRequest) => void;
+}
+
+export interface ScriptedModel {
+	/** Base URL for the OpenAI credential: http://<host>:<port>/v1 */
+	url: string;
+	port: number;
+	/** every request, in order */
+	requests: LoggedRequest[];
+	/** the bodies of POST /v1/chat/completions, in order */
+	completions: ChatCompletionRequest[];
+	/** Replaces the script; the next completion request gets its first step. */
+	setScript(script: Script): void;
+	/** Forgets the logged requests. */
+	clear(): void;
+	close(): Promise<void>;
+}
+
+export async function startScriptedModel(options: ScriptedModelOptions = {}): Promise<ScriptedModel> {
+	const models = options.models ?? ['gpt-4o-mini', 'scripted-model'];
+	const requests: LoggedRequest[] = [];
+	const completions: ChatCompletionRequest[] = [];
+	let script: Script = options.script ?? [];
+	let step = 0;
+	let callCount = 0;
+	let answerCount = 0;
+
+	const server = createServer((req, res) => {
+		void handle(req, res).catch((e: unknown) => {
+			if (!res.headersSent) sendJson(res, 500, openAiError(`scripted model: ${e instanceof Error ? e.message : String(e)}`, 'server_error'));
+			else res.end();
+		});
+	});
+
+	async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+		const raw = await readBody(req);
+		let body: unknown = raw || undefined;
+		try {
+			body = raw ? JSON.parse(raw) : undefined;
+		} catch {
+			// keep the raw text
+		}
+		const path = (req.url ?? '/').split('?')[0].replace(/\/+$/, '') || '/';
+		const entry: LoggedRequest = { method: req.method ?? 'GET', path, headers: req.headers, body, status: 0 };
+		requests.push(entry);
+		const answer = (status: number, json: unknown) => {
+			entry.status = status;
+			sendJson(res, status, json);
+			options.onRequest?.(entry);
+		};
+
+		if (req.method === 'GET' && path.endsWith('/models')) {
+			answer(200, { object: 'list', data: models.map((id) => ({ id, object: 'model', created: 1_700_000_000, owned_by: 'scripted' })) });
+			return;
+		}
+		if (req.method === 'POST' && path.endsWith('/chat/completions')) {
+			const request = body as ChatCompletionRequest;
+			if (!request || !Array.isArray(request.messages)) {
+				answer(400, openAiError('messages is required', 'invalid_request_error'));
+				return;
+			}
+			completions.push(request);
+			const index = step++;
+			let reply: Reply;
+			if (typeof script === 'function') {
+				reply = script(request, index);
+			} else {
+				const next = script[index];
+				if (!next) {
+					answer(500, openAiError(`scripted model: the script has ${script.length} step(s), this is request ${index + 1}`, 'server_error'));
+					return;
+				}
+				reply = typeof next === 'function' ? next(request, index) : next;
+			}
+			const calls = 'toolCalls' in reply ? reply.toolCalls.map((c) => ({ id: c.id ?? `call_${++callCount}`, type: 'function' as const, function: { name: c.name, arguments: JSON.stringify(c.arguments) } })) : [];
+			const content = reply.content ?? null;
+			const id = `chatcmpl-scripted-${++answerCount}`;
+			const usage = { prompt_tokens: approxTokens(JSON.stringify(request.messages)), completion_tokens: approxTokens(JSON.stringify([content, calls])), total_tokens: 0 };
+			usage.total_tokens = usage.prompt_tokens + usage.completion_tokens;
+			const finish = calls.length ? 'tool_calls' : 'stop';
+			entry.status = 200;
+			if (request.stream) {
+				res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+				const chunk = (delta: Record<string, unknown>, finishReason: string | null, extra: Record<string, unknown> = {}) =>
+					res.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: now(), model: request.model, choices: [{ index: 0, delta, finish_reason: finishReason }], ...extra })}\n\n`);
+				chunk({ role: 'assistant', content: calls.length ? null : '' }, null);
+				if (content) chunk({ content }, null);
+				calls.forEach((call, i) => chunk({ tool_calls: [{ index: i, ...call }] }, null));
+				chunk({}, finish);
+				const streamOptions = request.stream_options as { include_usage?: boolean } | undefined;
+				if (streamOptions?.include_usage) res.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: now(), model: request.model, choices: [], usage })}\n\n`);
+				res.end('data: [DONE]\n\n');
+				options.onRequest?.(entry);
+				return;
+			}
+			answer(200, {
+				id,
+				object: 'chat.completion',
+				created: now(),
+				model: request.model,
+				choices: [{ index: 0, message: { role: 'assistant', content, ...(calls.length ? { tool_calls: calls } : {}) }, logprobs: null, finish_reason: finish }],
+				usage,
+			});
+			return;
+		}
+		answer(404, openAiError(`scripted model: no route ${req.method} ${path} (it serves GET /v1/models and POST /v1/chat/completions)`, 'invalid_request_error'));
+	}
+
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+	});
+	const { port } = server.address() as AddressInfo;
+	return {
+		url: `http://${options.host ?? '127.0.0.1'}:${port}/v1`,
+		port,
+		requests,
+		completions,
+		setScript(next: Script) {
+			script = next;
+			step = 0;
+		},
+		clear() {
+			requests.length = 0;
+			completions.length = 0;
+		},
+		close: () =>
+			new Promise<void>((resolve) => {
+				server.closeAllConnections();
+				server.close(() => resolve());
+			}),
+	};
+}
+
+const now = () => Math.floor(Date.now() / 1000);
+const approxTokens = (text: string) => Math.max(1, Math.ceil(text.length / 4));
+
+function openAiError(message: string, type: string) {
+	return { error: { message, type, param: null, code: null } };
+}
+
+function sendJson(res: ServerResponse, status: number, json: unknown): void {
+	const text = JSON.stringify(json);
+	res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+	res.end(text);
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+	return new Promise((resolve, reject) => {
+		let data = '';
+		req.setEncoding('utf8');
+		req.on('data', (chunk: string) => (data += chunk));
+		req.on('end', () => resolve(data));
+		req.on('error', reject);
+	});
+}
+
+/** The text of a message's content (string or content parts). */
+export function textOf(message: ChatMessage | undefined): string {
+	const content = message?.content;
+	if (typeof content === 'string') return content;
+	if (Array.isArray(content)) return content.map((part) => part.text ?? '').join('');
+	return '';
+}
+
+/** The newest user message of a request. */
+export function lastUserMessage(request: ChatCompletionRequest): string {
+	return textOf([...request.messages].reverse().find((m) => m.role === 'user'));
+}
+
+export interface ToolResult {
+	id: string;
+	/** the tool's name, from the assistant message that called it */
+	name: string;
+	/** the arguments the model called it with */
+	arguments: Record<string, unknown>;
+	/** what the tool returned to the agent (text; n8n sends JSON of the tool's output items) */
+	content: string;
+}
+
+/** The tool results at the end of a request (those after the last assistant message), with the call each answers. */
+export function toolResults(request: ChatCompletionRequest): ToolResult[] {
+	const messages = request.messages;
+	let i = messages.length;
+	while (i > 0 && messages[i - 1].role === 'tool') i--;
+	const calls = new Map<string, { name: string; arguments: string }>();
+	for (const m of messages) for (const call of m.tool_calls ?? []) calls.set(call.id, call.function);
+	return messages.slice(i).map((m) => {
+		const call = calls.get(m.tool_call_id ?? '');
+		let args: Record<string, unknown> = {};
+		try {
+			args = call ? (JSON.parse(call.arguments) as Record<string, unknown>) : {};
+		} catch {
+			// left empty
+		}
+		return { id: m.tool_call_id ?? '', name: call?.name ?? m.name ?? '', arguments: args, content: textOf(m) };
+	});
+}
+
+/** Every tool call the model made since the newest user message, with their results. */
+export function toolResultsSinceUser(request: ChatCompletionRequest): ToolResult[] {
+	const messages = request.messages;
+	const lastUser = messages.map((m) => m.role).lastIndexOf('user');
+	return collectSince(messages.slice(lastUser + 1));
+}
+
+function collectSince(messages: ChatMessage[]): ToolResult[] {
+	const out: ToolResult[] = [];
+	for (const m of messages) {
+		if (m.role !== 'tool') continue;
+		const call = messages.flatMap((a) => a.tool_calls ?? []).find((c) => c.id === m.tool_call_id);
+		let args: Record<string, unknown> = {};
+		try {
+			args = call ? (JSON.parse(call.function.arguments) as Record<string, unknown>) : {};
+		} catch {
+			// left empty
+		}
+		out.push({ id: m.tool_call_id ?? '', name: call?.function.name ?? m.name ?? '', arguments: args, content: textOf(m) });
+	}
+	return out;
+}
+
+/** Parses a tool result's JSON (n8n sends the tool node's output items as a JSON array), or undefined. */
+export function parseToolContent<T = unknown>(content: string): T | undefined {
+	try {
+		return JSON.parse(content) as T;
+	} catch {
+		return undefined;
+	}
+}
