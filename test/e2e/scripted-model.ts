@@ -314,3 +314,92 @@ export function parseToolContent<T = unknown>(content: string): T | undefined {
 		return undefined;
 	}
 }
+
+/** What demoScript() answers when a question has no order or phone number in it. */
+export const DEMO_HELP =
+	'I am a scripted stand-in for a chat model (npm run dev without OPENAI_API_KEY), so I follow a few rules only. ' +
+	'Ask about an order number ("What is the status of order 1245?") or a phone number ("Orders and deal of 6289692426085?"), ' +
+	'and add "tell them on WhatsApp" to send the buyer a message. For a real model, set OPENAI_API_KEY and run npm run dev again.';
+
+const ORDER_STATUS_ID: Record<string, string> = {
+	pending: 'sedang menunggu konfirmasi',
+	processing: 'sedang kami proses',
+	shipping: 'sedang dalam pengiriman',
+	completed: 'sudah selesai',
+	cancelled: 'dibatalkan',
+};
+
+interface DemoOrder {
+	order_number?: number;
+	order_status?: string;
+	payment_status?: string;
+	grand_total?: number;
+	contact?: { display_name?: string; phone_number?: string };
+}
+
+const rupiah = (n: unknown) => (typeof n === 'number' ? `Rp ${n.toLocaleString('id-ID')}` : 'Rp ?');
+
+/**
+ * A stand-in "model" for the AI-agent example (examples/ai-agent.json) without an LLM: a few rules on the newest
+ * question. A phone number → Find orders (search by it) and Find CRM deal; an order number → Find orders; with
+ * "WhatsApp" / "tell" / "kabari" in the question, then Send WhatsApp message to the order's buyer; then an answer
+ * built from what the tools returned. Tools are recognised by their arguments (search; phone; phone + message),
+ * so renamed tool nodes still work. Anything else gets DEMO_HELP.
+ */
+export function demoScript(): (request: ChatCompletionRequest) => Reply {
+	return (request) => {
+		const tools = (request.tools ?? []).map((t) => ({ name: t.function.name, args: Object.keys(t.function.parameters?.properties ?? {}).sort().join(',') }));
+		const findOrders = tools.find((t) => t.args === 'search')?.name;
+		const findDeal = tools.find((t) => t.args === 'phone')?.name;
+		const send = tools.find((t) => t.args === 'message,phone')?.name;
+		const question = lastUserMessage(request);
+		const phoneMatch = question.match(/(?:\+?62|\b0)8[\d \-]{6,16}\d/);
+		const phone = phoneMatch ? phoneMatch[0].replace(/\D/g, '').replace(/^0/, '62') : undefined;
+		const rest = phoneMatch ? question.replace(phoneMatch[0], ' ') : question;
+		const orderNumber = rest.match(/(?:#|\b)(\d{3,7})\b/)?.[1];
+		const wantsSend = /whats ?app|\bwa\b|kirim|kabar|beri ?tahu|send|tell|notify|message/i.test(question);
+		const done = toolResultsSinceUser(request);
+
+		if (!done.length) {
+			const calls: ToolCall[] = [];
+			if (findOrders && (phone || orderNumber)) calls.push({ name: findOrders, arguments: { search: phone ?? orderNumber } });
+			if (findDeal && phone) calls.push({ name: findDeal, arguments: { phone } });
+			return calls.length ? { toolCalls: calls } : { content: DEMO_HELP };
+		}
+
+		const lines: string[] = [];
+		let orders: DemoOrder[] = [];
+		for (const result of done.filter((r) => r.name === findOrders)) {
+			const found = parseToolContent<DemoOrder[]>(result.content);
+			if (!Array.isArray(found)) lines.push(`Find orders failed: ${result.content}`);
+			else orders.push(...found);
+		}
+		// the search also matches phone numbers that contain the digits: keep the order with that number
+		if (orderNumber && !phone) orders = orders.filter((o) => String(o.order_number) === orderNumber);
+		const sent = done.find((r) => r.name === send);
+		if (wantsSend && send && !sent && orders[0]?.contact?.phone_number) {
+			const o = orders[0];
+			const name = (o.contact?.display_name ?? '').split(' ')[0];
+			const message = `Halo ${name}, pesanan #${o.order_number} Anda ${ORDER_STATUS_ID[o.order_status ?? ''] ?? o.order_status}. Terima kasih!`;
+			return { toolCalls: [{ name: send, arguments: { phone: o.contact?.phone_number, message } }] };
+		}
+		if (orders.length) {
+			for (const o of orders.slice(0, 5)) lines.push(`Order #${o.order_number} (${o.contact?.display_name}, ${o.contact?.phone_number}): ${o.order_status}, payment ${o.payment_status}, total ${rupiah(o.grand_total)}.`);
+		} else if (done.some((r) => r.name === findOrders)) {
+			lines.push(`No order found for ${phone ?? orderNumber}.`);
+		}
+		for (const result of done.filter((r) => r.name === findDeal)) {
+			const deals = parseToolContent<Array<{ item_name?: string; group_name?: string }>>(result.content);
+			if (!Array.isArray(deals)) lines.push(`Find CRM deal failed: ${result.content}`);
+			else if (!deals.length) lines.push(`No deal on the CRM board for ${phone}.`);
+			else for (const d of deals) lines.push(`Deal "${d.item_name}" is in ${d.group_name}.`);
+		}
+		if (sent) {
+			const message = parseToolContent<Array<{ message?: string; status?: string }>>(sent.content);
+			lines.push(Array.isArray(message) ? `WhatsApp to ${sent.arguments.phone} (${message[0]?.status}): "${message[0]?.message}"` : `The WhatsApp message was not sent: ${sent.content}`);
+		} else if (wantsSend && send && !orders.length) {
+			lines.push('No order, so no WhatsApp message was sent.');
+		}
+		return { content: lines.join('\n') };
+	};
+}
