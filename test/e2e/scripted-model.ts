@@ -264,46 +264,27 @@ export interface ToolResult {
 	content: string;
 }
 
-/** The tool results at the end of a request (those after the last assistant message), with the call each answers. */
+/**
+ * The tool calls the model made since the newest user message, each with what the tool returned: the agent's
+ * work on the current chat message so far. (n8n's agent gives the model each earlier call as its own assistant
+ * message followed by its result, also calls the model made together.)
+ */
 export function toolResults(request: ChatCompletionRequest): ToolResult[] {
 	const messages = request.messages;
-	let i = messages.length;
-	while (i > 0 && messages[i - 1].role === 'tool') i--;
-	const calls = new Map<string, { name: string; arguments: string }>();
-	for (const m of messages) for (const call of m.tool_calls ?? []) calls.set(call.id, call.function);
-	return messages.slice(i).map((m) => {
-		const call = calls.get(m.tool_call_id ?? '');
-		let args: Record<string, unknown> = {};
-		try {
-			args = call ? (JSON.parse(call.arguments) as Record<string, unknown>) : {};
-		} catch {
-			// left empty
-		}
-		return { id: m.tool_call_id ?? '', name: call?.name ?? m.name ?? '', arguments: args, content: textOf(m) };
-	});
-}
-
-/** Every tool call the model made since the newest user message, with their results. */
-export function toolResultsSinceUser(request: ChatCompletionRequest): ToolResult[] {
-	const messages = request.messages;
-	const lastUser = messages.map((m) => m.role).lastIndexOf('user');
-	return collectSince(messages.slice(lastUser + 1));
-}
-
-function collectSince(messages: ChatMessage[]): ToolResult[] {
-	const out: ToolResult[] = [];
-	for (const m of messages) {
-		if (m.role !== 'tool') continue;
-		const call = messages.flatMap((a) => a.tool_calls ?? []).find((c) => c.id === m.tool_call_id);
-		let args: Record<string, unknown> = {};
-		try {
-			args = call ? (JSON.parse(call.function.arguments) as Record<string, unknown>) : {};
-		} catch {
-			// left empty
-		}
-		out.push({ id: m.tool_call_id ?? '', name: call?.function.name ?? m.name ?? '', arguments: args, content: textOf(m) });
-	}
-	return out;
+	const since = messages.slice(messages.map((m) => m.role).lastIndexOf('user') + 1);
+	const calls = new Map(since.flatMap((m) => m.tool_calls ?? []).map((c) => [c.id, c.function]));
+	return since
+		.filter((m) => m.role === 'tool')
+		.map((m) => {
+			const call = calls.get(m.tool_call_id ?? '');
+			let args: Record<string, unknown> = {};
+			try {
+				args = call ? (JSON.parse(call.arguments) as Record<string, unknown>) : {};
+			} catch {
+				// left empty
+			}
+			return { id: m.tool_call_id ?? '', name: call?.name ?? m.name ?? '', arguments: args, content: textOf(m) };
+		});
 }
 
 /** Parses a tool result's JSON (n8n sends the tool node's output items as a JSON array), or undefined. */
@@ -358,7 +339,7 @@ export function demoScript(): (request: ChatCompletionRequest) => Reply {
 		const rest = phoneMatch ? question.replace(phoneMatch[0], ' ') : question;
 		const orderNumber = rest.match(/(?:#|\b)(\d{3,7})\b/)?.[1];
 		const wantsSend = /whats ?app|\bwa\b|kirim|kabar|beri ?tahu|send|tell|notify|message/i.test(question);
-		const done = toolResultsSinceUser(request);
+		const done = toolResults(request);
 
 		if (!done.length) {
 			const calls: ToolCall[] = [];
