@@ -60,16 +60,16 @@ function unflatten(text: string): unknown {
 /** A tool as the model receives it: name, description, parameters. */
 const toolSummary = (t: ToolDefinition) => ({ name: t.function.name, description: t.function.description, parameters: t.function.parameters });
 
-/** What the example's tool nodes declare (the manual description; the $fromAI keys and descriptions). */
+/** The parameters of one of the example's tool nodes (its manual Description is the tool's description). */
 const exampleTool = (nodeName: string) => example.nodes.find((n) => n.name === nodeName)!.parameters as unknown as { toolDescription: string };
 
 describe('Example "AI agent with Cekat tools" in n8n, with a scripted chat model', () => {
 	let env: E2eInstance;
 	let server: N8nServer;
 	let model: ScriptedModel;
-	/** the customer of the scenario: an open WhatsApp window, a parcel on its way and a deal on the Sales Pipeline board */
 	/** the first chat message, its answer and the message the WhatsApp tool returned (for the memory check) */
 	const firstTurn = { question: '', answer: '', sent: [] as unknown[] };
+	/** the customer of the scenario: an open WhatsApp window, a parcel on its way and a deal on the Sales Pipeline board */
 	let customer: { name: string; phone: string; conversationId: string; shipping: Order; orders: Order[]; deal: { id: string; item_name: string; group_name: string } };
 
 	/** Sends a chat message as the editor's chat panel does; returns the chat's reply and the execution n8n stored. */
@@ -119,6 +119,12 @@ describe('Example "AI agent with Cekat tools" in n8n, with a scripted chat model
 		await server?.stop();
 		await env?.cleanup();
 		await model?.close();
+	});
+
+	it("the example's OpenAI credential points at the scripted model: its Test (GET /v1/models) passes", async () => {
+		model.clear();
+		expect(await server.testCredential(OPENAI_CREDENTIAL.id)).toEqual(expect.objectContaining({ status: 'OK' }));
+		expect(model.requests.map((r) => [r.method, r.path, r.status, r.headers.authorization])).toEqual([['GET', '/v1/models', 200, `Bearer ${MODEL_KEY}`]]);
 	});
 
 	it('a chat message: the model gets the three Cekat tools, looks up the orders and the deal, sends the WhatsApp message, and n8n answers with its final message', async () => {
