@@ -109,8 +109,9 @@ async function main(): Promise<void> {
 
 	const sandbox = await startSandbox({ port: sandboxPort, host: '127.0.0.1' });
 	const sandboxUrl = `http://localhost:${sandbox.port}`;
+	let showModelRequests = false;
 	const model: ScriptedModel | undefined = scripted
-		? await startScriptedModel({ port: modelPort, host: '127.0.0.1', script: demoScript(), onRequest: (r) => console.log(`${dim('[model]')} ${r.method} ${r.path} → ${r.status}`) })
+		? await startScriptedModel({ port: modelPort, host: '127.0.0.1', script: demoScript(), onRequest: (r) => showModelRequests && console.log(`${dim('[model]')} ${r.method} ${r.path} → ${r.status}`) })
 		: undefined;
 	const modelUrl = model ? `http://localhost:${model.port}/v1` : 'https://api.openai.com/v1';
 	let server: N8nServer | undefined;
@@ -223,6 +224,7 @@ async function main(): Promise<void> {
 		sandbox.clearJournal();
 		printBanner({ n8nPort, sandbox, sandboxUrl, modelUrl: model && modelUrl, version, logFile, devFolder, ownerOk: owner !== 'failed' });
 		followJournal(sandbox);
+		showModelRequests = true;
 	} catch (e) {
 		await shutdown(1).catch(() => undefined);
 		throw e;
