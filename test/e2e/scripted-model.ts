@@ -148,15 +148,14 @@ export async function startScriptedModel(options: ScriptedModelOptions = {}): Pr
 			completions.push(request);
 			const index = step++;
 			let reply: Reply;
-			if (typeof script === 'function') {
-				reply = script(request, index);
-			} else {
-				const next = script[index];
-				if (!next) {
-					answer(500, openAiError(`scripted model: the script has ${script.length} step(s), this is request ${index + 1}`, 'server_error'));
-					return;
-				}
+			// a script that ends or fails is answered 400, which OpenAI's client does not retry (a 5xx it would)
+			try {
+				const next = typeof script === 'function' ? script : script[index];
+				if (!next) throw new Error(`the script has ${(script as Step[]).length} step(s), this is request ${index + 1}`);
 				reply = typeof next === 'function' ? next(request, index) : next;
+			} catch (e) {
+				answer(400, openAiError(`scripted model: ${e instanceof Error ? e.message : String(e)}`, 'invalid_request_error'));
+				return;
 			}
 			const calls = 'toolCalls' in reply ? reply.toolCalls.map((c) => ({ id: c.id ?? `call_${++callCount}`, type: 'function' as const, function: { name: c.name, arguments: JSON.stringify(c.arguments) } })) : [];
 			const content = reply.content ?? null;
@@ -167,8 +166,8 @@ export async function startScriptedModel(options: ScriptedModelOptions = {}): Pr
 			entry.status = 200;
 			if (request.stream) {
 				res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-				const chunk = (delta: Record<string, unknown>, finishReason: string | null, extra: Record<string, unknown> = {}) =>
-					res.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: now(), model: request.model, choices: [{ index: 0, delta, finish_reason: finishReason }], ...extra })}\n\n`);
+				const chunk = (delta: Record<string, unknown>, finishReason: string | null) =>
+					res.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: now(), model: request.model, choices: [{ index: 0, delta, finish_reason: finishReason }] })}\n\n`);
 				chunk({ role: 'assistant', content: calls.length ? null : '' }, null);
 				if (content) chunk({ content }, null);
 				calls.forEach((call, i) => chunk({ tool_calls: [{ index: i, ...call }] }, null));
