@@ -294,7 +294,7 @@ describe('Example "AI agent with Cekat tools" in n8n, with a scripted chat model
 		const [turn1, turn2] = model.completions;
 		const actions = await operationActions();
 		const tools = turn1.tools!.map(toolSummary).sort((a, b) => a.name.localeCompare(b.name));
-		console.log(`Cekat tools as the editor makes them, as the model receives them:\n${JSON.stringify(tools, null, 1)}`);
+		console.log(`Cekat tools as the editor makes them, as the model receives them:\n${tools.map((t) => `  ${t.name}(${Object.keys(t.parameters?.properties ?? {}).join(', ')}): "${t.description}"`).join('\n')}`);
 		const args = (...keys: string[]) => expect.objectContaining({ type: 'object', properties: Object.fromEntries(keys.map((k) => [k, { type: 'string' }])), ...(keys.length ? { required: keys } : {}) });
 		expect(tools).toEqual([
 			{ name: 'Get_an_order_in_Cekat', description: `${actions['order.get']} in Cekat`, parameters: args('Order') },
@@ -313,7 +313,7 @@ describe('Example "AI agent with Cekat tools" in n8n, with a scripted chat model
 		// the error's message only (not its description, which explains what an order ID is); the unknown phone
 		// number, for which the node outputs no items, reaches the model as an empty string
 		const results = toolResults(turn2);
-		console.log(`Tool results of the editor-made tools:\n${JSON.stringify(results, null, 1)}`);
+		console.log(`What they returned to the model:\n${results.map((r) => `  ${r.name}(${JSON.stringify(r.arguments)}) → ${r.content}`).join('\n')}`);
 		expect(results.map((r) => r.name)).toEqual(['Get_an_order_in_Cekat', 'Get_contacts_by_phone_number_in_Cekat']);
 		expect(parseToolContent(results[0].content)).toEqual([{ error: expect.stringContaining(`Order: "${number}" is not a Cekat ID`) }]);
 		expect(results[1].content).toBe('""');
