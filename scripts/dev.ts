@@ -10,6 +10,9 @@
  *     the Cekat Trigger examples (which register their URL in the sandbox)
  *  7. prints what to open; shows the sandbox's requests as they arrive; Ctrl-C stops everything
  *
+ * The AI-agent example's chat model uses the "OpenAI" credential: OpenAI with OPENAI_API_KEY, or else (and with
+ * --scripted-model) a scripted stand-in on port 3001 (CEKAT_MODEL_PORT, test/e2e/scripted-model.ts demoScript()).
+ *
  * Data (n8n database, log) lives in <cache>/dev (CEKAT_DEV_FOLDER); `--reset` starts from a clean one.
  */
 import { createHash } from 'node:crypto';
@@ -26,12 +29,15 @@ import {
 	freePort,
 	N8n,
 	type N8nServer,
+	OPENAI_CREDENTIAL,
+	OPENAI_CREDENTIAL_TYPE,
 	portIsFree,
 	REPO_DIR,
 	runCommand,
 	SANDBOX_CREDENTIAL,
 } from './lib/n8n';
 import { cacheDir, ensureRuntime, N8N_VERSION } from './lib/runtime';
+import { demoScript, startScriptedModel, type ScriptedModel } from '../test/e2e/scripted-model';
 
 const t0 = Date.now();
 const args = new Set(process.argv.slice(2));
@@ -59,15 +65,22 @@ interface DevState {
 
 async function main(): Promise<void> {
 	if (args.has('--help') || args.has('-h')) {
-		console.log('npm run dev [-- --no-build] [-- --reset]\n  env: N8N_PORT (5678), CEKAT_SANDBOX_PORT (3000), CEKAT_N8N_CACHE, CEKAT_DEV_FOLDER, N8N_LISTEN_ADDRESS');
+		console.log(
+			'npm run dev [-- --no-build] [-- --reset] [-- --scripted-model]\n  env: N8N_PORT (5678), CEKAT_SANDBOX_PORT (3000), CEKAT_MODEL_PORT (3001), OPENAI_API_KEY, CEKAT_N8N_CACHE, CEKAT_DEV_FOLDER, N8N_LISTEN_ADDRESS',
+		);
 		return;
 	}
 	const n8nPort = intEnv('N8N_PORT', 5678);
 	const sandboxPort = intEnv('CEKAT_SANDBOX_PORT', 3000);
+	// the AI-agent example's chat model: OpenAI with the user's key, else the scripted stand-in
+	const openAiKey = process.env.OPENAI_API_KEY?.trim();
+	const scripted = args.has('--scripted-model') || !openAiKey;
+	const modelPort = intEnv('CEKAT_MODEL_PORT', 3001);
 	const listenAddress = process.env.N8N_LISTEN_ADDRESS || '127.0.0.1';
 	const devFolder = path.resolve(process.env.CEKAT_DEV_FOLDER || path.join(cacheDir(), 'dev'));
 
-	for (const [port, what, env] of [[n8nPort, 'n8n', 'N8N_PORT'], [sandboxPort, 'the Cekat sandbox', 'CEKAT_SANDBOX_PORT']] as const) {
+	const ports = [[n8nPort, 'n8n', 'N8N_PORT'], [sandboxPort, 'the Cekat sandbox', 'CEKAT_SANDBOX_PORT'], ...(scripted ? [[modelPort, 'the scripted chat model', 'CEKAT_MODEL_PORT'] as const] : [])] as const;
+	for (const [port, what, env] of ports) {
 		if (!(await portIsFree(port))) throw new Error(`Port ${port} (for ${what}) is in use. Stop what runs there, or choose another port: ${env}=<port> npm run dev`);
 	}
 
@@ -96,6 +109,11 @@ async function main(): Promise<void> {
 
 	const sandbox = await startSandbox({ port: sandboxPort, host: '127.0.0.1' });
 	const sandboxUrl = `http://localhost:${sandbox.port}`;
+	let showModelRequests = false;
+	const model: ScriptedModel | undefined = scripted
+		? await startScriptedModel({ port: modelPort, host: '127.0.0.1', script: demoScript(), onRequest: (r) => showModelRequests && console.log(`${dim('[model]')} ${r.method} ${r.path} → ${r.status}`) })
+		: undefined;
+	const modelUrl = model ? `http://localhost:${model.port}/v1` : 'https://api.openai.com/v1';
 	let server: N8nServer | undefined;
 	let stopping = false;
 	const shutdown = async (code: number) => {
@@ -104,6 +122,7 @@ async function main(): Promise<void> {
 		say('Stopping n8n and the sandbox …');
 		await server?.stop().catch(() => undefined);
 		await sandbox.close().catch(() => undefined);
+		await model?.close().catch(() => undefined);
 		process.exit(code);
 	};
 	let interrupts = 0;
@@ -135,10 +154,17 @@ async function main(): Promise<void> {
 		const credential = { ...SANDBOX_CREDENTIAL, type: 'cekatApi', data: { apiKey: sandbox.apiKey, baseUrl: sandboxUrl, serverUrl: sandboxUrl } };
 		// The order-paid event example's credential: Cekat Events (t.cekat.ai) played by the same sandbox, with its events token.
 		const eventsCredential = { ...EVENTS_CREDENTIAL, type: EVENTS_CREDENTIAL_TYPE, data: { accessToken: sandbox.eventsToken, baseUrl: sandboxUrl } };
-		const credentialHash = hash(JSON.stringify([credential, eventsCredential]));
+		// the AI-agent example's chat model credential
+		const openAiCredential = {
+			...OPENAI_CREDENTIAL,
+			...(scripted ? { name: 'OpenAI (scripted stand-in, npm run dev)' } : {}),
+			type: OPENAI_CREDENTIAL_TYPE,
+			data: { apiKey: scripted ? 'scripted-model' : openAiKey, url: modelUrl },
+		};
+		const credentialHash = hash(JSON.stringify([credential, eventsCredential, openAiCredential]));
 		if (state.credential !== credentialHash) {
-			say(`Importing the credentials "${SANDBOX_CREDENTIAL.name}" and "${EVENTS_CREDENTIAL.name}" (${sandboxUrl}) …`);
-			await n8n.importCredentials([credential, eventsCredential]);
+			say(`Importing the credentials "${SANDBOX_CREDENTIAL.name}" and "${EVENTS_CREDENTIAL.name}" (${sandboxUrl}), "${openAiCredential.name}" (${modelUrl}) …`);
+			await n8n.importCredentials([credential, eventsCredential, openAiCredential]);
 			state.credential = credentialHash;
 			writeFileSync(stateFile, JSON.stringify(state, null, 2));
 		}
@@ -189,10 +215,16 @@ async function main(): Promise<void> {
 			if (test.status !== 'OK') say(`Warning: the credential test of "${SANDBOX_CREDENTIAL.name}" failed: ${test.message}`);
 			const eventsTest = await live.testCredential(EVENTS_CREDENTIAL.id).catch((e: Error) => ({ status: 'Error', message: e.message }));
 			if (eventsTest.status !== 'OK') say(`Warning: the credential test of "${EVENTS_CREDENTIAL.name}" failed: ${eventsTest.message}`);
+			if (model) {
+				const modelTest = await live.testCredential(OPENAI_CREDENTIAL.id).catch((e: Error) => ({ status: 'Error', message: e.message }));
+				if (modelTest.status !== 'OK') say(`Warning: the credential test of "${openAiCredential.name}" failed: ${modelTest.message}`);
+				model.clear();
+			}
 		}
 		sandbox.clearJournal();
-		printBanner({ n8nPort, sandbox, sandboxUrl, version, logFile, devFolder, ownerOk: owner !== 'failed' });
+		printBanner({ n8nPort, sandbox, sandboxUrl, modelUrl: model && modelUrl, version, logFile, devFolder, ownerOk: owner !== 'failed' });
 		followJournal(sandbox);
+		showModelRequests = true;
 	} catch (e) {
 		await shutdown(1).catch(() => undefined);
 		throw e;
@@ -246,13 +278,26 @@ function customerMessageEvent(contact: { conversationId: string; inboxId: string
 /** The shop's paid order the banner's curl posts to the order-paid event example (its order_id becomes the event_id). */
 const SAMPLE_PAID_ORDER = { order_id: 'SHOP-2001', amount: 250000, currency: 'IDR', email: 'budi@example.com', phone: '6281234567890', name: 'Budi Santoso' };
 
-function printBanner(o: { n8nPort: number; sandbox: Sandbox; sandboxUrl: string; version: string; logFile: string; devFolder: string; ownerOk: boolean }): void {
+/** An order on its way to a customer whose window is open: the AI-agent example can look it up and tell them. */
+function shippingOrder(sandbox: Sandbox): number | undefined {
+	const now = Date.now();
+	for (const order of sandbox.store.orders.all()) {
+		if (order.order_status !== 'shipping') continue;
+		const conv = sandbox.store.latestWhatsappConversation(order.contact_id);
+		const last = conv && sandbox.store.lastContactMessageAt(conv.id);
+		if (last && now - Date.parse(last) < 20 * 3_600_000) return order.order_number;
+	}
+	return undefined;
+}
+
+function printBanner(o: { n8nPort: number; sandbox: Sandbox; sandboxUrl: string; modelUrl: string | undefined; version: string; logFile: string; devFolder: string; ownerOk: boolean }): void {
 	const editor = `http://localhost:${o.n8nPort}`;
 	const contact = openWindowContact(o.sandbox);
 	const localPhone = contact ? `0${contact.phone.slice(2)}` : '0812 3456 7890';
 	const newOrder = JSON.stringify({ order_number: 'SHOP-1001', customer_name: contact?.name ?? 'Budi', phone: localPhone, total: 150000 });
 	const order = pendingOrder(o.sandbox);
 	const paidOrder = JSON.stringify(SAMPLE_PAID_ORDER);
+	const agentOrder = shippingOrder(o.sandbox) ?? 1245;
 	const lines = [
 		'',
 		green(bold(`✔ n8n ${N8N_VERSION} with the Cekat node (n8n-nodes-cekat ${o.version}) is ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`)),
@@ -269,7 +314,12 @@ function printBanner(o: { n8nPort: number; sandbox: Sandbox; sandboxUrl: string;
 		`       curl -X POST ${editor}/webhook/cekat-order-confirmation -H 'content-type: application/json' -d '${newOrder}'`,
 		`   • New lead → CRM item + WhatsApp template ${dim('(published)')}: fill in the form at ${editor}/form/cekat-new-lead`,
 		`   • Paid orders → CRM deals won: open it and click ${bold('Execute workflow')}`,
-		`   • AI agent with Cekat tools: add an OpenAI credential to its chat model, then use ${bold('Open chat')}`,
+		...(o.modelUrl
+			? [
+					`   • AI agent with Cekat tools: open it, click ${bold('Open chat')} and ask "What is the status of order ${agentOrder}?" or`,
+					`       "Tell the buyer of order ${agentOrder} on WhatsApp". ${dim(`Its chat model is a scripted stand-in (no OPENAI_API_KEY), ${o.modelUrl}`)}`,
+				]
+			: [`   • AI agent with Cekat tools: open it, click ${bold('Open chat')} and ask about an order ${dim('(OpenAI gpt-4o-mini, your OPENAI_API_KEY)')}`]),
 		...(contact
 			? [
 					`   • Customer asks for a human → AI hand-off ${dim('(published, subscribed in the sandbox)')}: make ${contact.name} ask for one:`,

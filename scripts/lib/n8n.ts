@@ -35,6 +35,13 @@ export const DEV_PUBLISHED_EXAMPLES = [
 /** The credential the examples point at (id and name). */
 export const SANDBOX_CREDENTIAL = { id: 'CekatSandbox0001', name: 'Cekat sandbox' } as const;
 
+/**
+ * The OpenAI credential (type openAiApi) of the AI-agent example's chat model. `npm run dev` creates it: with
+ * OPENAI_API_KEY, for OpenAI; without, for the scripted stand-in model (test/e2e/scripted-model.ts).
+ */
+export const OPENAI_CREDENTIAL = { id: 'CekatOpenAi00001', name: 'OpenAI' } as const;
+export const OPENAI_CREDENTIAL_TYPE = 'openAiApi';
+
 /** The Cekat Events credential (type cekatEventsApi) of the order-paid event example: the sandbox's events token and URL. */
 export const EVENTS_CREDENTIAL = { id: 'CekatEvents00001', name: 'Cekat Events' } as const;
 export const EVENTS_CREDENTIAL_TYPE = 'cekatEventsApi';

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { DEV_OWNER, DEV_PUBLISHED_EXAMPLES, exampleFiles, freePort, N8nClient, portIsFree, REPO_DIR, SANDBOX_CREDENTIAL } from '../../scripts/lib/n8n';
+import { DEV_OWNER, DEV_PUBLISHED_EXAMPLES, exampleFiles, freePort, N8nClient, OPENAI_CREDENTIAL, portIsFree, REPO_DIR, SANDBOX_CREDENTIAL } from '../../scripts/lib/n8n';
 import { requireRuntime } from './helpers';
 
 interface DevRun {
@@ -54,6 +54,7 @@ describe('npm run dev', () => {
 	const folder = mkdtempSync(path.join(tmpdir(), 'cekat-dev-e2e-'));
 	let n8nPort: number;
 	let sandboxPort: number;
+	let modelPort: number;
 	let env: NodeJS.ProcessEnv;
 	const runs: DevRun[] = [];
 
@@ -61,7 +62,9 @@ describe('npm run dev', () => {
 		requireRuntime();
 		n8nPort = await freePort();
 		sandboxPort = await freePort();
-		env = { CEKAT_DEV_FOLDER: folder, N8N_PORT: String(n8nPort), CEKAT_SANDBOX_PORT: String(sandboxPort) };
+		modelPort = await freePort();
+		// no OPENAI_API_KEY: the AI-agent example's chat model is the scripted stand-in
+		env = { CEKAT_DEV_FOLDER: folder, N8N_PORT: String(n8nPort), CEKAT_SANDBOX_PORT: String(sandboxPort), CEKAT_MODEL_PORT: String(modelPort), OPENAI_API_KEY: '' };
 	});
 	/** The paths of the URLs subscribed in the dev sandbox. */
 	const subscribedUrls = async () => {
@@ -126,6 +129,22 @@ describe('npm run dev', () => {
 		const events = (await (await fetch(eventsUrl)).json()) as Array<{ event_key: string; event_id: string }>;
 		expect(events.map((e) => [e.event_key, e.event_id])).toEqual([['order_paid', (JSON.parse(shopBody) as { order_id: string }).order_id]]);
 
+		// the AI-agent example with the scripted stand-in model: the printed question, sent as the editor's chat sends it
+		expect(out).toContain(`Its chat model is a scripted stand-in (no OPENAI_API_KEY), http://localhost:${modelPort}/v1`);
+		expect(await client.testCredential(OPENAI_CREDENTIAL.id)).toEqual(expect.objectContaining({ status: 'OK' }));
+		const [, question, orderNumber] = out.match(/ask "(What is the status of order (\d+)\?)"/)!;
+		const chatRun = await client.rest('POST', '/workflows/CekatExample0004/run', { triggerToStartFrom: { name: 'When chat message received' }, chatSessionId: 'dev-e2e' });
+		expect(chatRun.body.data).toEqual({ waitingForWebhook: true });
+		const chat = await fetch(`http://127.0.0.1:${n8nPort}/webhook-test/CekatExample0004/dev-e2e`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ action: 'sendMessage', sessionId: 'dev-e2e', chatInput: question }),
+		});
+		expect(chat.status).toBe(200);
+		expect(((await chat.json()) as { output: string }).output).toMatch(new RegExp(`^Order #${orderNumber} \\(.+\\): shipping, payment \\w+, total Rp [\\d.]+\\.$`));
+		await waitFor(run, new RegExp(`\\[sandbox\\] GET /api/orders\\?search=${orderNumber}&page=1&limit=5 → 200`), 5_000);
+		await waitFor(run, /\[model\] POST \/v1\/chat\/completions → 200[\s\S]*\[model\] POST \/v1\/chat\/completions → 200/, 5_000);
+
 		// the form page of the published lead example
 		const form = await fetch(`http://127.0.0.1:${n8nPort}/form/cekat-new-lead`);
 		expect(form.status).toBe(200);
@@ -133,6 +152,7 @@ describe('npm run dev', () => {
 		expect(await stopDev(run)).toBe(0);
 		expect(await portIsFree(n8nPort)).toBe(true);
 		expect(await portIsFree(sandboxPort)).toBe(true);
+		expect(await portIsFree(modelPort)).toBe(true);
 	}
 
 	it('second start reuses the data: no import, the same login, ready faster', async () => {

@@ -45,10 +45,10 @@ export interface Workflow {
 }
 
 /**
- * A sandbox, an n8n user folder with the package installed like a user installs it, the three test credentials,
- * the examples and the given test workflows imported. Nothing is started.
+ * A sandbox, an n8n user folder with the package installed like a user installs it, the three test credentials
+ * (plus options.credentials, in the same import), the examples and the given test workflows imported. Nothing is started.
  */
-export async function prepareInstance(workflows: Workflow[] | ((sandbox: Sandbox) => Workflow[]) = []): Promise<E2eInstance> {
+export async function prepareInstance(workflows: Workflow[] | ((sandbox: Sandbox) => Workflow[]) = [], options: { credentials?: CredentialImport[] } = {}): Promise<E2eInstance> {
 	const runtime = requireRuntime();
 	const sandbox = await startSandbox({ port: 0, apiKey: API_KEY });
 	const root = mkdtempSync(path.join(tmpdir(), 'cekat-e2e-'));
@@ -62,6 +62,7 @@ export async function prepareInstance(workflows: Workflow[] | ((sandbox: Sandbox
 		{ ...SANDBOX_CREDENTIAL, type: 'cekatApi', data: { apiKey: API_KEY, baseUrl: sandbox.url, serverUrl: sandbox.serverUrl } },
 		{ ...WRONG_KEY_CREDENTIAL, type: 'cekatApi', data: { apiKey: WRONG_KEY, baseUrl: sandbox.url, serverUrl: sandbox.serverUrl } },
 		{ ...LOCALHOST_CREDENTIAL, type: 'cekatApi', data: { apiKey: API_KEY, baseUrl: `http://localhost:${sandbox.port}/`, serverUrl: `http://localhost:${sandbox.port}/` } },
+		...(options.credentials ?? []),
 	];
 	await n8n.importCredentials(credentials);
 	const files = (typeof workflows === 'function' ? workflows(sandbox) : workflows).map((wf) => {

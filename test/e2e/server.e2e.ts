@@ -317,11 +317,11 @@ describe('n8n start: editor, credential test, webhook and form workflows', () =>
 		expect(executions.body.data?.results.map((e) => e.status)).toEqual(['success']);
 	});
 
-	it('example "AI agent": imported, with two Cekat tool nodes wired to the agent', async () => {
+	it('example "AI agent": imported, with three Cekat tool nodes wired to the agent', async () => {
 		const wf = await server.rest<{ nodes: Array<{ name: string; type: string }>; connections: Record<string, Record<string, Array<Array<{ node: string }>>>> }>('GET', '/workflows/CekatExample0004');
 		expect(wf.status).toBe(200);
 		const tools = wf.body.data!.nodes.filter((n) => n.type === 'n8n-nodes-cekat.cekatTool').map((n) => n.name);
-		expect(tools).toEqual(['Find orders', 'Find CRM deal']);
+		expect(tools).toEqual(['Find orders', 'Find CRM deal', 'Send WhatsApp message']);
 		for (const name of tools) expect(wf.body.data!.connections[name].ai_tool[0][0].node).toBe('AI Agent');
 		// the tool node type the workflow uses is one n8n knows (checked in the first test), with the tool description input
 		const types = (await (await server.http('/types/nodes.json')).json()) as NodeTypeDescription[];
