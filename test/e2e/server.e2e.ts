@@ -20,6 +20,9 @@ import {
 	type WindowContact,
 } from './helpers';
 
+/** The editor sends a node's parameters with their defaults: the hidden `authentication` that picks the Cekat API credential (the Event resource's is cekatEventsApi). */
+const EDITOR_DEFAULTS = { authentication: 'cekatApi' };
+
 const OWNER = { email: 'e2e@cekat.local', password: 'CekatE2e2026', firstName: 'End', lastName: 'ToEnd' };
 const NEW_LEAD_GROUP = '1bb6caaa-461e-440b-b8c8-d4e30090fa14';
 const KOPI_INBOX = 'eb8360fb-0665-4481-9926-639b96e17e51';
@@ -82,7 +85,10 @@ describe('n8n start: editor, credential test, webhook and form workflows', () =>
 		const types = (await (await server.http('/types/nodes.json')).json()) as NodeTypeDescription[];
 		const cekat = types.find((t) => t.name === 'n8n-nodes-cekat.cekat');
 		const tool = types.find((t) => t.name === 'n8n-nodes-cekat.cekatTool');
-		expect(cekat).toEqual(expect.objectContaining({ displayName: 'Cekat', usableAsTool: true, inputs: ['main'], outputs: ['main'], credentials: [{ name: 'cekatApi', required: true }] }));
+		expect(cekat).toEqual(expect.objectContaining({ displayName: 'Cekat', usableAsTool: true, inputs: ['main'], outputs: ['main'], credentials: [
+				{ name: 'cekatApi', required: true, displayOptions: { show: { authentication: ['cekatApi'] } } },
+				{ name: 'cekatEventsApi', required: true, displayOptions: { show: { authentication: ['cekatEventsApi'] } } },
+			] }));
 		expect(tool).toEqual(expect.objectContaining({ inputs: [], outputs: ['ai_tool'] }));
 		expect(cekat!.properties.map((p) => p.name)).toEqual(expect.arrayContaining(['resource', 'operation']));
 
@@ -126,7 +132,7 @@ describe('n8n start: editor, credential test, webhook and form workflows', () =>
 			...base,
 			path: 'boardId',
 			methodName: 'searchBoards',
-			currentNodeParameters: { resource: 'crmItem', operation: 'create' },
+			currentNodeParameters: { ...EDITOR_DEFAULTS, resource: 'crmItem', operation: 'create' },
 		});
 		expect(boards.status).toBe(200);
 		expect(boards.body.data?.results).toEqual(env.sandbox.store.boards.all().map((b) => ({ name: b.name, value: b.id })));
@@ -137,7 +143,7 @@ describe('n8n start: editor, credential test, webhook and form workflows', () =>
 				...base,
 				path: 'columns',
 				methodName: 'getColumns',
-				currentNodeParameters: { resource: 'crmItem', operation, boardId: { __rl: true, mode: 'list', value: SALES_BOARD_ID } },
+				currentNodeParameters: { ...EDITOR_DEFAULTS, resource: 'crmItem', operation, boardId: { __rl: true, mode: 'list', value: SALES_BOARD_ID } },
 			});
 			expect(res.status).toBe(200);
 			return res.body.data!.fields;
@@ -158,7 +164,7 @@ describe('n8n start: editor, credential test, webhook and form workflows', () =>
 			...base,
 			path: 'additionalFields.group',
 			methodName: 'searchGroups',
-			currentNodeParameters: { resource: 'crmItem', operation: 'create', boardId: { __rl: true, mode: 'list', value: SALES_BOARD_ID }, additionalFields: {} },
+			currentNodeParameters: { ...EDITOR_DEFAULTS, resource: 'crmItem', operation: 'create', boardId: { __rl: true, mode: 'list', value: SALES_BOARD_ID }, additionalFields: {} },
 		});
 		expect(groups.status).toBe(200);
 		expect(groups.body.data?.results).toEqual(board.crm_groups.map((g) => ({ name: g.name, value: g.id })));
@@ -167,6 +173,7 @@ describe('n8n start: editor, credential test, webhook and form workflows', () =>
 			path: 'parameters.rules.rule[0].labels',
 			methodName: 'getColumnLabels',
 			currentNodeParameters: {
+				...EDITOR_DEFAULTS,
 				resource: 'crmItem',
 				operation: 'search',
 				boardId: { __rl: true, mode: 'list', value: SALES_BOARD_ID },
@@ -188,7 +195,7 @@ describe('n8n start: editor, credential test, webhook and form workflows', () =>
 				...base,
 				path,
 				methodName,
-				currentNodeParameters: { resource, operation },
+				currentNodeParameters: { ...EDITOR_DEFAULTS, resource, operation },
 			});
 			expect(res.status).toBe(200);
 			return res.body.data!.results.map((r) => r.value);
