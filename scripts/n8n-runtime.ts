@@ -1,21 +1,25 @@
 /**
- * Installs (once) and prints the n8n runtime used by `npm run dev` and `npm run test:e2e`:
- * Node 24 and n8n 2.41.1 in ~/.cache/n8n-nodes-cekat (or $CEKAT_N8N_CACHE).
+ * Installs (once) and prints the n8n runtime used by `npm run dev` and `npm run test:e2e`, in
+ * ~/.cache/n8n-nodes-cekat (or $CEKAT_N8N_CACHE): n8n 2.41.1 on Node 24 by default, n8n 1.123.81 on Node 22 with
+ * CEKAT_N8N_LINE=1 or --n8n=1 (see scripts/lib/runtime.ts).
  *
- *   npx tsx scripts/n8n-runtime.ts            install what is missing, print the paths
- *   npx tsx scripts/n8n-runtime.ts --check    only report whether it is installed (exit 1 if not)
+ *   npx tsx scripts/n8n-runtime.ts              install what is missing, print the paths
+ *   npx tsx scripts/n8n-runtime.ts --n8n=1      the same for n8n 1.123.81
+ *   npx tsx scripts/n8n-runtime.ts --check      only report whether it is installed (exit 1 if not)
  */
-import { ensureRuntime, findRuntime, cacheDir, N8N_VERSION } from './lib/runtime';
+import { applyLineOption, cacheDir, ensureRuntime, findRuntime, selectedLine } from './lib/runtime';
 
 async function main(): Promise<void> {
 	const t0 = Date.now();
+	applyLineOption();
+	const line = selectedLine();
 	if (process.argv.includes('--check')) {
-		const found = findRuntime();
-		console.log(found ? `n8n ${N8N_VERSION} runtime installed in ${found.cacheDir}` : `n8n ${N8N_VERSION} runtime not installed in ${cacheDir()}`);
+		const found = findRuntime(line);
+		console.log(found ? `n8n ${line.n8n} runtime installed in ${found.cacheDir}` : `n8n ${line.n8n} runtime not installed in ${cacheDir()}`);
 		process.exit(found ? 0 : 1);
 	}
-	const runtime = await ensureRuntime();
-	console.log(`n8n ${N8N_VERSION} runtime ready in ${runtime.cacheDir} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+	const runtime = await ensureRuntime(line);
+	console.log(`n8n ${runtime.n8nVersion} runtime ready in ${runtime.cacheDir} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
 	console.log(`  node: ${runtime.nodeBin}`);
 	console.log(`  n8n:  ${runtime.n8nBin}`);
 }

