@@ -2,7 +2,8 @@
  * `npm run dev`: the Cekat node in a real n8n, with the local Cekat sandbox, in one command.
  *
  *  1. builds the package (skip with --no-build)
- *  2. provides Node 24 and n8n 2.41.1 in the cache folder (first run: ~5 min, 2.9 GB; later runs reuse it)
+ *  2. provides Node 24 and n8n 2.41.1 in the cache folder (first run: ~5 min, 2.9 GB; later runs reuse it); with
+ *     `--n8n=1` (or CEKAT_N8N_LINE=1) Node 22 and n8n 1.123.81 instead (first run: ~8 min, 2 GB)
  *  3. starts the Cekat sandbox on port 3000 (CEKAT_SANDBOX_PORT)
  *  4. installs the built package as a community package of that n8n (as Settings → Community Nodes does)
  *  5. imports the "Cekat sandbox" and "Cekat Events" credentials and the example workflows (again only when they changed)
@@ -13,7 +14,8 @@
  * The AI-agent example's chat model uses the "OpenAI" credential: OpenAI with OPENAI_API_KEY, or else (and with
  * --scripted-model) a scripted stand-in on port 3001 (CEKAT_MODEL_PORT, test/e2e/scripted-model.ts demoScript()).
  *
- * Data (n8n database, log) lives in <cache>/dev (CEKAT_DEV_FOLDER); `--reset` starts from a clean one.
+ * Data (n8n database, log) lives in <cache>/dev, for n8n 1.x in <cache>/dev-n8n1 (CEKAT_DEV_FOLDER); `--reset`
+ * starts from a clean one.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -36,7 +38,7 @@ import {
 	runCommand,
 	SANDBOX_CREDENTIAL,
 } from './lib/n8n';
-import { cacheDir, ensureRuntime, N8N_VERSION } from './lib/runtime';
+import { applyLineOption, cacheDir, ensureRuntime, selectedLine } from './lib/runtime';
 import { demoScript, startScriptedModel, type ScriptedModel } from '../test/e2e/scripted-model';
 
 const t0 = Date.now();
@@ -66,10 +68,14 @@ interface DevState {
 async function main(): Promise<void> {
 	if (args.has('--help') || args.has('-h')) {
 		console.log(
-			'npm run dev [-- --no-build] [-- --reset] [-- --scripted-model]\n  env: N8N_PORT (5678), CEKAT_SANDBOX_PORT (3000), CEKAT_MODEL_PORT (3001), OPENAI_API_KEY, CEKAT_N8N_CACHE, CEKAT_DEV_FOLDER, N8N_LISTEN_ADDRESS',
+			'npm run dev [-- --no-build] [-- --reset] [-- --scripted-model] [-- --n8n=1|2]\n' +
+				'  --n8n=1: n8n 1.123.81 on Node 22 instead of n8n 2.41.1 on Node 24 (also CEKAT_N8N_LINE=1)\n' +
+				'  env: N8N_PORT (5678), CEKAT_SANDBOX_PORT (3000), CEKAT_MODEL_PORT (3001), OPENAI_API_KEY, CEKAT_N8N_CACHE, CEKAT_DEV_FOLDER, N8N_LISTEN_ADDRESS',
 		);
 		return;
 	}
+	applyLineOption();
+	const line = selectedLine();
 	const n8nPort = intEnv('N8N_PORT', 5678);
 	const sandboxPort = intEnv('CEKAT_SANDBOX_PORT', 3000);
 	// the AI-agent example's chat model: OpenAI with the user's key, else the scripted stand-in
@@ -77,7 +83,8 @@ async function main(): Promise<void> {
 	const scripted = args.has('--scripted-model') || !openAiKey;
 	const modelPort = intEnv('CEKAT_MODEL_PORT', 3001);
 	const listenAddress = process.env.N8N_LISTEN_ADDRESS || '127.0.0.1';
-	const devFolder = path.resolve(process.env.CEKAT_DEV_FOLDER || path.join(cacheDir(), 'dev'));
+	// n8n 1.x cannot open a database that n8n 2.x migrated: each line keeps its own data folder
+	const devFolder = path.resolve(process.env.CEKAT_DEV_FOLDER || path.join(cacheDir(), line.id === '2' ? 'dev' : `dev-n8n${line.id}`));
 
 	const ports = [[n8nPort, 'n8n', 'N8N_PORT'], [sandboxPort, 'the Cekat sandbox', 'CEKAT_SANDBOX_PORT'], ...(scripted ? [[modelPort, 'the scripted chat model', 'CEKAT_MODEL_PORT'] as const] : [])] as const;
 	for (const [port, what, env] of ports) {
@@ -90,7 +97,8 @@ async function main(): Promise<void> {
 	}
 	if (!existsSync(path.join(REPO_DIR, 'dist', 'nodes', 'Cekat', 'Cekat.node.js'))) throw new Error('dist/ is missing: run npm run build');
 
-	const runtime = await ensureRuntime();
+	const runtime = await ensureRuntime(line);
+	const N8N_VERSION = runtime.n8nVersion;
 
 	if (args.has('--reset')) {
 		say(`--reset: removing ${devFolder}`);
@@ -222,7 +230,7 @@ async function main(): Promise<void> {
 			}
 		}
 		sandbox.clearJournal();
-		printBanner({ n8nPort, sandbox, sandboxUrl, modelUrl: model && modelUrl, version, logFile, devFolder, ownerOk: owner !== 'failed' });
+		printBanner({ n8nVersion: N8N_VERSION, n8nPort, sandbox, sandboxUrl, modelUrl: model && modelUrl, version, logFile, devFolder, ownerOk: owner !== 'failed' });
 		followJournal(sandbox);
 		showModelRequests = true;
 	} catch (e) {
@@ -290,7 +298,7 @@ function shippingOrder(sandbox: Sandbox): number | undefined {
 	return undefined;
 }
 
-function printBanner(o: { n8nPort: number; sandbox: Sandbox; sandboxUrl: string; modelUrl: string | undefined; version: string; logFile: string; devFolder: string; ownerOk: boolean }): void {
+function printBanner(o: { n8nVersion: string; n8nPort: number; sandbox: Sandbox; sandboxUrl: string; modelUrl: string | undefined; version: string; logFile: string; devFolder: string; ownerOk: boolean }): void {
 	const editor = `http://localhost:${o.n8nPort}`;
 	const contact = openWindowContact(o.sandbox);
 	const localPhone = contact ? `0${contact.phone.slice(2)}` : '0812 3456 7890';
@@ -300,7 +308,7 @@ function printBanner(o: { n8nPort: number; sandbox: Sandbox; sandboxUrl: string;
 	const agentOrder = shippingOrder(o.sandbox) ?? 1245;
 	const lines = [
 		'',
-		green(bold(`✔ n8n ${N8N_VERSION} with the Cekat node (n8n-nodes-cekat ${o.version}) is ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`)),
+		green(bold(`✔ n8n ${o.n8nVersion} with the Cekat node (n8n-nodes-cekat ${o.version}) is ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`)),
 		'',
 		`  ${bold('n8n editor')}     ${editor}`,
 		o.ownerOk

@@ -36,7 +36,7 @@ import { QueueCluster, secs } from '../test/queue/cluster';
 import { runBatch, queueWorkflow, WEBHOOK_PATH, WORKFLOW_ID, type BatchFigures } from '../test/queue/run';
 import { findPostgres, findRedisServer, INSTALL_HINT } from '../test/queue/services';
 import { CREDENTIAL_TYPE, sleep } from './lib/n8n';
-import { findRuntime, N8N_VERSION } from './lib/runtime';
+import { findRuntime } from './lib/runtime';
 
 const API_KEY = 'ck_queue_7Rt2Lp9Xv4Qm';
 const CREDENTIAL = { id: 'CekatQueueCred01', name: 'Cekat sandbox (queue test)' } as const;
@@ -160,7 +160,7 @@ async function main(): Promise<number> {
 		}
 		for (const fig of results) print(fig);
 		const totalS = (Date.now() - t0) / 1000;
-		log(`setup ${setupS.toFixed(1)} s, total ${totalS.toFixed(1)} s (n8n ${N8N_VERSION}, ${cluster.workers.length} workers × concurrency ${CONCURRENCY}, send delay ${SEND_DELAY_MS} ms, ${CALLERS} callers, conversation by ${LOCATOR}, rate-limited batch ${RATE_LIMIT > 0 ? `${RATE_LIMIT} per ${RATE_WINDOW_S} s` : 'off'})`);
+		log(`setup ${setupS.toFixed(1)} s, total ${totalS.toFixed(1)} s (n8n ${runtime.n8nVersion}, ${cluster.workers.length} workers × concurrency ${CONCURRENCY}, send delay ${SEND_DELAY_MS} ms, ${CALLERS} callers, conversation by ${LOCATOR}, rate-limited batch ${RATE_LIMIT > 0 ? `${RATE_LIMIT} per ${RATE_WINDOW_S} s` : 'off'})`);
 		if (process.env.CEKAT_QUEUE_JSON) {
 			writeFileSync(process.env.CEKAT_QUEUE_JSON, JSON.stringify({ setupS, totalS, sendDelayMs: SEND_DELAY_MS, concurrency: CONCURRENCY, batches: results }, null, 2));
 			log(`figures written to ${process.env.CEKAT_QUEUE_JSON}`);

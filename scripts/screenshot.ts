@@ -25,7 +25,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 
 import { startSandbox } from '../sandbox';
 import { DEV_OWNER, EVENTS_CREDENTIAL, EVENTS_CREDENTIAL_TYPE, N8n, type N8nServer, REPO_DIR, runCommand, SANDBOX_CREDENTIAL } from './lib/n8n';
-import { ensureRuntime, N8N_VERSION } from './lib/runtime';
+import { ensureRuntime } from './lib/runtime';
 
 const t0 = Date.now();
 const argv = process.argv.slice(2);
@@ -146,7 +146,7 @@ async function main(): Promise<void> {
 		newLeadWithSample(userFolder),
 		...['paid-orders-to-crm.json', 'ai-handoff.json', 'order-paid-event.json'].map((file) => path.join(REPO_DIR, 'examples', file)),
 	]);
-	say(`n8n ${N8N_VERSION}: package, credential and example imported (${secs(t1)}); starting …`);
+	say(`n8n ${runtime.n8nVersion}: package, credential and example imported (${secs(t1)}); starting …`);
 	const server = await n8n.start({ logFile: path.join(userFolder, 'n8n.log') });
 	started.push({ what: 'n8n', stop: () => server.stop() });
 	await server.setupOwnerAndLogin(DEV_OWNER);

@@ -1,6 +1,6 @@
 /**
- * End-to-end helpers: a real n8n 2.41.1 (from the runtime cache, see scripts/lib/runtime.ts) with this package
- * installed as a community package, the Cekat sandbox in this process (its journal shows what n8n sent),
+ * End-to-end helpers: a real n8n (from the runtime cache, see scripts/lib/runtime.ts: 2.41.1 by default, 1.123.81
+ * with CEKAT_N8N_LINE=1) with this package installed as a community package, the Cekat sandbox in this process (its journal shows what n8n sent),
  * credentials and workflows imported with n8n's CLI.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,7 +9,7 @@ import path from 'node:path';
 
 import { startSandbox, type JournalEntry, type Sandbox } from '../../sandbox';
 import { exampleFiles, N8n, SANDBOX_CREDENTIAL, sleep, type CredentialImport, type N8nServer } from '../../scripts/lib/n8n';
-import { findRuntime, type Runtime } from '../../scripts/lib/runtime';
+import { findRuntime, selectedLine, type Runtime } from '../../scripts/lib/runtime';
 
 /** Distinctive, so a leak into n8n's output is easy to find. */
 export const API_KEY = 'ck_e2e_5Hq2Wm8Tz4Rb7Nc1';
@@ -23,7 +23,8 @@ export const SALES_BOARD_ID = '659734a9-dfad-4ec5-b138-96cfc05e3a08';
 export function requireRuntime(): Runtime {
 	const runtime = findRuntime();
 	if (!runtime) {
-		throw new Error('The n8n runtime is not installed. Run `npm run test:e2e` (it installs it first) or `npx tsx scripts/n8n-runtime.ts`.');
+		const { id, n8n } = selectedLine();
+		throw new Error(`The n8n ${n8n} runtime is not installed. Run \`CEKAT_N8N_LINE=${id} npm run test:e2e\` (it installs it first) or \`npx tsx scripts/n8n-runtime.ts --n8n=${id}\`.`);
 	}
 	return runtime;
 }
