@@ -146,8 +146,9 @@ export class N8n {
 			N8N_PERSONALIZATION_ENABLED: 'false',
 			N8N_SECURE_COOKIE: 'false',
 			N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
-			// the MCP server registry only fetches api.n8n.io (unreachable offline, noisy in the log)
-			N8N_DISABLED_MODULES: 'mcp-registry',
+			// the MCP server registry (n8n 2.x) only fetches api.n8n.io (unreachable offline, noisy in the log);
+			// n8n 1.x has no such module and refuses to start on an unknown name
+			...(this.opts.runtime.line.id === '2' ? { N8N_DISABLED_MODULES: 'mcp-registry' } : {}),
 			N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'true',
 			...this.opts.env,
 		};

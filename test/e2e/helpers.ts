@@ -53,6 +53,17 @@ export async function prepareInstance(workflows: Workflow[] | ((sandbox: Sandbox
 	const runtime = requireRuntime();
 	const sandbox = await startSandbox({ port: 0, apiKey: API_KEY });
 	const root = mkdtempSync(path.join(tmpdir(), 'cekat-e2e-'));
+	try {
+		return await prepare(runtime, sandbox, root, workflows);
+	} catch (e) {
+		// a failed setup must not leave the sandbox listening: jest would never exit
+		await sandbox.close().catch(() => undefined);
+		if (!process.env.CEKAT_E2E_KEEP) rmSync(root, { recursive: true, force: true });
+		throw e;
+	}
+}
+
+async function prepare(runtime: Runtime, sandbox: Sandbox, root: string, workflows: Workflow[] | ((sandbox: Sandbox) => Workflow[])): Promise<E2eInstance> {
 	const userFolder = path.join(root, 'n8n');
 	const workDir = path.join(root, 'work');
 	mkdirSync(userFolder);
