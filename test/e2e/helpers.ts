@@ -189,3 +189,15 @@ export async function executionsOf(server: N8nServer, workflowId: string): Promi
 	expect(res.status).toBe(200);
 	return res.body.data!.results;
 }
+
+/**
+ * The editor's manual run ("Execute workflow", "Listen for test event", "Fetch test event"):
+ * POST /rest/workflows/<id>/run. n8n 2.x runs the workflow as stored; n8n 1.x's editor sends the workflow along
+ * (`workflowData`) and its server requires it ("You cannot execute a workflow without an ID" otherwise).
+ */
+export async function runManually<T = unknown>(server: N8nServer, workflowId: string, body: Record<string, unknown>) {
+	if (selectedLine().id !== '1') return await server.rest<T>('POST', `/workflows/${workflowId}/run`, body);
+	const stored = await server.rest('GET', `/workflows/${workflowId}`);
+	if (stored.status !== 200 || !stored.body.data) throw new Error(`GET workflow ${workflowId}: ${stored.status} ${JSON.stringify(stored.body)}`);
+	return await server.rest<T>('POST', `/workflows/${workflowId}/run`, { workflowData: stored.body.data, ...body });
+}

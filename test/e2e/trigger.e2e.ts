@@ -9,7 +9,7 @@ import path from 'node:path';
 
 import type { N8nServer } from '../../scripts/lib/n8n';
 import { REPO_DIR, sleep } from '../../scripts/lib/n8n';
-import { byId, calls, cekatNode, connect, contactsByWindow, executionsOf, expectAuthenticated, prepareInstance, sandboxApi, waitFor, type E2eInstance, type WindowContact, type Workflow } from './helpers';
+import { byId, calls, cekatNode, connect, contactsByWindow, executionsOf, expectAuthenticated, prepareInstance, runManually, sandboxApi, waitFor, type E2eInstance, type WindowContact, type Workflow } from './helpers';
 
 const OWNER = { email: 'e2e-trigger@cekat.local', password: 'CekatE2e2026', firstName: 'Trigger', lastName: 'Test' };
 const EXAMPLE = 'CekatExample0005';
@@ -229,7 +229,7 @@ describe('Cekat Trigger in n8n', () => {
 	});
 
 	it('the editor’s "Listen for test event": a test event reaches the next nodes (v1 as saved, Webhook mode, manual run)', async () => {
-		const run = await server.rest<{ waitingForWebhook?: boolean }>('POST', `/workflows/${V1_WORKFLOW}/run`, { triggerToStartFrom: { name: 'Payment status changed' } });
+		const run = await runManually<{ waitingForWebhook?: boolean }>(server, V1_WORKFLOW, { triggerToStartFrom: { name: 'Payment status changed' } });
 		expect(run.status).toBe(200);
 		expect(run.body.data).toEqual({ waitingForWebhook: true });
 
@@ -255,7 +255,7 @@ describe('Cekat Trigger in n8n', () => {
 
 	it('the Cekat Polling Trigger in n8n: no webhook is registered; the first poll emits nothing; new orders run the workflow once each, at n8n’s next polls', async () => {
 		// the editor's "Fetch test event": the newest order as a sample, no waiting for a webhook
-		const sample = await server.rest<{ executionId?: string; waitingForWebhook?: boolean }>('POST', `/workflows/${POLLING_WORKFLOW}/run`, {
+		const sample = await runManually<{ executionId?: string; waitingForWebhook?: boolean }>(server, POLLING_WORKFLOW, {
 			triggerToStartFrom: { name: 'New order' },
 			destinationNode: { nodeName: 'New order', mode: 'inclusive' },
 		});
