@@ -91,6 +91,8 @@ describe('npm run dev', () => {
 		const [, seconds] = await waitFor(run, /is ready in ([\d.]+) s/, 150_000);
 		console.log(`npm run dev (first start, runtime cached): ready in ${seconds} s`);
 		const out = run.output();
+		// the n8n line CEKAT_N8N_LINE picks (2.41.1 by default, 1.123.81 with CEKAT_N8N_LINE=1)
+		expect(out).toContain(`✔ n8n ${requireRuntime().n8nVersion} with the Cekat node`);
 		expect(out).toContain(`http://localhost:${n8nPort}`);
 		expect(out).toContain(`${DEV_OWNER.email}  /  ${DEV_OWNER.password}`);
 		expect(out).toContain(`http://localhost:${sandboxPort}`);
