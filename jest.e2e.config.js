@@ -1,5 +1,6 @@
 /**
- * End-to-end tests (`npm run test:e2e`): a real n8n 2.41.1 runs the built package.
+ * End-to-end tests (`npm run test:e2e`): a real n8n runs the built package: 2.41.1, or 1.123.81 with
+ * CEKAT_N8N_LINE=1 (`npm run test:e2e:n8n1`).
  * Separate from `npm test` (jest.config.js matches *.test.ts; these files are *.e2e.ts).
  * @type {import('jest').Config}
  */
