@@ -1,5 +1,5 @@
 /**
- * The Cekat Trigger v2 in a real n8n 2.41.1 (`n8n start`): publishing the workflow makes n8n run the node's webhook
+ * The Cekat Trigger v2 in a real n8n (`n8n start`): publishing the workflow makes n8n run the node's webhook
  * lifecycle, which subscribes the Production URL in Cekat (the sandbox's OFF routes on its Server URL); an event the
  * sandbox emits then runs the workflow once; unpublishing removes the subscription. Also: the node types n8n
  * serves for the two triggers (v2 without Poll Times; the Polling Trigger with them).
