@@ -130,6 +130,20 @@ function isComplete(dir: string): boolean {
 	return existsSync(path.join(dir, MARKER));
 }
 
+function markerInfo(dir: string): Record<string, unknown> {
+	try {
+		return JSON.parse(readFileSync(path.join(dir, MARKER), 'utf8')) as Record<string, unknown>;
+	} catch {
+		return {};
+	}
+}
+
+/** n8n is installed, for this Node major: its sqlite3 was compiled for the Node of the install, and another major
+ * (the system Node changed since) cannot load it. */
+function n8nInstalledFor(n8nDir: string, nodeMajor: number): boolean {
+	return isComplete(n8nDir) && major(String(markerInfo(n8nDir).node ?? `v${nodeMajor}`)) === nodeMajor;
+}
+
 function markComplete(dir: string, info: Record<string, unknown>): void {
 	writeFileSync(path.join(dir, MARKER), JSON.stringify({ ...info, completedAt: new Date().toISOString() }, null, 2) + '\n');
 }
@@ -139,15 +153,18 @@ export function findRuntime(line: N8nLine = selectedLine()): Runtime | undefined
 	const p = paths(line);
 	let nodeBin: string;
 	let nodeDir: string | undefined;
+	let nodeMajor: number;
 	if (systemNodeFits(line)) {
 		nodeBin = process.execPath;
 		nodeDir = systemNodeDir();
+		nodeMajor = major(process.versions.node);
 	} else {
 		if (!isComplete(p.nodeDir)) return undefined;
 		nodeBin = p.nodeBin;
 		nodeDir = p.nodeHeaders;
+		nodeMajor = p.nodeMajor;
 	}
-	if (!isComplete(p.n8nDir)) return undefined;
+	if (!n8nInstalledFor(p.n8nDir, nodeMajor)) return undefined;
 	return {
 		line,
 		n8nVersion: line.n8n,
@@ -170,7 +187,8 @@ export async function ensureRuntime(line: N8nLine = selectedLine()): Promise<Run
 	try {
 		// Another run may have finished the install while this one waited for the lock.
 		if (!systemNodeFits(line) && !isComplete(p.nodeDir)) await installNode(line, p);
-		if (!isComplete(p.n8nDir)) await installN8n(line, p);
+		const nodeMajor = systemNodeFits(line) ? major(process.versions.node) : p.nodeMajor;
+		if (!n8nInstalledFor(p.n8nDir, nodeMajor)) await installN8n(line, p);
 	} finally {
 		release();
 	}
