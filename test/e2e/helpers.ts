@@ -54,7 +54,7 @@ export async function prepareInstance(workflows: Workflow[] | ((sandbox: Sandbox
 	const sandbox = await startSandbox({ port: 0, apiKey: API_KEY });
 	const root = mkdtempSync(path.join(tmpdir(), 'cekat-e2e-'));
 	try {
-		return await prepare(runtime, sandbox, root, workflows);
+		return await prepare(runtime, sandbox, root, workflows, options);
 	} catch (e) {
 		// a failed setup must not leave the sandbox listening: jest would never exit
 		await sandbox.close().catch(() => undefined);
@@ -63,7 +63,13 @@ export async function prepareInstance(workflows: Workflow[] | ((sandbox: Sandbox
 	}
 }
 
-async function prepare(runtime: Runtime, sandbox: Sandbox, root: string, workflows: Workflow[] | ((sandbox: Sandbox) => Workflow[])): Promise<E2eInstance> {
+async function prepare(
+	runtime: Runtime,
+	sandbox: Sandbox,
+	root: string,
+	workflows: Workflow[] | ((sandbox: Sandbox) => Workflow[]),
+	options: { credentials?: CredentialImport[] },
+): Promise<E2eInstance> {
 	const userFolder = path.join(root, 'n8n');
 	const workDir = path.join(root, 'work');
 	mkdirSync(userFolder);
