@@ -240,8 +240,22 @@ export class N8n {
 	/** `n8n import:workflow --separate` with the given workflow files (one CLI start for all). */
 	async importWorkflows(files: string[]): Promise<void> {
 		const dir = mkdtempSync(path.join(tmpdir(), 'cekat-workflows-'));
+		const caps = this.opts.runtime.line.nodeVersionCaps ?? {};
 		try {
-			for (const file of files) copyFileSync(file, path.join(dir, path.basename(file)));
+			for (const file of files) {
+				const target = path.join(dir, path.basename(file));
+				if (!Object.keys(caps).length) {
+					copyFileSync(file, target);
+					continue;
+				}
+				// an n8n line without a node version the workflow names gets the newest it has (see N8N_LINES)
+				const wf = JSON.parse(readFileSync(file, 'utf8')) as { nodes?: Array<{ type: string; typeVersion?: number }> };
+				for (const node of wf.nodes ?? []) {
+					const cap = caps[node.type];
+					if (cap !== undefined && (node.typeVersion ?? 1) > cap) node.typeVersion = cap;
+				}
+				writeFileSync(target, JSON.stringify(wf, null, 2));
+			}
 			await this.cliOk(['import:workflow', '--separate', `--input=${dir}`]);
 		} finally {
 			rmSync(dir, { recursive: true, force: true });

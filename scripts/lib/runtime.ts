@@ -31,6 +31,11 @@ export interface N8nLine {
 	nodeMajors: [number, number];
 	/** npm overrides for the install (each one's reason below) */
 	overrides: Record<string, string>;
+	/**
+	 * Node types whose newest version here is older than what the examples and tests name: imported workflows get
+	 * this version instead (N8n.importWorkflows)
+	 */
+	nodeVersionCaps?: Record<string, number>;
 	/** what the install folder holds, roughly (for the first-run message) */
 	size: string;
 	minutes: number;
@@ -48,8 +53,20 @@ export const N8N_LINES: Record<'1' | '2', N8nLine> = {
 	 * 0.18.5 (only the Spreadsheet File / Convert to File nodes use it). Its package.json allows Node 20.19–24, but
 	 * its default expression engine ("vm") runs in isolated-vm 6.2, which needs Node ≥ 22 (prebuilt binaries for
 	 * Node 22 and 24 only): on Node 20 `n8n start` exits with "Could not initialize the vm expression engine".
+	 * Its AI Agent goes up to version 3; the AI-agent example names 3.1, which only adds the "guardrails" prompt
+	 * source (unused there): without the cap n8n 1.x cannot run the example ("Cannot read properties of undefined
+	 * (reading 'execute')").
 	 */
-	'1': { id: '1', n8n: '1.123.81', node: '22.23.3', nodeMajors: [22, 24], overrides: { xlsx: '0.18.5' }, size: '1.9 GB', minutes: 8 },
+	'1': {
+		id: '1',
+		n8n: '1.123.81',
+		node: '22.23.3',
+		nodeMajors: [22, 24],
+		overrides: { xlsx: '0.18.5' },
+		nodeVersionCaps: { '@n8n/n8n-nodes-langchain.agent': 3 },
+		size: '1.9 GB',
+		minutes: 8,
+	},
 };
 
 export const DEFAULT_LINE: N8nLine = N8N_LINES['2'];

@@ -1,5 +1,5 @@
 /**
- * The Cekat AI Tool Trigger in a real n8n 2.41.1 (`n8n start`): publishing the stock-check example registers its
+ * The Cekat AI Tool Trigger in a real n8n (`n8n start`): publishing the stock-check example registers its
  * tool in Cekat (the sandbox's ai-tools routes, on the credential's Server URL); the sandbox then calls the tool as
  * Cekat's AI agent would and gets the workflow's answer (the Code node's output, n8n's "When Last Node Finishes");
  * unpublishing removes the tool. Also: the editor's AI agents list, "First Entry JSON", and a tool name that fails
@@ -9,6 +9,7 @@ import type { AiTool, AiToolCall } from '../../sandbox';
 import type { N8nServer } from '../../scripts/lib/n8n';
 import { SANDBOX_CREDENTIAL } from '../../scripts/lib/n8n';
 import { API_KEY, executionsOf, prepareInstance, waitFor, type E2eInstance } from './helpers';
+import { selectedLine } from '../../scripts/lib/runtime';
 
 const OWNER = { email: 'e2e-ai-tool@cekat.local', password: 'CekatE2e2026', firstName: 'AI', lastName: 'Tool' };
 const EXAMPLE = 'CekatExample0008';
@@ -171,17 +172,23 @@ describe('Cekat AI Tool Trigger in n8n', () => {
 
 	it('an invalid tool name fails the publish with the node’s message; nothing is registered in Cekat', async () => {
 		env.sandbox.clearJournal();
-		// n8n 2.41 publishes through its publication outbox: the answer comes first, the trigger's failure after it,
-		// in the publication status the editor shows.
-		await server.publishWorkflow(BAD_NAME);
-		type Status = { status: string; triggers: Array<{ status: string; errorMessage: string | null }> };
-		const status = await waitFor('the failed publication', async () => {
-			const res = await server.rest<Status>('GET', `/workflows/${BAD_NAME}/publication-status`);
-			return res.body.data?.status === 'failed' ? res.body.data : undefined;
-		});
-		expect(status.triggers).toEqual([
-			expect.objectContaining({ status: 'failed', errorMessage: expect.stringContaining('Tool Name "check stock": use 1–64 letters, digits, _ or -, e.g. check_stock') }),
-		]);
+		const message = 'Tool Name "check stock": use 1–64 letters, digits, _ or -, e.g. check_stock';
+		if (selectedLine().id === '1') {
+			// n8n 1.x activates within the publish request: it answers 400 with the node's message
+			const wf = await server.rest<{ versionId: string }>('GET', `/workflows/${BAD_NAME}`);
+			const res = await server.rest('POST', `/workflows/${BAD_NAME}/activate`, { versionId: wf.body.data!.versionId });
+			expect([res.status, res.body.message]).toEqual([400, expect.stringContaining(message)]);
+		} else {
+			// n8n 2.41 publishes through its publication outbox: the answer comes first, the trigger's failure after it,
+			// in the publication status the editor shows.
+			await server.publishWorkflow(BAD_NAME);
+			type Status = { status: string; triggers: Array<{ status: string; errorMessage: string | null }> };
+			const status = await waitFor('the failed publication', async () => {
+				const res = await server.rest<Status>('GET', `/workflows/${BAD_NAME}/publication-status`);
+				return res.body.data?.status === 'failed' ? res.body.data : undefined;
+			});
+			expect(status.triggers).toEqual([expect.objectContaining({ status: 'failed', errorMessage: expect.stringContaining(message) })]);
+		}
 		// no create; n8n's rollback of the failed publish runs the node's delete (harmless: nothing to remove)
 		expect(toolCalls().filter((e) => e.path !== '/business_workflows/ai-tools/delete')).toEqual([]);
 		expect(env.sandbox.aiTools()).toEqual([]);

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { DEV_OWNER, DEV_PUBLISHED_EXAMPLES, exampleFiles, freePort, N8nClient, OPENAI_CREDENTIAL, portIsFree, REPO_DIR, SANDBOX_CREDENTIAL } from '../../scripts/lib/n8n';
-import { requireRuntime } from './helpers';
+import { requireRuntime, sendEditorChat } from './helpers';
 
 interface DevRun {
 	child: ChildProcess;
@@ -135,15 +135,9 @@ describe('npm run dev', () => {
 		expect(out).toContain(`Its chat model is a scripted stand-in (no OPENAI_API_KEY), http://localhost:${modelPort}/v1`);
 		expect(await client.testCredential(OPENAI_CREDENTIAL.id)).toEqual(expect.objectContaining({ status: 'OK' }));
 		const [, question, orderNumber] = out.match(/ask "(What is the status of order (\d+)\?)"/)!;
-		const chatRun = await client.rest('POST', '/workflows/CekatExample0004/run', { triggerToStartFrom: { name: 'When chat message received' }, chatSessionId: 'dev-e2e' });
-		expect(chatRun.body.data).toEqual({ waitingForWebhook: true });
-		const chat = await fetch(`http://127.0.0.1:${n8nPort}/webhook-test/CekatExample0004/dev-e2e`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ action: 'sendMessage', sessionId: 'dev-e2e', chatInput: question }),
-		});
+		const chat = await sendEditorChat(client, 'CekatExample0004', 'When chat message received', 'dev-e2e', question);
 		expect(chat.status).toBe(200);
-		expect(((await chat.json()) as { output: string }).output).toMatch(new RegExp(`^Order #${orderNumber} \\(.+\\): shipping, payment \\w+, total Rp [\\d.]+\\.$`));
+		expect((chat.reply as { output: string }).output).toMatch(new RegExp(`^Order #${orderNumber} \\(.+\\): shipping, payment \\w+, total Rp [\\d.]+\\.$`));
 		await waitFor(run, new RegExp(`\\[sandbox\\] GET /api/orders\\?search=${orderNumber}&page=1&limit=5 → 200`), 5_000);
 		await waitFor(run, /\[model\] POST \/v1\/chat\/completions → 200[\s\S]*\[model\] POST \/v1\/chat\/completions → 200/, 5_000);
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { startSandbox, type JournalEntry, type Sandbox } from '../../sandbox';
-import { exampleFiles, N8n, SANDBOX_CREDENTIAL, sleep, type CredentialImport, type N8nServer } from '../../scripts/lib/n8n';
+import { exampleFiles, N8n, SANDBOX_CREDENTIAL, sleep, type CredentialImport, type N8nClient, type N8nServer } from '../../scripts/lib/n8n';
 import { findRuntime, selectedLine, type Runtime } from '../../scripts/lib/runtime';
 
 /** Distinctive, so a leak into n8n's output is easy to find. */
@@ -201,9 +201,60 @@ export async function executionsOf(server: N8nServer, workflowId: string): Promi
  * POST /rest/workflows/<id>/run. n8n 2.x runs the workflow as stored; n8n 1.x's editor sends the workflow along
  * (`workflowData`) and its server requires it ("You cannot execute a workflow without an ID" otherwise).
  */
-export async function runManually<T = unknown>(server: N8nServer, workflowId: string, body: Record<string, unknown>) {
+export async function runManually<T = unknown>(server: N8nClient, workflowId: string, body: Record<string, unknown>) {
 	if (selectedLine().id !== '1') return await server.rest<T>('POST', `/workflows/${workflowId}/run`, body);
 	const stored = await server.rest('GET', `/workflows/${workflowId}`);
 	if (stored.status !== 200 || !stored.body.data) throw new Error(`GET workflow ${workflowId}: ${stored.status} ${JSON.stringify(stored.body)}`);
 	return await server.rest<T>('POST', `/workflows/${workflowId}/run`, { workflowData: stored.body.data, ...body });
+}
+
+/**
+ * The editor's "Open chat" message, and the answer the chat shows (the last node's first item).
+ * n8n 2.x: a manual run from the chat trigger registers a test webhook, /webhook-test/<workflow id>/<session id>,
+ * and the chat panel posts the message there; the webhook answers with the last node's output.
+ * n8n 1.x: a chat trigger that is not public refuses its webhook (404): the chat panel runs the workflow with the
+ * message as the chat trigger's output (triggerToStartFrom.data) and reads the answer from the execution.
+ */
+export async function sendEditorChat(client: N8nClient, workflowId: string, chatTrigger: string, sessionId: string, chatInput: string): Promise<{ status: number; reply: Record<string, unknown> }> {
+	const message = { sessionId, action: 'sendMessage', chatInput };
+	if (selectedLine().id !== '1') {
+		const run = await runManually(client, workflowId, { triggerToStartFrom: { name: chatTrigger }, chatSessionId: sessionId });
+		expect([run.status, run.body.data]).toEqual([200, { waitingForWebhook: true }]);
+		const res = await client.http(`/webhook-test/${workflowId}/${sessionId}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(message) });
+		return { status: res.status, reply: (await res.json()) as Record<string, unknown> };
+	}
+	const triggerOutput = { startTime: Date.now(), executionTime: 0, executionStatus: 'success', source: [null], data: { main: [[{ json: message }]] } };
+	const run = await runManually<{ executionId?: string }>(client, workflowId, { triggerToStartFrom: { name: chatTrigger, data: triggerOutput } });
+	const executionId = run.body.data?.executionId;
+	if (run.status !== 200 || !executionId) throw new Error(`chat run of ${workflowId}: ${run.status} ${JSON.stringify(run.body)}`);
+	const stored = await waitFor(`execution ${executionId}`, async () => {
+		const res = await client.rest<{ status: string; data: string }>('GET', `/executions/${executionId}`);
+		return res.body.data && !['new', 'running'].includes(res.body.data.status) ? res.body.data : undefined;
+	});
+	// the answer: the first item of the main output that finished last (sub-nodes such as tools output elsewhere)
+	type Task = { startTime?: number; executionTime?: number; data?: { main?: Array<Array<{ json: Record<string, unknown> }> | null> } };
+	const data = unflatten(stored.data) as { resultData: { runData: Record<string, Task[]> } };
+	const tasks = Object.values(data.resultData.runData).flat().filter((t) => t.data?.main?.[0]?.length);
+	const end = (t: Task) => (t.startTime ?? 0) + (t.executionTime ?? 0);
+	const reply = tasks.sort((a, b) => end(a) - end(b)).pop()?.data?.main?.[0]?.[0]?.json;
+	return { status: stored.status === 'success' && reply ? 200 : 500, reply: reply ?? {} };
+}
+
+/** n8n's stored execution data (flatted: a table of values, objects refer to others by their index as a string). */
+export function unflatten(text: string): unknown {
+	const table = JSON.parse(text) as unknown[];
+	const done = new Map<number, unknown>();
+	const resolve = (index: number): unknown => {
+		if (done.has(index)) return done.get(index);
+		const value = table[index];
+		if (value === null || typeof value !== 'object') {
+			done.set(index, value);
+			return value;
+		}
+		const out: Record<string, unknown> | unknown[] = Array.isArray(value) ? [] : {};
+		done.set(index, out);
+		for (const [key, v] of Object.entries(value)) (out as Record<string, unknown>)[key] = typeof v === 'string' ? resolve(Number(v)) : v;
+		return out;
+	};
+	return resolve(0);
 }
