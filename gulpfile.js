@@ -42,7 +42,8 @@ function bundle() {
 			target: 'node20',
 			// n8n provides n8n-workflow (the package's only peer dependency): required once, see oneN8nWorkflow.
 			plugins: [oneN8nWorkflow],
-			minify: true,
+			// CEKAT_MINIFY=0 (with CEKAT_SOURCEMAP=1): a readable bundle for CPU profiles.
+			minify: process.env.CEKAT_MINIFY !== "0",
 			// Class fields as written (`description = {…}`) instead of assignments in a constructor (0.2 kB). The
 			// classes extend nothing whose accessors a field could shadow (CekatTrigger's base: no fields). This
 			// stands in for tsconfig.json, whose other options esbuild does not use here.

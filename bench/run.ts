@@ -109,7 +109,11 @@ async function sendBenchmark() {
 async function returnAllBenchmark() {
 	const sandbox = await startSandboxProcess({ CEKAT_SANDBOX_ORDERS: String(ORDERS) });
 	try {
-		const variants = [['Cekat node, Return All', 'cekat'], ['plain paging loop (axios)', 'plain']] as const;
+		const variants = [
+			['Cekat node, Return All', 'cekat'],
+			['plain paging loop (axios)', 'plain'],
+			['plain loop, new connection per request', 'plain-fresh'],
+		] as const;
 		const runs = new Map<string, Measurement[]>(variants.map(([label]) => [label, []]));
 		const requests = new Map<string, number>();
 		// Interleaved (cekat, plain, cekat, …) so that a busy spell of the machine hits both alike.

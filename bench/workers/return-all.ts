@@ -18,9 +18,12 @@ const cpuMs = (since: NodeJS.CpuUsage) => {
 
 async function main() {
 	const [variant, url, apiKey] = process.argv.slice(2);
-	if (variant === 'plain') {
-		const agent = new http.Agent({ keepAlive: true });
+	if (variant === 'plain' || variant === 'plain-fresh') {
+		// plain: one kept-alive connection (axios's default on Node 20). plain-fresh: a new agent, so a new TCP
+		// connection, per request, as n8n's HTTP helper makes for every node (it builds agents per request).
+		const agent = new http.Agent({ keepAlive: variant === 'plain' });
 		const client = axios.create({ baseURL: url, httpAgent: agent, headers: { api_key: apiKey } });
+		if (variant === 'plain-fresh') client.interceptors.request.use((config) => ({ ...config, httpAgent: new http.Agent() }));
 		const rssBefore = process.memoryUsage().rss;
 		const cpu = process.cpuUsage();
 		const started = process.hrtime.bigint();

@@ -67,22 +67,21 @@ export function paginate(family: ListFamily) {
 			const [answer] = await request({ ...requestData, options: { ...requestData.options, qs: { ...baseQs, ...position } } });
 			return (answer?.json ?? {}) as IDataObject;
 		};
+		// Items are built as records arrive (no second array of 100,000 wrappers to collect and map).
 		const seenIds = new Set<unknown>();
-		const collected: IDataObject[] = [];
+		const items: INodeExecutionData[] = [];
 		const pages = walkPages(fetchPage, (body) => recordsOf(this, body, family), { pageSize: Math.min(PAGE_SIZE, wanted) });
 		for await (const { records } of pages) {
-			for (const record of records) {
-				const id = isObject(record) ? record.id : undefined;
+			for (const json of records) {
+				const id = isObject(json) ? json.id : undefined;
 				if (id !== undefined && id !== null) {
 					if (seenIds.has(id)) continue;
 					seenIds.add(id);
 				}
-				collected.push(record);
-				if (collected.length >= wanted) break;
+				if (items.push({ json, pairedItem: { item: itemIndex } }) >= wanted) return items;
 			}
-			if (collected.length >= wanted) break;
 		}
-		return toItems(collected);
+		return items;
 	};
 }
 
