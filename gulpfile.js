@@ -1,5 +1,6 @@
 const { mkdirSync, readFileSync, writeFileSync } = require('fs');
 const path = require('path');
+const { Transform } = require('stream');
 const { src, dest, series } = require('gulp');
 
 /**
@@ -55,8 +56,13 @@ function bundle() {
 			define: { __CEKAT_VERSION__: JSON.stringify(JSON.parse(readFileSync('package.json', 'utf8')).version) },
 			sourcemap: sourcemap ? 'linked' : false,
 			logLevel: 'warning',
+			metafile: process.env.CEKAT_METAFILE === '1',
 		})
-		.then(() => writeEntryFiles(entries));
+		.then((result) => {
+			// CEKAT_METAFILE=1: bytes per source file in dist/meta.json (what the package size is made of).
+			if (result.metafile) writeFileSync('dist/meta.json', JSON.stringify(result.metafile));
+			writeEntryFiles(entries);
+		});
 }
 
 /**
@@ -65,7 +71,7 @@ function bundle() {
  * instead of a require per module and a property access per use (1 kB). A value imported from n8n-workflow
  * that is not listed here fails the build ("No matching export … for import …"): add it to the list.
  */
-const N8N_WORKFLOW_VALUES = ['NodeApiError', 'NodeConnectionTypes', 'NodeHelpers', 'NodeOperationError', 'VersionedNodeType', 'jsonParse', 'sleep'];
+const N8N_WORKFLOW_VALUES = ['deepCopy', 'NodeApiError', 'NodeConnectionTypes', 'NodeHelpers', 'NodeOperationError', 'VersionedNodeType', 'jsonParse', 'sleep'];
 const oneN8nWorkflow = {
 	name: 'one-n8n-workflow',
 	setup(build) {
@@ -89,13 +95,27 @@ function writeEntryFiles(entries) {
 	}
 }
 
+// Codex files and SVG icons without their indentation: bytes of the package (its size limit).
+const squeeze = (minify) =>
+	new Transform({
+		objectMode: true,
+		transform(file, _encoding, done) {
+			if (file.isBuffer()) file.contents = Buffer.from(minify(file.contents.toString('utf8')));
+			done(null, file);
+		},
+	});
+
 function copyIcons() {
-	return src('icons/**/*.{png,svg}').pipe(dest('dist/icons'));
+	return src('icons/**/*.svg')
+		.pipe(squeeze((svg) => svg.replace(/>\s+</g, '><').trim()))
+		.pipe(dest('dist/icons'));
 }
 
 // n8n reads a node's codex from X.node.json beside X.node.js.
 function copyCodex() {
-	return src(['nodes/**/*.json', 'credentials/**/*.json'], { base: '.' }).pipe(dest('dist'));
+	return src(['nodes/**/*.json', 'credentials/**/*.json'], { base: '.' })
+		.pipe(squeeze((json) => JSON.stringify(JSON.parse(json))))
+		.pipe(dest('dist'));
 }
 
 exports.bundle = bundle;

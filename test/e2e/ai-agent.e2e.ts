@@ -315,12 +315,12 @@ describe('Example "AI agent with Cekat tools" in n8n, with a scripted chat model
 			return;
 		}
 		// what the tools returned to the model: the order number is refused before any request, and the model gets
-		// the error's message only (not its description, which explains what an order ID is); the unknown phone
+		// the error's message only (not its description), so the message itself says what an ID is; the unknown phone
 		// number, for which the node outputs no items, reaches the model as an empty string
 		const results = toolResults(turn2);
 		console.log(`What they returned to the model:\n${results.map((r) => `  ${r.name}(${JSON.stringify(r.arguments)}) → ${r.content}`).join('\n')}`);
 		expect(results.map((r) => r.name)).toEqual(['Get_an_order_in_Cekat', 'Get_contacts_by_phone_number_in_Cekat']);
-		expect(parseToolContent(results[0].content)).toEqual([{ error: expect.stringContaining(`Order: "${number}" is not a Cekat ID`) }]);
+		expect(parseToolContent(results[0].content)).toEqual([{ error: expect.stringContaining(`Order: "${number}" is not a Cekat ID (a UUID, not a number or name)`) }]);
 		expect(results[1].content).toBe('""');
 		expect(outputs(execution.runData, 'Get contacts by phone number in Cekat', 'ai_tool')).toEqual([[]]);
 		expect(calls(env.sandbox.journal())).toEqual(['GET /business_workflows/contact']);

@@ -48,13 +48,13 @@ describe('Errors through the engine', () => {
 
 	it('a typed id that is not a Cekat ID is refused by the node, before any request', async () => {
 		const result = await env.run({ resource: 'order', operation: 'get', orderId: byId('ORD-000123') });
-		expect(result.error?.message).toMatch(/^Order: "ORD-000123" is not a Cekat ID \[item 0\]/);
+		expect(result.error?.message).toMatch(/^Order: "ORD-000123" is not a Cekat ID \(a UUID, not a number or name\) \[item 0\]/);
 		expect(env.requests()).toEqual([]);
 	});
 
 	it('a crafted id cannot reach another route: it is refused before any request', async () => {
 		const result = await env.run({ resource: 'order', operation: 'get', orderId: byId('={{ "../crm/boards?x=1#" }}') });
-		expect(result.error?.message).toBe('Order: "../crm/boards?x=1#" is not a Cekat ID [item 0]');
+		expect(result.error?.message).toBe('Order: "../crm/boards?x=1#" is not a Cekat ID (a UUID, not a number or name) [item 0]');
 		expect(result.error?.description).toMatch(/UUID/);
 		expect(env.requests()).toEqual([]);
 	});

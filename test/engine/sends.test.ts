@@ -3,7 +3,7 @@
  * On Error → Stop a failure sends nothing more and its error names the sent (with Cekat's message ids), failed
  * and not-attempted items; with Continue every item has its own result in place; nothing is sent twice.
  */
-import type { IDataObject } from 'n8n-workflow';
+import { Expression, type IDataObject } from 'n8n-workflow';
 
 import { byId, useEnv, type Env } from './env';
 
@@ -146,14 +146,14 @@ describe('Send WhatsApp in bulk', () => {
 		const open = conversation(env, true).id;
 		const items = [0, 1, 2, 3].map((i) => ({ conversation: i === 2 ? 'ORD-000123' : open, text: `local ${i}` }));
 		const stop = await env.run(whatsApp, { items });
-		expect(stop.error?.message).toMatch(/^Conversation: "ORD-000123" is not a Cekat ID \[item 2\]/);
+		expect(stop.error?.message).toMatch(/^Conversation: "ORD-000123" is not a Cekat ID \(a UUID, not a number or name\) \[item 2\]/);
 		expect(stop.error?.description).toContain('Sent (0): none');
 		expect(stop.error?.description).toContain('Not attempted (3): items 0–1, 3');
 		expect(posts(env, '/messages/whatsapp')).toEqual([]);
 
 		const cont = await env.run(whatsApp, { items, settings: CONTINUE });
 		expect(cont.items).toHaveLength(4);
-		expect(String(cont.json[2].error)).toMatch(/^Conversation: "ORD-000123" is not a Cekat ID \[item 2\]/);
+		expect(String(cont.json[2].error)).toMatch(/^Conversation: "ORD-000123" is not a Cekat ID \(a UUID, not a number or name\) \[item 2\]/);
 		expect(posts(env, '/messages/whatsapp').map((r) => (r.body as IDataObject).message)).toEqual(['local 0', 'local 1', 'local 3']);
 	});
 
@@ -232,6 +232,93 @@ describe('Send Template in bulk', () => {
 		expect(sentTo(env).sort()).toEqual(items.map((i) => i.phone).sort());
 		expect(storedFor(env, 'tcont')).toEqual(['tcont-0', 'tcont-1', 'tcont-3', 'tcont-4']);
 	});
+});
+
+describe('Send parameters that read $json (read from the item, not evaluated)', () => {
+	const env = useEnv();
+	afterEach(() => env.sandbox.reset());
+
+	function template() {
+		const found = env.sandbox.store.templates.all().find((t) => t.status === 'APPROVED' && new Set(t.body.match(/\{\{\s*\d+\s*\}\}/g) ?? []).size === 1 && env.sandbox.store.inboxes.get(t.inbox_id)?.type === 'whatsapp');
+		if (!found) throw new Error('no approved one-variable template in the seed');
+		return found;
+	}
+	/** Send Template with the given expressions for phone, contact name and the body variable. */
+	const sendTemplate = (phone: string, name: string, variable: string) => {
+		const t = template();
+		return {
+			resource: 'message',
+			operation: 'sendTemplate',
+			inboxId: byId(t.inbox_id),
+			templateId: byId(t.wa_template_id),
+			templatePhoneNumber: phone,
+			phoneName: name,
+			bodyVariables: { variable: [{ value: variable }] },
+		};
+	};
+	const bodies = () => posts(env, '/templates/send').map((r) => r.body as IDataObject);
+
+	// Dotted and bracketed reads, numbers, unicode keys, a missing value, an object (not the item's own).
+	const items: IDataObject[] = [
+		{ customer: { phones: ['6285700020001'], 'first name': 'Ayu' }, vars: { v: 'satu' } },
+		{ customer: { phones: [6285700020002], 'first name': 'Budi Santoso' }, vars: { v: 2 } },
+		{ customer: { phones: ['6285700020003'] }, vars: { v: 'tiga' } },
+		{ customer: { phones: ['+62 857-0002-0004'], 'first name': 'Çağla' }, vars: { v: 'empat' } },
+		// Refused by the node's checks, alike on both paths: an object as a name, no phone number.
+		{ customer: { phones: ['6285700020005'], 'first name': { given: 'Eka' } }, vars: { v: 'lima' } },
+		{ customer: { phones: [] }, vars: { v: 'enam' } },
+	];
+	const reads = () => sendTemplate('={{ $json.customer.phones[0] }}', '={{ $json.customer["first name"] }}', "={{ $json['vars'].v }}");
+	// The same reads, each wrapped in parentheses: no longer a plain read, so n8n evaluates them.
+	const evaluated = () => sendTemplate('={{ ($json.customer.phones[0]) }}', '={{ ($json.customer["first name"]) }}', "={{ ($json['vars'].v) }}");
+
+	it('send exactly what n8n’s evaluation of the same expressions sends, and output the same (errors too)', async () => {
+		// Watched, not replaced: how many expressions n8n evaluates on each path.
+		const evaluations = jest.spyOn(Expression.prototype, 'resolveSimpleParameterValue');
+		const expressions = () => evaluations.mock.calls.filter(([value]) => typeof value === 'string' && value.startsWith('=')).length;
+		const fast = await env.run(reads(), { items, settings: CONTINUE });
+		const evaluatedFast = expressions();
+		const sentFast = bodies();
+		env.sandbox.reset();
+		evaluations.mockClear();
+		const slow = await env.run(evaluated(), { items, settings: CONTINUE });
+		const evaluatedSlow = expressions();
+		evaluations.mockRestore();
+		const sentSlow = bodies();
+		// The reads: none evaluated, except for the item whose name is not text (n8n evaluates that item again
+		// to name the field in its error). The wrapped ones: one combined evaluation per item at least.
+		expect(evaluatedFast).toBeLessThan(items.length);
+		expect(evaluatedSlow).toBeGreaterThanOrEqual(items.length);
+		expect(fast.error).toBeUndefined();
+		expect(slow.error).toBeUndefined();
+		expect(sentFast).toEqual(sentSlow);
+		expect(sentFast.map((b) => [b.phone_number, b.phone_name, b.template_body_variables])).toEqual([
+			['6285700020001', 'Ayu', ['satu']],
+			['6285700020002', 'Budi Santoso', ['2']],
+			['6285700020003', undefined, ['tiga']],
+			['6285700020004', 'Çağla', ['empat']],
+		]);
+		const shape = (r: typeof fast) => r.json.map((j) => (j.error ? String(j.error) : Object.keys(j).sort()));
+		expect(shape(fast)).toEqual(shape(slow));
+		expect(shape(fast).slice(4)).toEqual([expect.stringMatching(/Contact Name/), expect.stringMatching(/Phone Number.*required/)]);
+		expect(fast.items.map((i) => i.pairedItem)).toEqual(slow.items.map((i) => i.pairedItem));
+	});
+
+	it('a read n8n refuses or that is not plain data is evaluated by n8n: its error names the parameter and the item', async () => {
+		// `$json.customer.phones[0]` through a missing `customer`: n8n's own error, before any send.
+		const result = await env.run(reads(), { items: [items[0], { vars: { v: 'x' } }] });
+		expect(bodies()).toEqual([]);
+		expect(result.error?.message).toMatch(/Phone Number|phones|customer/);
+		expect(result.error?.context?.itemIndex ?? (result.error as { itemIndex?: number })?.itemIndex).toBe(1);
+	});
+
+	it('inherited properties (`length`) are evaluated by n8n, not read', async () => {
+		const t = sendTemplate('={{ $json.phone }}', '={{ $json.name }}', '={{ $json.list.length }}');
+		const result = await env.run(t, { items: [{ phone: '6285700020009', name: 'Dewi', list: ['a', 'b', 'c'] }] });
+		expect(result.error).toBeUndefined();
+		expect(bodies().map((b) => b.template_body_variables)).toEqual([['3']]);
+	});
+
 });
 
 describe('Bulk sends under a rate limit', () => {

@@ -152,7 +152,7 @@ describe('Conversation actions: bad input', () => {
 	});
 
 	it.each([
-		['a conversation id that is not a Cekat id', action('resolve', byId('Budi Santoso')), /^Conversation: "Budi Santoso" is not a Cekat ID \[item 0\]/],
+		['a conversation id that is not a Cekat id', action('resolve', byId('Budi Santoso')), /^Conversation: "Budi Santoso" is not a Cekat ID \(a UUID, not a number or name\) \[item 0\]/],
 		['an order number as the conversation', action('blockAi', byId('ORD-000123')), /^Conversation: "ORD-000123" is not a Cekat ID/],
 		// An expression that yields nothing (an empty field is already stopped by n8n's own required check).
 		['no conversation', action('resolve', fromList('={{ "" }}')), /^Conversation: is required \[item 0\]/],
@@ -174,7 +174,7 @@ describe('Conversation actions: bad input', () => {
 			{ resource: 'conversation', operation: 'resolve', conversationId: byId('={{ $json.id }}') },
 			{ items: [{ id: a.id }, { id: 'not-an-id' }, { id: b.id }], settings: { onError: 'continueRegularOutput' } },
 		);
-		expect(result.json.map((j) => j.id ?? j.error)).toEqual([a.id, expect.stringMatching(/^Conversation: "not-an-id" is not a Cekat ID \[item 1\]/), b.id]);
+		expect(result.json.map((j) => j.id ?? j.error)).toEqual([a.id, expect.stringMatching(/^Conversation: "not-an-id" is not a Cekat ID \(a UUID, not a number or name\) \[item 1\]/), b.id]);
 		expect(env.requests().map((r) => r.body)).toEqual([{ conversation_id: a.id }, { conversation_id: b.id }]);
 	});
 });

@@ -22,7 +22,7 @@ import type {
 	INodeTypeDescription,
 	NodeApiError,
 } from 'n8n-workflow';
-import { NodeHelpers, NodeOperationError, sleep } from 'n8n-workflow';
+import { deepCopy, NodeHelpers, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { isObject } from '../../shared/cekatShapes';
 import { assertCekatSuccess, cekatApiError, guardedRequest } from './errors';
@@ -98,7 +98,7 @@ export function routesOf(description: INodeTypeDescription, node: INode): Route[
 		if (send?.property === undefined) return;
 		// The sends use plain routes; anything else would need the engine's expression evaluation.
 		if (send.value !== undefined || send.property.charAt(0) === '=' || (send.type !== 'body' && send.type !== 'query')) {
-			throw new Error(`${path}: routing.send with a value, an expression property or a type other than body/query is not supported by routedBody`);
+			throw new Error(`${path}: unsupported routing.send`);
 		}
 		routes.push({
 			path,
@@ -145,7 +145,7 @@ export function routedBody(routes: Route[], item: ItemView): { body: IDataObject
 function expressionSource(value: unknown): string | undefined {
 	if (typeof value === 'string') {
 		if (value.charAt(0) !== '=') return JSON.stringify(value);
-		const whole = /^=\{\{([\s\S]*)\}\}$/.exec(value.trim());
+		const whole = /^=\{\{([\s\S]*)\}\}$/.exec(value);
 		if (!whole || whole[1].includes('{{') || whole[1].includes('}}')) return undefined;
 		return `(${whole[1]})`;
 	}
@@ -174,27 +174,78 @@ function cleanedUp(value: unknown): unknown {
 }
 const isDateTime = (value: unknown): value is { toString(): string } => isObject(value) && (value as { isLuxonDateTime?: unknown }).isLuxonDateTime === true;
 
+/** A read that meets something other than JSON data: the item's parameters are evaluated by n8n instead. */
+const NOT_PLAIN = new Error();
+const isData = (value: unknown): value is IDataObject =>
+	Array.isArray(value) || (isObject(value) && [Object.prototype, null].includes(Object.getPrototypeOf(value)));
+
+/**
+ * A parameter value as a function of the item's JSON, when its only expressions are whole
+ * `={{ $json.a.b }}` / `={{ $json["a b"][0] }}` reads: n8n's `$json` is the item's JSON, so these need no
+ * expression evaluation. Undefined when any other expression is in it. Objects read are copies, as
+ * n8n's evaluation gives.
+ */
+function readerOf(value: unknown): ((json: unknown) => unknown) | undefined {
+	if (typeof value === 'string' && value.charAt(0) === '=') {
+		const path = /^=\{\{\s*\$json((?:\.[A-Za-z_$][\w$]*|\[(?:\d+|"[^"\\]*"|'[^'\\]*')\])+)\s*\}\}$/.exec(value);
+		if (!path) return undefined;
+		// Names and indexes outside quotes, then quoted keys (the pattern above allows nothing else).
+		const keys = [...path[1].matchAll(/[\w$]+|"([^"]*)"|'([^']*)'/g)].map((k) => k[1] ?? k[2] ?? k[0]);
+		return (json) => {
+			let at = json;
+			// Inherited keys (`length`, `constructor`) and reads through a missing value: n8n evaluates them.
+			for (const key of keys) {
+				if (!isData(at) || (!Object.prototype.hasOwnProperty.call(at, key) && key in at)) throw NOT_PLAIN;
+				at = at[key];
+			}
+			if (at === null || (typeof at !== 'object' && typeof at !== 'function')) return at;
+			if (!isData(at)) throw NOT_PLAIN;
+			return deepCopy(at);
+		};
+	}
+	if (typeof value !== 'object' || value === null) return () => value;
+	if ('__rl' in value) return undefined;
+	const readers = Object.entries(value).map(([key, entry]) => [key, readerOf(entry)] as const);
+	if (readers.some(([, read]) => !read)) return undefined;
+	return Array.isArray(value)
+		? (json) => readers.map(([, read]) => read!(json))
+		: (json) => Object.fromEntries(readers.map(([key, read]) => [key, read!(json)]));
+}
+
 /**
  * Item views over one run's parameters. A parameter without an expression is the same for every item:
  * it is read once (n8n's getNodeParameter copies and validates on every call). The routes' parameters
- * with expressions are evaluated together, in ONE expression per item (each evaluation sets up n8n's
- * whole expression context: most of a send's CPU time, docs/benchmarks.md); when they cannot be
- * combined, or the combined evaluation fails, each is evaluated by getNodeParameter, whose errors name
- * the parameter.
+ * with expressions are read from the item's JSON when they only read `$json` (readerOf), and the rest
+ * are evaluated together, in ONE expression per item (each evaluation sets up n8n's whole expression
+ * context: most of a send's CPU time, docs/benchmarks.md); when they cannot be combined, or the combined
+ * evaluation fails, each is evaluated by getNodeParameter, whose errors name the parameter.
  */
 function itemViews(ctx: IExecuteFunctions, routes: Route[]): (itemIndex: number) => ItemView {
 	const node = ctx.getNode();
+	const items = ctx.getInputData();
 	const parameters = node.parameters as IDataObject;
 	const fixed = new Map<string, unknown>();
 	const combined = routes.filter((route) => !route.extractValue && isExpression(valueAt(parameters, route.path))).map((route) => route.path);
-	const sources = combined.map((path) => expressionSource(valueAt(parameters, path)));
-	const together = combined.length > 1 && !sources.includes(undefined) ? `{{ [${sources.join(',')}] }}` : undefined;
+	const readers = combined.map((path) => [path, readerOf(valueAt(parameters, path))] as const).filter(([, read]) => read);
+	const together = (paths: string[]) => {
+		const sources = paths.map((path) => expressionSource(valueAt(parameters, path)));
+		return paths.length > 1 && !sources.includes(undefined) ? { paths, source: `{{ [${sources.join(',')}] }}` } : undefined;
+	};
+	const all = together(combined);
+	const rest = together(combined.filter((path) => !readers.some(([read]) => read === path)));
 	return (itemIndex) => {
-		let values: Map<string, unknown> | undefined;
-		if (together) {
+		let values: Map<string, unknown> | undefined = new Map();
+		let evaluated = all;
+		try {
+			for (const [path, read] of readers) values.set(path, read!(items[itemIndex]?.json));
+			evaluated = rest;
+		} catch {
+			values.clear(); // not plain data: n8n evaluates this item's parameters
+		}
+		if (evaluated) {
 			try {
-				const list = ctx.evaluateExpression(together, itemIndex);
-				if (Array.isArray(list) && list.length === combined.length) values = new Map(combined.map((path, k) => [path, cleanedUp(list[k])]));
+				const list = ctx.evaluateExpression(evaluated.source, itemIndex);
+				if (Array.isArray(list) && list.length === evaluated.paths.length) evaluated.paths.forEach((path, k) => values!.set(path, cleanedUp(list[k])));
 			} catch {
 				values = undefined; // each parameter again, alone: its own error names it
 			}
@@ -305,7 +356,7 @@ function operationRequest(description: INodeTypeDescription, resource: string, o
 	const option = (picker?.options as INodePropertyOptions[] | undefined)?.find((o) => o.value === operation);
 	const request = option?.routing?.request;
 	if (!request?.method || !request.url || /[{}=]/.test(request.url)) {
-		throw new Error(`${resource}.${operation}: a bulk send needs a routing request with a fixed method and URL`);
+		throw new Error(`${resource}.${operation}: no fixed routing request`);
 	}
 	return { method: request.method, url: request.url };
 }

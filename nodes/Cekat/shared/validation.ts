@@ -71,8 +71,9 @@ export function checkCekatId(ctx: FieldContext, label: string, raw: unknown): st
 		throw fieldError(
 			ctx,
 			label,
-			`${shown(typeof raw === 'string' ? id : raw)} is not a Cekat ID`,
-			`Cekat IDs are UUIDs such as ${EXAMPLE_ID}. Pick the record from the list, or map the "id" field of an earlier Cekat node (an order number like ORD-000123 is not its ID).`,
+			// The reason in the message itself: an AI Agent's model gets the message only, not the description.
+			`${shown(typeof raw === 'string' ? id : raw)} is not a Cekat ID (a UUID, not a number or name)`,
+			`Cekat IDs are UUIDs such as ${EXAMPLE_ID}. Pick the record from the list, or map the "id" field of an earlier Cekat node (an order number like 1245 is not its ID).`,
 		);
 	}
 	return id;
