@@ -1,5 +1,6 @@
 /** Shared pieces of the benchmarks: a sandbox in its own process, child-process measurements, tables. */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 
 export const REPO = path.resolve(__dirname, '..');
@@ -55,9 +56,14 @@ export interface Measurement {
 	[key: string]: unknown;
 }
 
-/** Runs one measurement in a fresh process (`bench/workers/<worker>.ts`), which prints its figures as JSON. */
+/**
+ * Runs one measurement in a fresh process (`bench/workers/<worker>.ts` by tsx, or `<worker>.js` by plain node),
+ * which prints its figures as JSON.
+ */
 export function measure(worker: string, args: string[], env: Record<string, string> = {}): Measurement {
-	const result = spawnSync(TSX, [path.join(REPO, 'bench', 'workers', `${worker}.ts`), ...args], {
+	const js = path.join(REPO, 'bench', 'workers', `${worker}.js`);
+	const [command, file] = existsSync(js) ? [process.execPath, js] : [TSX, path.join(REPO, 'bench', 'workers', `${worker}.ts`)];
+	const result = spawnSync(command, [file, ...args], {
 		cwd: REPO,
 		env: { ...process.env, N8N_LOG_LEVEL: 'silent', ...env },
 		encoding: 'utf8',

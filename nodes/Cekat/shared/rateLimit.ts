@@ -181,18 +181,18 @@ function pump(bucket: Bucket): void {
 	}
 }
 
-function cancelled(node: INode): NodeOperationError {
-	return new NodeOperationError(node, 'The execution was cancelled while waiting for Cekat’s rate limit');
+function cancelled(ctx: LimitContext): NodeOperationError {
+	return new NodeOperationError(ctx.getNode(), 'The execution was cancelled while waiting for Cekat’s rate limit');
 }
 
-async function acquire(bucket: Bucket, maxWaitMs: number, node: INode, signal: AbortSignal | undefined, first: boolean): Promise<void> {
-	if (signal?.aborted) throw cancelled(node);
+async function acquire(bucket: Bucket, maxWaitMs: number, ctx: LimitContext, signal: AbortSignal | undefined, first: boolean): Promise<void> {
+	if (signal?.aborted) throw cancelled(ctx);
 	await new Promise<void>((resolve, reject) => {
 		const onAbort = () => {
 			const at = bucket.queue.indexOf(waiter);
 			if (at >= 0) bucket.queue.splice(at, 1);
 			pump(bucket);
-			reject(cancelled(node));
+			reject(cancelled(ctx));
 		};
 		const waiter: Waiter = {
 			maxWaitMs,
@@ -270,12 +270,12 @@ const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
  */
 export async function withRateLimit<T>(ctx: LimitContext, send: () => Promise<T>): Promise<T> {
 	const { bucket, maxWaitMs } = await scopeOf(ctx);
-	const node = ctx.getNode();
+	// No getNode() here: n8n copies the node on every call, and this runs for every page of a Return All.
 	const signal = ctx.getExecutionCancelSignal?.();
 	let waited = 0;
 	let retry = false;
 	for (;;) {
-		await acquire(bucket, maxWaitMs, node, signal, retry);
+		await acquire(bucket, maxWaitMs, ctx, signal, retry);
 		const outcome = await send().then(
 			(value) => ({ value, error: undefined, failed: false }),
 			(error: unknown) => ({ value: undefined, error, failed: true }),

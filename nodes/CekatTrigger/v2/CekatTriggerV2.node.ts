@@ -26,7 +26,8 @@ const byHand = { show: { registerWebhook: [false] } };
  * (registration.ts). No `polling` flag, so the editor shows no Poll Times and no "Fetch Test Event".
  */
 /** The editor lists a filter's choices alphabetically. */
-const byName = <T extends { name: string }>(options: T[]): T[] => [...options].sort((a, b) => a.name.localeCompare(b.name));
+// Plain comparison, not localeCompare: its first call sets up ICU's collator, a third of the package's load time.
+const byName = <T extends { name: string }>(options: T[]): T[] => [...options].sort((a, b) => (a.name < b.name ? -1 : 1));
 
 export class CekatTriggerV2 implements INodeType {
 	description: INodeTypeDescription = {
