@@ -117,18 +117,21 @@ function paired(runs: Measurement[], reference: Measurement[], key: 'ms' | 'cpuM
 async function returnAllBenchmark() {
 	const sandbox = await startSandboxProcess({ CEKAT_SANDBOX_ORDERS: String(ORDERS) });
 	try {
-		const variants = [
+		const runtime = findRuntime();
+		const nodesBase = runtime ? path.join(runtime.n8nDir, 'node_modules', 'n8n-nodes-base') : undefined;
+		const variants: Array<[string, string]> = [
 			['Cekat node, Return All', 'cekat'],
 			['plain paging loop (axios)', 'plain'],
 			['plain loop, new connection per request', 'plain-fresh'],
-		] as const;
+			...(nodesBase ? [['HTTP Request node paging (n8n 2.41.1)', 'http'] as [string, string]] : []),
+		];
 		const runs = new Map<string, Measurement[]>(variants.map(([label]) => [label, []]));
 		const requests = new Map<string, number>();
 		// Interleaved (cekat, plain, cekat, …) so that a busy spell of the machine hits both alike.
 		for (let i = 0; i < RUNS; i++) {
 			for (const [label, variant] of variants) {
 				await control(sandbox.url, 'DELETE', '/__sandbox/journal');
-				const m = measure('return-all', [variant, sandbox.url, BENCH_KEY]);
+				const m = measure('return-all', [variant, sandbox.url, BENCH_KEY], nodesBase ? { N8N_NODES_BASE: nodesBase } : {});
 				if (m.records !== ORDERS) throw new Error(`${label}: ${String(m.records)} records, expected ${ORDERS} (${String(m.error)})`);
 				requests.set(label, (await control(sandbox.url, 'GET', '/__sandbox/journal')).entries.filter((e: { path: string }) => e.path === '/api/orders').length);
 				runs.get(label)!.push(m);

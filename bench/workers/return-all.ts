@@ -3,8 +3,11 @@
  * plain paging loop with the same page size. Args: <variant> <sandbox url> <api key>
  */
 import http from 'node:http';
+import path from 'node:path';
 
 import axios from 'axios';
+import type { INode, INodeType, INodeTypes, IVersionedNodeType } from 'n8n-workflow';
+import { NodeHelpers } from 'n8n-workflow';
 
 import { PAGE_SIZE } from '../../nodes/Cekat/shared/constants';
 import { cekatNode, loadPackage, runNode } from '../../test/engine/harness';
@@ -40,13 +43,52 @@ async function main() {
 		return;
 	}
 	const pkg = await loadPackage();
-	const node = cekatNode({ resource: 'order', operation: 'getAll', returnAll: true });
+	let node: INode = cekatNode({ resource: 'order', operation: 'getAll', returnAll: true });
+	let nodeTypes: INodeTypes = pkg.nodeTypes;
+	if (variant === 'http') {
+		// n8n's own HTTP Request node with its pagination (a page parameter, done on a short page), as a user
+		// without the Cekat node would page: one output item per page, not per order.
+		const { HttpRequest } = require(path.join(process.env.N8N_NODES_BASE!, 'dist/nodes/HttpRequest/HttpRequest.node.js')) as {
+			HttpRequest: new () => IVersionedNodeType;
+		};
+		const httpRequest = new HttpRequest();
+		nodeTypes = {
+			getByName: () => httpRequest,
+			getByNameAndVersion: (_type, version) => NodeHelpers.getVersionedNodeType(httpRequest, version) as INodeType,
+			getKnownTypes: () => ({}),
+		};
+		node = {
+			id: 'http',
+			name: 'HTTP Request',
+			type: 'n8n-nodes-base.httpRequest',
+			typeVersion: 4.2,
+			position: [0, 0],
+			parameters: {
+				url: `${url}/api/orders`,
+				sendQuery: true,
+				queryParameters: { parameters: [{ name: 'limit', value: String(PAGE_SIZE) }] },
+				sendHeaders: true,
+				headerParameters: { parameters: [{ name: 'api_key', value: apiKey }] },
+				options: {
+					pagination: {
+						pagination: {
+							paginationMode: 'updateAParameterInEachRequest',
+							parameters: { parameters: [{ type: 'qs', name: 'page', value: '={{ $pageCount + 1 }}' }] },
+							paginationCompleteWhen: 'other',
+							completeExpression: `={{ $response.body.data.orders.length < ${PAGE_SIZE} }}`,
+						},
+					},
+				},
+			},
+		};
+	}
 	const rssBefore = process.memoryUsage().rss;
 	const cpu = process.cpuUsage();
 	const started = process.hrtime.bigint();
-	const run = await runNode({ nodeTypes: pkg.nodeTypes, credentialTypes: pkg.credentialTypes, node, items: [{}], credentials: { apiKey, baseUrl: url } });
+	const run = await runNode({ nodeTypes, credentialTypes: pkg.credentialTypes, node, items: [{}], credentials: { apiKey, baseUrl: url } });
 	const output = run.data.resultData.runData[node.name]?.[0]?.data?.main?.[0] ?? [];
-	report(started, rssBefore, { records: output.length, error: run.data.resultData.error?.message, cpuMs: cpuMs(cpu) });
+	const records = variant === 'http' ? output.reduce((n, item) => n + ((item.json as { data?: { orders?: unknown[] } }).data?.orders?.length ?? 0), 0) : output.length;
+	report(started, rssBefore, { records, error: run.data.resultData.error?.message, cpuMs: cpuMs(cpu) });
 }
 
 void main();
