@@ -3,6 +3,9 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
+import type { INodeType, INodeTypes, IVersionedNodeType } from 'n8n-workflow';
+import { NodeHelpers } from 'n8n-workflow';
+
 export const REPO = path.resolve(__dirname, '..');
 const TSX = path.join(REPO, 'node_modules', '.bin', 'tsx');
 export const BENCH_KEY = 'bench-api-key';
@@ -94,4 +97,17 @@ export function report(startedAt: bigint, rssBefore: number, extra: Record<strin
 	const ms = Number(process.hrtime.bigint() - startedAt) / 1e6;
 	const peakRssMb = process.resourceUsage().maxRSS / 1024;
 	process.stdout.write(`${JSON.stringify({ ms, peakRssMb, rssGrowthMb: peakRssMb - rssBefore / 1024 / 1024, ...extra })}\n`);
+}
+
+/** n8n's own HTTP Request node, from the pinned n8n's n8n-nodes-base (N8N_NODES_BASE), as node types for runNode. */
+export function httpRequestNodeTypes(): INodeTypes {
+	const { HttpRequest } = require(path.join(process.env.N8N_NODES_BASE!, 'dist/nodes/HttpRequest/HttpRequest.node.js')) as {
+		HttpRequest: new () => IVersionedNodeType;
+	};
+	const httpRequest = new HttpRequest();
+	return {
+		getByName: () => httpRequest,
+		getByNameAndVersion: (_type, version) => NodeHelpers.getVersionedNodeType(httpRequest, version) as INodeType,
+		getKnownTypes: () => ({}),
+	};
 }

@@ -3,15 +3,13 @@
  * plain paging loop with the same page size. Args: <variant> <sandbox url> <api key>
  */
 import http from 'node:http';
-import path from 'node:path';
 
 import axios from 'axios';
-import type { INode, INodeType, INodeTypes, IVersionedNodeType } from 'n8n-workflow';
-import { NodeHelpers } from 'n8n-workflow';
+import type { INode, INodeTypes } from 'n8n-workflow';
 
 import { PAGE_SIZE } from '../../nodes/Cekat/shared/constants';
 import { cekatNode, loadPackage, runNode } from '../../test/engine/harness';
-import { report } from '../lib';
+import { httpRequestNodeTypes, report } from '../lib';
 
 /** CPU time of this process since `since` (user + system): less sensitive than wall time to a busy machine. */
 const cpuMs = (since: NodeJS.CpuUsage) => {
@@ -48,15 +46,7 @@ async function main() {
 	if (variant === 'http') {
 		// n8n's own HTTP Request node with its pagination (a page parameter, done on a short page), as a user
 		// without the Cekat node would page: one output item per page, not per order.
-		const { HttpRequest } = require(path.join(process.env.N8N_NODES_BASE!, 'dist/nodes/HttpRequest/HttpRequest.node.js')) as {
-			HttpRequest: new () => IVersionedNodeType;
-		};
-		const httpRequest = new HttpRequest();
-		nodeTypes = {
-			getByName: () => httpRequest,
-			getByNameAndVersion: (_type, version) => NodeHelpers.getVersionedNodeType(httpRequest, version) as INodeType,
-			getKnownTypes: () => ({}),
-		};
+		nodeTypes = httpRequestNodeTypes();
 		node = {
 			id: 'http',
 			name: 'HTTP Request',

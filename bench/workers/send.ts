@@ -12,11 +12,10 @@ import http from 'node:http';
 import path from 'node:path';
 
 import axios from 'axios';
-import type { IDataObject, INode, INodeType, INodeTypes, IVersionedNodeType } from 'n8n-workflow';
-import { NodeHelpers } from 'n8n-workflow';
+import type { IDataObject, INode, INodeType, INodeTypes } from 'n8n-workflow';
 
 import { cekatNode, loadPackage, PACKAGE_DIR, runNode } from '../../test/engine/harness';
-import { report } from '../lib';
+import { httpRequestNodeTypes, report } from '../lib';
 
 interface Target {
 	conversationId?: string;
@@ -113,16 +112,7 @@ async function main() {
 		node = cekatNode(cekatParameters(operation, target) as never);
 	} else if (variant === 'http') {
 		// n8n's own HTTP Request node, from the pinned n8n.
-		const nodesBase = process.env.N8N_NODES_BASE!;
-		const { HttpRequest } = require(path.join(nodesBase, 'dist/nodes/HttpRequest/HttpRequest.node.js')) as {
-			HttpRequest: new () => IVersionedNodeType;
-		};
-		const httpRequest = new HttpRequest();
-		nodeTypes = {
-			getByName: () => httpRequest,
-			getByNameAndVersion: (_type, version) => NodeHelpers.getVersionedNodeType(httpRequest, version) as INodeType,
-			getKnownTypes: () => ({}),
-		};
+		nodeTypes = httpRequestNodeTypes();
 		// One expression per item: the whole JSON body.
 		const body =
 			operation === 'whatsapp'
