@@ -3,7 +3,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
-import type { INodeType, INodeTypes, IVersionedNodeType } from 'n8n-workflow';
+import type { INode, INodeParameters, INodeType, INodeTypes, IVersionedNodeType } from 'n8n-workflow';
 import { NodeHelpers } from 'n8n-workflow';
 
 export const REPO = path.resolve(__dirname, '..');
@@ -72,7 +72,11 @@ export function measure(worker: string, args: string[], env: Record<string, stri
 		encoding: 'utf8',
 		maxBuffer: 64 * 1024 * 1024,
 	});
-	const line = result.stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop();
+	const line = result.stdout
+		.trim()
+		.split('\n')
+		.filter((l) => l.startsWith('{'))
+		.pop();
 	if (result.status !== 0 || !line) {
 		throw new Error(`${worker} ${args.join(' ')} failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
 	}
@@ -99,15 +103,21 @@ export function report(startedAt: bigint, rssBefore: number, extra: Record<strin
 	process.stdout.write(`${JSON.stringify({ ms, peakRssMb, rssGrowthMb: peakRssMb - rssBefore / 1024 / 1024, ...extra })}\n`);
 }
 
-/** n8n's own HTTP Request node, from the pinned n8n's n8n-nodes-base (N8N_NODES_BASE), as node types for runNode. */
-export function httpRequestNodeTypes(): INodeTypes {
+/**
+ * n8n's own HTTP Request node (version 4.2) with these parameters, from the pinned n8n's n8n-nodes-base
+ * (N8N_NODES_BASE): the node and the node types for runNode.
+ */
+export function httpRequestNode(parameters: INodeParameters): { node: INode; nodeTypes: INodeTypes } {
 	const { HttpRequest } = require(path.join(process.env.N8N_NODES_BASE!, 'dist/nodes/HttpRequest/HttpRequest.node.js')) as {
 		HttpRequest: new () => IVersionedNodeType;
 	};
 	const httpRequest = new HttpRequest();
 	return {
-		getByName: () => httpRequest,
-		getByNameAndVersion: (_type, version) => NodeHelpers.getVersionedNodeType(httpRequest, version) as INodeType,
-		getKnownTypes: () => ({}),
+		node: { id: 'http', name: 'HTTP Request', type: 'n8n-nodes-base.httpRequest', typeVersion: 4.2, position: [0, 0], parameters },
+		nodeTypes: {
+			getByName: () => httpRequest,
+			getByNameAndVersion: (_type, version) => NodeHelpers.getVersionedNodeType(httpRequest, version) as INodeType,
+			getKnownTypes: () => ({}),
+		},
 	};
 }

@@ -9,7 +9,7 @@ import type { INode, INodeTypes } from 'n8n-workflow';
 
 import { PAGE_SIZE } from '../../nodes/Cekat/shared/constants';
 import { cekatNode, loadPackage, runNode } from '../../test/engine/harness';
-import { httpRequestNodeTypes, report } from '../lib';
+import { httpRequestNode, report } from '../lib';
 
 /** CPU time of this process since `since` (user + system): less sensitive than wall time to a busy machine. */
 const cpuMs = (since: NodeJS.CpuUsage) => {
@@ -46,38 +46,31 @@ async function main() {
 	if (variant === 'http') {
 		// n8n's own HTTP Request node with its pagination (a page parameter, done on a short page), as a user
 		// without the Cekat node would page: one output item per page, not per order.
-		nodeTypes = httpRequestNodeTypes();
-		node = {
-			id: 'http',
-			name: 'HTTP Request',
-			type: 'n8n-nodes-base.httpRequest',
-			typeVersion: 4.2,
-			position: [0, 0],
-			parameters: {
-				url: `${url}/api/orders`,
-				sendQuery: true,
-				queryParameters: { parameters: [{ name: 'limit', value: String(PAGE_SIZE) }] },
-				sendHeaders: true,
-				headerParameters: { parameters: [{ name: 'api_key', value: apiKey }] },
-				options: {
+		({ node, nodeTypes } = httpRequestNode({
+			url: `${url}/api/orders`,
+			sendQuery: true,
+			queryParameters: { parameters: [{ name: 'limit', value: String(PAGE_SIZE) }] },
+			sendHeaders: true,
+			headerParameters: { parameters: [{ name: 'api_key', value: apiKey }] },
+			options: {
+				pagination: {
 					pagination: {
-						pagination: {
-							paginationMode: 'updateAParameterInEachRequest',
-							parameters: { parameters: [{ type: 'qs', name: 'page', value: '={{ $pageCount + 1 }}' }] },
-							paginationCompleteWhen: 'other',
-							completeExpression: `={{ $response.body.data.orders.length < ${PAGE_SIZE} }}`,
-						},
+						paginationMode: 'updateAParameterInEachRequest',
+						parameters: { parameters: [{ type: 'qs', name: 'page', value: '={{ $pageCount + 1 }}' }] },
+						paginationCompleteWhen: 'other',
+						completeExpression: `={{ $response.body.data.orders.length < ${PAGE_SIZE} }}`,
 					},
 				},
 			},
-		};
+		}));
 	}
 	const rssBefore = process.memoryUsage().rss;
 	const cpu = process.cpuUsage();
 	const started = process.hrtime.bigint();
 	const run = await runNode({ nodeTypes, credentialTypes: pkg.credentialTypes, node, items: [{}], credentials: { apiKey, baseUrl: url } });
 	const output = run.data.resultData.runData[node.name]?.[0]?.data?.main?.[0] ?? [];
-	const records = variant === 'http' ? output.reduce((n, item) => n + ((item.json as { data?: { orders?: unknown[] } }).data?.orders?.length ?? 0), 0) : output.length;
+	const records =
+		variant === 'http' ? output.reduce((n, item) => n + ((item.json as { data?: { orders?: unknown[] } }).data?.orders?.length ?? 0), 0) : output.length;
 	report(started, rssBefore, { records, error: run.data.resultData.error?.message, cpuMs: cpuMs(cpu) });
 }
 

@@ -15,7 +15,7 @@ import axios from 'axios';
 import type { IDataObject, INode, INodeType, INodeTypes } from 'n8n-workflow';
 
 import { cekatNode, loadPackage, PACKAGE_DIR, runNode } from '../../test/engine/harness';
-import { httpRequestNodeTypes, report } from '../lib';
+import { httpRequestNode, report } from '../lib';
 
 interface Target {
 	conversationId?: string;
@@ -111,30 +111,22 @@ async function main() {
 		nodeTypes = { ...pkg.nodeTypes, getByName: () => type, getByNameAndVersion: () => type };
 		node = cekatNode(cekatParameters(operation, target) as never);
 	} else if (variant === 'http') {
-		// n8n's own HTTP Request node, from the pinned n8n.
-		nodeTypes = httpRequestNodeTypes();
 		// One expression per item: the whole JSON body.
 		const body =
 			operation === 'whatsapp'
 				? `{ conversation_id: ${JSON.stringify(target.conversationId)}, message: $json.text }`
 				: `{ inbox_id: ${JSON.stringify(target.inboxId)}, wa_template_id: ${JSON.stringify(target.templateId)}, phone_number: $json.phone, template_body_variables: [$json.name] }`;
-		node = {
-			id: 'http',
-			name: 'HTTP Request',
-			type: 'n8n-nodes-base.httpRequest',
-			typeVersion: 4.2,
-			position: [0, 0],
-			parameters: {
-				method: 'POST',
-				url: `${url}${ROUTES[operation]}`,
-				sendHeaders: true,
-				headerParameters: { parameters: [{ name: 'api_key', value: apiKey }] },
-				sendBody: true,
-				specifyBody: 'json',
-				jsonBody: `={{ JSON.stringify(${body}) }}`,
-				options: {},
-			},
-		};
+		// n8n's own HTTP Request node, from the pinned n8n.
+		({ node, nodeTypes } = httpRequestNode({
+			method: 'POST',
+			url: `${url}${ROUTES[operation]}`,
+			sendHeaders: true,
+			headerParameters: { parameters: [{ name: 'api_key', value: apiKey }] },
+			sendBody: true,
+			specifyBody: 'json',
+			jsonBody: `={{ JSON.stringify(${body}) }}`,
+			options: {},
+		}));
 	} else {
 		throw new Error(`unknown variant ${variant}`);
 	}
