@@ -226,18 +226,23 @@ function itemViews(ctx: IExecuteFunctions, routes: Route[]): (itemIndex: number)
 	const parameters = node.parameters as IDataObject;
 	const fixed = new Map<string, unknown>();
 	const combined = routes.filter((route) => !route.extractValue && isExpression(valueAt(parameters, route.path))).map((route) => route.path);
-	const readers = combined.map((path) => [path, readerOf(valueAt(parameters, path))] as const).filter(([, read]) => read);
+	// The parameters read from the item's JSON, by path; the others are evaluated.
+	const readers = new Map<string, (json: unknown) => unknown>();
+	for (const path of combined) {
+		const read = readerOf(valueAt(parameters, path));
+		if (read) readers.set(path, read);
+	}
 	const together = (paths: string[]) => {
 		const sources = paths.map((path) => expressionSource(valueAt(parameters, path)));
 		return paths.length > 1 && !sources.includes(undefined) ? { paths, source: `{{ [${sources.join(',')}] }}` } : undefined;
 	};
 	const all = together(combined);
-	const rest = together(combined.filter((path) => !readers.some(([read]) => read === path)));
+	const rest = together(combined.filter((path) => !readers.has(path)));
 	return (itemIndex) => {
 		let values: Map<string, unknown> | undefined = new Map();
 		let evaluated = all;
 		try {
-			for (const [path, read] of readers) values.set(path, read!(items[itemIndex]?.json));
+			for (const [path, read] of readers) values.set(path, read(items[itemIndex]?.json));
 			evaluated = rest;
 		} catch {
 			values.clear(); // not plain data: n8n evaluates this item's parameters
