@@ -143,6 +143,15 @@ function paths(line: N8nLine, dir = cacheDir()) {
 	};
 }
 
+/**
+ * The Node that runs a line's n8n: the system's when its major fits the line, else node@<line.node> in the cache
+ * (`installed` false until that install completed).
+ */
+function nodeFor(line: N8nLine, p: ReturnType<typeof paths>): { bin: string; headers: string | undefined; major: number; installed: boolean } {
+	if (systemNodeFits(line)) return { bin: process.execPath, headers: systemNodeDir(), major: major(process.versions.node), installed: true };
+	return { bin: p.nodeBin, headers: p.nodeHeaders, major: p.nodeMajor, installed: isComplete(p.nodeDir) };
+}
+
 function isComplete(dir: string): boolean {
 	return existsSync(path.join(dir, MARKER));
 }
@@ -168,29 +177,17 @@ function markComplete(dir: string, info: Record<string, unknown>): void {
 /** The runtime of a line if it is already installed, else undefined (never installs). */
 export function findRuntime(line: N8nLine = selectedLine()): Runtime | undefined {
 	const p = paths(line);
-	let nodeBin: string;
-	let nodeDir: string | undefined;
-	let nodeMajor: number;
-	if (systemNodeFits(line)) {
-		nodeBin = process.execPath;
-		nodeDir = systemNodeDir();
-		nodeMajor = major(process.versions.node);
-	} else {
-		if (!isComplete(p.nodeDir)) return undefined;
-		nodeBin = p.nodeBin;
-		nodeDir = p.nodeHeaders;
-		nodeMajor = p.nodeMajor;
-	}
-	if (!n8nInstalledFor(p.n8nDir, nodeMajor)) return undefined;
+	const node = nodeFor(line, p);
+	if (!node.installed || !n8nInstalledFor(p.n8nDir, node.major)) return undefined;
 	return {
 		line,
 		n8nVersion: line.n8n,
 		cacheDir: p.dir,
-		nodeBin,
-		nodeDir,
+		nodeBin: node.bin,
+		nodeDir: node.headers,
 		n8nDir: p.n8nDir,
 		n8nBin: p.n8nBin,
-		path: [path.dirname(nodeBin), process.env.PATH ?? ''].join(path.delimiter),
+		path: [path.dirname(node.bin), process.env.PATH ?? ''].join(path.delimiter),
 	};
 }
 
@@ -203,9 +200,8 @@ export async function ensureRuntime(line: N8nLine = selectedLine()): Promise<Run
 	const release = await lock(p.dir);
 	try {
 		// Another run may have finished the install while this one waited for the lock.
-		if (!systemNodeFits(line) && !isComplete(p.nodeDir)) await installNode(line, p);
-		const nodeMajor = systemNodeFits(line) ? major(process.versions.node) : p.nodeMajor;
-		if (!n8nInstalledFor(p.n8nDir, nodeMajor)) await installN8n(line, p);
+		if (!nodeFor(line, p).installed) await installNode(line, p);
+		if (!n8nInstalledFor(p.n8nDir, nodeFor(line, p).major)) await installN8n(line, p);
 	} finally {
 		release();
 	}
@@ -241,7 +237,7 @@ async function installNode(line: N8nLine, p: ReturnType<typeof paths>): Promise<
 }
 
 async function installN8n(line: N8nLine, p: ReturnType<typeof paths>): Promise<void> {
-	const node = systemNodeFits(line) ? { bin: process.execPath, headers: systemNodeDir() } : { bin: p.nodeBin, headers: p.nodeHeaders };
+	const node = nodeFor(line, p);
 	const free = freeGiB(p.dir);
 	log(`Installing n8n ${line.n8n} into ${p.n8nDir}: once per machine, about ${line.minutes} minutes and ${line.size}` +
 		(free !== undefined ? ` (${free.toFixed(1)} GB free)` : '') + '. Later runs reuse it.');
