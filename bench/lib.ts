@@ -72,11 +72,7 @@ export function measure(worker: string, args: string[], env: Record<string, stri
 		encoding: 'utf8',
 		maxBuffer: 64 * 1024 * 1024,
 	});
-	const line = result.stdout
-		.trim()
-		.split('\n')
-		.filter((l) => l.startsWith('{'))
-		.pop();
+	const line = result.stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop();
 	if (result.status !== 0 || !line) {
 		throw new Error(`${worker} ${args.join(' ')} failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
 	}

@@ -57,8 +57,7 @@ async function sendBenchmark() {
 			template: { inboxId: template.inbox_id, templateId: template.wa_template_id },
 		};
 
-		const runtime = findRuntime();
-		const nodesBase = runtime ? path.join(runtime.n8nDir, 'node_modules', 'n8n-nodes-base') : undefined;
+		const httpEnv = httpRequestNodeEnv();
 		const variants: Array<[string, string]> = [
 			['Cekat node', 'cekat'],
 			...SEND_DESIGNS.map((design): [string, string] => [`Cekat node, ${design.replace(/^cekat-/, '')}`, design]),
@@ -67,14 +66,14 @@ async function sendBenchmark() {
 		];
 		const tables: string[] = [];
 		for (const [operation, title] of [['whatsapp', 'Send WhatsApp'], ['template', 'Send Template']] as const) {
-			const measured = variants.filter(([, variant]) => variant !== 'http' || nodesBase);
-			if (!nodesBase) process.stderr.write('HTTP Request node skipped: no n8n in the cache (run npm run dev or npm run test:e2e once)\n');
+			const measured = variants.filter(([, variant]) => variant !== 'http' || httpEnv);
+			if (!httpEnv) process.stderr.write('HTTP Request node skipped: no n8n in the cache (run npm run dev or npm run test:e2e once)\n');
 			// Runs interleaved (each variant once per round), so that a load change on the machine hits all alike.
 			const runs = new Map<string, Measurement[]>(measured.map(([label]) => [label, []]));
 			for (let i = 0; i < RUNS; i++) {
 				for (const [label, variant] of measured) {
 					await control(sandbox.url, 'POST', '/__sandbox/reset');
-					const m = measure('send', [variant, sandbox.url, BENCH_KEY, String(SEND), operation, JSON.stringify(targets[operation])], nodesBase ? { N8N_NODES_BASE: nodesBase } : {});
+					const m = measure('send', [variant, sandbox.url, BENCH_KEY, String(SEND), operation, JSON.stringify(targets[operation])], httpEnv);
 					if (m.ok !== SEND) throw new Error(`${title} ${label}: ${String(m.ok)} of ${SEND} sends succeeded (${String(m.error)})`);
 					const accepted = (await control(sandbox.url, 'GET', '/__sandbox/journal')).entries.filter((e: { path: string; status: number }) => e.path === SEND_ROUTES[operation] && e.status === 200).length;
 					if (accepted !== SEND) throw new Error(`${title} ${label}: the sandbox received ${accepted} sends, expected ${SEND}`);
@@ -107,6 +106,15 @@ async function sendBenchmark() {
 }
 
 /**
+ * The environment that gives a worker n8n's own HTTP Request node (bench/lib.ts httpRequestNode): the pinned n8n's
+ * n8n-nodes-base, when its runtime is cached; undefined (those rows are skipped) when it is not.
+ */
+function httpRequestNodeEnv(): Record<string, string> | undefined {
+	const runtime = findRuntime();
+	return runtime && { N8N_NODES_BASE: path.join(runtime.n8nDir, 'node_modules', 'n8n-nodes-base') };
+}
+
+/**
  * A variant against a reference: the median of the per-round ratios (the runs are interleaved, so round i of
  * both met the same state of the machine). Steadier than a ratio of medians on a machine shared with others.
  */
@@ -117,13 +125,12 @@ function paired(runs: Measurement[], reference: Measurement[], key: 'ms' | 'cpuM
 async function returnAllBenchmark() {
 	const sandbox = await startSandboxProcess({ CEKAT_SANDBOX_ORDERS: String(ORDERS) });
 	try {
-		const runtime = findRuntime();
-		const nodesBase = runtime ? path.join(runtime.n8nDir, 'node_modules', 'n8n-nodes-base') : undefined;
+		const httpEnv = httpRequestNodeEnv();
 		const variants: Array<[string, string]> = [
 			['Cekat node, Return All', 'cekat'],
 			['plain paging loop (axios)', 'plain'],
 			['plain loop, new connection per request', 'plain-fresh'],
-			...(nodesBase ? [['HTTP Request node paging (n8n 2.41.1)', 'http'] as [string, string]] : []),
+			...(httpEnv ? [['HTTP Request node paging (n8n 2.41.1)', 'http'] as [string, string]] : []),
 		];
 		const runs = new Map<string, Measurement[]>(variants.map(([label]) => [label, []]));
 		const requests = new Map<string, number>();
@@ -131,7 +138,7 @@ async function returnAllBenchmark() {
 		for (let i = 0; i < RUNS; i++) {
 			for (const [label, variant] of variants) {
 				await control(sandbox.url, 'DELETE', '/__sandbox/journal');
-				const m = measure('return-all', [variant, sandbox.url, BENCH_KEY], nodesBase ? { N8N_NODES_BASE: nodesBase } : {});
+				const m = measure('return-all', [variant, sandbox.url, BENCH_KEY], httpEnv);
 				if (m.records !== ORDERS) throw new Error(`${label}: ${String(m.records)} records, expected ${ORDERS} (${String(m.error)})`);
 				requests.set(label, (await control(sandbox.url, 'GET', '/__sandbox/journal')).entries.filter((e: { path: string }) => e.path === '/api/orders').length);
 				runs.get(label)!.push(m);

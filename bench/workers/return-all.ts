@@ -22,22 +22,21 @@ async function main() {
 	if (variant === 'plain' || variant === 'plain-fresh') {
 		// plain: one kept-alive connection (axios's default on Node 20). plain-fresh: a new agent, so a new TCP
 		// connection, per request, as n8n's HTTP helper makes for every node (it builds agents per request).
-		const agent = new http.Agent({ keepAlive: variant === 'plain' });
-		const client = axios.create({ baseURL: url, httpAgent: agent, headers: { api_key: apiKey } });
-		if (variant === 'plain-fresh') client.interceptors.request.use((config) => ({ ...config, httpAgent: new http.Agent() }));
+		const keptAlive = variant === 'plain' ? new http.Agent({ keepAlive: true }) : undefined;
+		const client = axios.create({ baseURL: url, headers: { api_key: apiKey } });
 		const rssBefore = process.memoryUsage().rss;
 		const cpu = process.cpuUsage();
 		const started = process.hrtime.bigint();
 		const orders: unknown[] = [];
 		let requests = 0;
 		for (let page = 1; ; page++) {
-			const { data } = await client.get('/api/orders', { params: { page, limit: PAGE_SIZE } });
+			const { data } = await client.get('/api/orders', { params: { page, limit: PAGE_SIZE }, httpAgent: keptAlive ?? new http.Agent() });
 			requests++;
 			orders.push(...data.data.orders);
 			if (data.data.orders.length < PAGE_SIZE) break;
 		}
 		report(started, rssBefore, { records: orders.length, requests, cpuMs: cpuMs(cpu) });
-		agent.destroy();
+		keptAlive?.destroy();
 		return;
 	}
 	const pkg = await loadPackage();
