@@ -24,6 +24,17 @@ function conversation(env: Env, open: boolean) {
 	return found;
 }
 
+/** An approved WhatsApp template of the seed with exactly one body variable. */
+function template(env: Env) {
+	const { store } = env.sandbox;
+	const found = store.templates.all().find((t) => {
+		const count = new Set(t.body.match(/\{\{\s*\d+\s*\}\}/g) ?? []).size;
+		return t.status === 'APPROVED' && count === 1 && store.inboxes.get(t.inbox_id)?.type === 'whatsapp';
+	});
+	if (!found) throw new Error('no approved one-variable template in the seed');
+	return found;
+}
+
 const whatsApp = {
 	resource: 'message',
 	operation: 'sendWhatsApp',
@@ -173,19 +184,9 @@ describe('Send Template in bulk', () => {
 	const env = useEnv();
 	afterEach(() => env.sandbox.reset());
 
-	function template() {
-		const { store } = env.sandbox;
-		const found = store.templates.all().find((t) => {
-			const count = new Set(t.body.match(/\{\{\s*\d+\s*\}\}/g) ?? []).size;
-			return t.status === 'APPROVED' && count === 1 && store.inboxes.get(t.inbox_id)?.type === 'whatsapp';
-		});
-		if (!found) throw new Error('no approved one-variable template in the seed');
-		return found;
-	}
-
 	/** 5 items to new numbers; the 3rd names a template Cekat does not have (404). */
 	function setup(tag: string) {
-		const t = template();
+		const t = template(env);
 		const parameters = {
 			resource: 'message',
 			operation: 'sendTemplate',
@@ -238,14 +239,9 @@ describe('Send parameters that read $json (read from the item, not evaluated)', 
 	const env = useEnv();
 	afterEach(() => env.sandbox.reset());
 
-	function template() {
-		const found = env.sandbox.store.templates.all().find((t) => t.status === 'APPROVED' && new Set(t.body.match(/\{\{\s*\d+\s*\}\}/g) ?? []).size === 1 && env.sandbox.store.inboxes.get(t.inbox_id)?.type === 'whatsapp');
-		if (!found) throw new Error('no approved one-variable template in the seed');
-		return found;
-	}
 	/** Send Template with the given expressions for phone, contact name and the body variable. */
 	const sendTemplate = (phone: string, name: string, variable: string) => {
-		const t = template();
+		const t = template(env);
 		return {
 			resource: 'message',
 			operation: 'sendTemplate',
